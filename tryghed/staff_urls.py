@@ -1,0 +1,14 @@
+"""The staff back office, under /medarbejder/."""
+
+from django.urls import include, path
+
+from tryghed.accounts import views as account_views
+
+app_name = "staff"
+
+urlpatterns = [
+    path("", account_views.home, name="home"),
+    path("planer/", include("tryghed.plans.urls")),
+    path("organisation/", include("tryghed.organisation.urls")),
+    path("log/", include("tryghed.audit.urls")),
+]

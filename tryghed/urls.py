@@ -1,0 +1,18 @@
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from django.views.i18n import set_language
+
+urlpatterns = [
+    path("", include("tryghed.portal.urls")),
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("konto/", include("tryghed.accounts.urls")),
+    path("medarbejder/", include("tryghed.staff_urls")),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    from django.contrib.staticfiles.urls import staticfiles_urlpatterns
+
+    urlpatterns += staticfiles_urlpatterns()
