@@ -233,3 +233,14 @@ def plan(district, koege, greve, councils, organisations):
     greve_part.municipalities.set([greve])
     parent.responsible_organisations.set([organisations["police"]])
     return plan
+
+
+def pytest_generate_tests(metafunc):
+    """Walk every listed staff view (and every persona) of a StaffViewAccess class."""
+    views = getattr(metafunc.cls, "views", None)
+    if views and "view" in metafunc.fixturenames:
+        metafunc.parametrize("view", views, ids=[v.name for v in views])
+    if "persona" in metafunc.fixturenames:
+        from tests.access import PERSONAS
+
+        metafunc.parametrize("persona", PERSONAS)
