@@ -121,9 +121,14 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+# Front-end packages come from npm (package-lock.json) and are served from node_modules;
+# only the built parts, not their sources.
 STATICFILES_DIRS = [
     BASE_DIR / "tryghed" / "static",
-    ("vendor/dkfds", BASE_DIR / "node_modules" / "dkfds" / "dist"),
+    *(
+        (f"vendor/dkfds/{part}", BASE_DIR / "node_modules" / "dkfds" / "dist" / part)
+        for part in ("css", "fonts", "img", "js")
+    ),
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
 ]
 STORAGES = {
