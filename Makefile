@@ -28,6 +28,7 @@ install: $(VENV)/.runtime node_modules/.installed
 setup: install
 	mkdir -p var
 	$(MANAGE) migrate --no-input -v 0
+	$(MANAGE) createcachetable
 	$(MANAGE) collectstatic --no-input -v 0
 	$(MANAGE) load_reference
 	$(MANAGE) load_demo

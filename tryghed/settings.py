@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "tryghed.audit",
     "tryghed.organisation",
     "tryghed.plans",
+    "tryghed.servicedesk",
     "tryghed.portal",
     "tryghed.demo",
 ]
@@ -98,6 +99,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         ),
     }
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("SQLITE_TEST_NAME") or None}
+
+# The database cache is shared by every web worker and the background worker, so rate
+# limits hold across processes without another service.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "tryghed_cache",
+    }
+}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -161,6 +171,10 @@ SECURE_REFERRER_POLICY = "same-origin"
 
 # The district the public front page presents, by its official number.
 TRYGHED_DISTRICT = int(os.environ.get("TRYGHED_DISTRICT", "8"))
+# The districts whose citizens' requests this deployment receives.
+TRYGHED_SERVED_DISTRICTS = [
+    int(n) for n in env_list("TRYGHED_SERVED_DISTRICTS", str(TRYGHED_DISTRICT))
+]
 TRYGHED_REFERENCE_DIR = Path(
     os.environ.get("TRYGHED_REFERENCE_DIR", BASE_DIR / "data" / "reference")
 )
