@@ -7,6 +7,7 @@ from tryghed.servicedesk import routing
 from tryghed.servicedesk.models import (
     REFERENCE_PREFIX,
     Handling,
+    Message,
     ServiceRequest,
     hash_token,
     new_token,
@@ -61,3 +62,14 @@ def submit_request(
         photo.request = request
         photo.save()
     return request, token
+
+
+@transaction.atomic
+def add_citizen_message(request, *, body):
+    """The citizen answers through the status link; every queue that has closed the request
+    sees it again, since a new message may need a new look."""
+    message = Message.objects.create(request=request, kind=Message.Kind.CITIZEN, body=body)
+    Handling.objects.filter(request=request, status=Handling.Status.CLOSED).update(
+        status=Handling.Status.IN_PROGRESS, closed_at=None, outcome=""
+    )
+    return message

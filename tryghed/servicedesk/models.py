@@ -243,6 +243,19 @@ class ServiceRequest(models.Model):
     def is_anonymous(self):
         return not (self.reporter_name or self.reporter_email or self.reporter_phone)
 
+    def public_status(self):
+        """What the citizen sees: closed when every queue has closed it, in progress when any
+        queue has started, otherwise received. Open311 calls these closed and open."""
+        statuses = {h.status for h in self.handlings.all()}
+        if statuses and statuses == {Handling.Status.CLOSED}:
+            return Handling.Status.CLOSED
+        if statuses & {Handling.Status.TRIAGED, Handling.Status.IN_PROGRESS}:
+            return Handling.Status.IN_PROGRESS
+        return Handling.Status.NEW
+
+    def public_messages(self):
+        return self.messages.exclude(kind=Message.Kind.INTERNAL_NOTE)
+
     def status_url(self, token):
         return reverse("servicedesk:status", args=[self.reference, token])
 
