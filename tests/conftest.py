@@ -24,6 +24,14 @@ PASSWORD = "a-long-test-password-1"
 Role = RoleAssignment.Role
 
 
+def pytest_configure(config):
+    from django.conf import settings
+
+    # Hashing a password the production way takes a good part of a second; the tests log in
+    # hundreds of times and test access, not the hasher.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
@@ -177,10 +185,11 @@ def personas(
 
 @pytest.fixture
 def client_for():
-    """A test client logged in as the given user."""
+    """A test client logged in as the given user; in Danish, as the site is by default,
+    unless a language is asked for."""
 
-    def make(user):
-        client = Client()
+    def make(user, language=None):
+        client = Client(**({"HTTP_ACCEPT_LANGUAGE": language} if language else {}))
         client.force_login(user)
         return client
 

@@ -9,10 +9,17 @@ from django.db import models
 
 from tryghed.audit.models import AuditEntry
 
+# Never copied into the log, not even as a hash.
+SECRET_FIELDS = {"password", "token_hash", "key_hash"}
 
-def _plain(value):
+
+def _plain(value, field=None):
     if isinstance(value, datetime.datetime | datetime.date | datetime.time):
         return value.isoformat()
+    if isinstance(value, decimal.Decimal) and isinstance(field, models.DecimalField):
+        # A form hands over Decimal("40"), the database gives back Decimal("40.00"): written
+        # the stored way, an unchanged value never shows as a change.
+        value = value.quantize(decimal.Decimal(1).scaleb(-field.decimal_places))
     if isinstance(value, decimal.Decimal | uuid.UUID):
         return str(value)
     if isinstance(value, models.Model):
@@ -26,9 +33,9 @@ def snapshot(obj):
         return {}
     data = {}
     for f in obj._meta.concrete_fields:
-        if f.name in ("boundary",):
+        if f.name == "boundary" or f.name in SECRET_FIELDS:
             continue
-        data[f.name] = _plain(getattr(obj, f.attname))
+        data[f.name] = _plain(getattr(obj, f.attname), f)
     for f in obj._meta.many_to_many:
         data[f.name] = sorted(
             obj.__class__.objects.filter(pk=obj.pk)
