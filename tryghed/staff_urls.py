@@ -11,4 +11,6 @@ urlpatterns = [
     path("planer/", include("tryghed.plans.urls")),
     path("organisation/", include("tryghed.organisation.urls")),
     path("log/", include("tryghed.audit.urls")),
+    path("api-noegler/", include("tryghed.open311.staff_urls")),
+    path("sager/", include("tryghed.servicedesk.staff.urls")),
 ]

@@ -4,6 +4,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tryghed.accounts.scope import scope_of
+
 
 class User(AbstractUser):
     """A staff account. Citizens never need one."""
@@ -14,6 +16,11 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.get_full_name() or self.username
+
+    @property
+    def scope(self):
+        """What the user may see and change; templates read it for the navigation."""
+        return scope_of(self)
 
 
 class RoleAssignmentQuerySet(models.QuerySet):

@@ -152,6 +152,13 @@ class CouncilQuerySet(models.QuerySet):
             | Q(pk__in=scope.council_ids)
         ).distinct()
 
+    def editable_by(self, user):
+        """Membership is kept by the secretariat of the council's district."""
+        scope = scope_of(user)
+        if scope.is_global:
+            return self
+        return self.filter(district__in=scope.secretariat_district_ids)
+
 
 class Council(models.Model):
     class Kind(models.TextChoices):

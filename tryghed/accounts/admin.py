@@ -1,0 +1,106 @@
+from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.contrib.auth import admin as auth_admin
+
+from tryghed.accounts.models import RoleAssignment, User
+from tryghed.audit import log
+from tryghed.audit.admin import AuditedAdmin
+from tryghed.audit.models import AuditEntry
+
+
+class AuditedInlinesAdmin(AuditedAdmin):
+    """AuditedAdmin, plus one entry for each inline row that is added, changed or deleted:
+    a role or a council seat given in the admin is as much a change as one made in the app."""
+
+    def save_formset(self, request, form, formset, change):
+        before = {}
+        for inline_form in formset.initial_forms:
+            pk = inline_form.instance.pk
+            if pk is None:
+                continue
+            # The form has already written its new values onto its instance; the stored row
+            # is the "before".
+            stored = type(inline_form.instance).objects.filter(pk=pk).first()
+            if formset.can_delete and formset._should_delete_form(inline_form):
+                if stored is not None:
+                    log.record(
+                        stored,
+                        by=request.user,
+                        action=AuditEntry.Action.DELETE,
+                        before=log.snapshot(stored),
+                        message="admin",
+                    )
+            elif inline_form.has_changed():
+                before[pk] = log.snapshot(stored)
+        super().save_formset(request, form, formset, change)
+        for obj in formset.new_objects:
+            log.record(obj, by=request.user, action=AuditEntry.Action.CREATE, message="admin")
+        for obj, _fields in formset.changed_objects:
+            log.record(
+                obj,
+                by=request.user,
+                action=AuditEntry.Action.UPDATE,
+                before=before.get(obj.pk, {}),
+                message="admin",
+            )
+
+
+def _hide_password(before, after):
+    """The log says that a password was set or changed, never its hash."""
+    old, new = before.get("password"), after.get("password")
+    before = {k: v for k, v in before.items() if k != "password"}
+    after = {k: v for k, v in after.items() if k != "password"}
+    if old != new:
+        if old:
+            before["password"] = "(hidden)"
+        after["password"] = "(changed)" if old else "(set)"
+    return before, after
+
+
+class RoleAssignmentInline(admin.TabularInline):
+    model = RoleAssignment
+    extra = 0
+    fields = ["role", "district", "municipality", "council", "valid_until"]
+    autocomplete_fields = ["municipality", "council"]
+
+
+@admin.register(User)
+class UserAdmin(AuditedInlinesAdmin, auth_admin.UserAdmin):
+    inlines = [RoleAssignmentInline]
+    list_display = ["username", "first_name", "last_name", "email", "is_active", "is_superuser"]
+
+    # AuditedAdmin's own entries would carry the password hash; these three methods record
+    # the same entries with the hash hidden, and skip AuditedAdmin's versions.
+    def save_related(self, request, form, formsets, change):
+        super(AuditedAdmin, self).save_related(request, form, formsets, change)
+        obj, before, change = request._audit_pending
+        before, after = _hide_password(before, log.snapshot(obj))
+        log.record(
+            obj,
+            by=request.user,
+            action=AuditEntry.Action.UPDATE if change else AuditEntry.Action.CREATE,
+            before=before,
+            after=after,
+            message="admin",
+        )
+
+    def delete_model(self, request, obj):
+        before, _after = _hide_password(log.snapshot(obj), {})
+        log.record(
+            obj, by=request.user, action=AuditEntry.Action.DELETE, before=before, message="admin"
+        )
+        super(AuditedAdmin, self).delete_model(request, obj)
+
+    def user_change_password(self, request, id, form_url=""):
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            user = self.get_object(request, unquote(id))
+            log.record(
+                user,
+                by=request.user,
+                action=AuditEntry.Action.UPDATE,
+                before={"password": "(hidden)"},
+                after={"password": "(changed)"},
+                message="admin",
+            )
+        return response

@@ -1,0 +1,316 @@
+"""The staff API: the same records as the back office, fetched through the same
+`visible_to` predicates, with the Django session as authentication."""
+
+import json
+from collections import defaultdict
+from typing import Annotated
+
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI, Query
+from ninja.errors import HttpError
+from ninja.responses import Status
+from ninja.security import django_auth
+
+from tryghed.accounts.scope import scope_of
+from tryghed.api import schemas
+from tryghed.organisation import geo
+from tryghed.organisation.models import Council, Municipality, PoliceDistrict
+from tryghed.plans import actions as plan_actions
+from tryghed.plans.models import (
+    CooperationPlan,
+    FocusArea,
+    Initiative,
+    ProgressUpdate,
+    weighted_progress,
+)
+
+
+class StaffAPI(NinjaAPI):
+    def get_openapi_operation_id(self, operation):
+        # The endpoint's function name ("record_progress"), not its dotted module path.
+        return operation.view_func.__name__
+
+
+api = StaffAPI(
+    title="Tryghed staff API",
+    version="1",
+    description=(
+        "Councils, cooperation plans and their initiatives, as the signed-in user may see "
+        "them. Authentication is the back office's session cookie; writes also need the "
+        "CSRF token in the X-CSRFToken header. A record you may not see answers 404."
+    ),
+    auth=django_auth,
+    urls_namespace="api",
+    # Swagger UI comes from ninja's own static files ("ninja" is an installed app), not a CDN.
+    docs_url="/docs",
+)
+
+# Every answer may be one of these; declaring them keeps the OpenAPI document honest.
+UNAUTHENTICATED = {401: schemas.Message}
+INVALID = {422: schemas.ValidationErrors}
+NOT_FOUND = {**UNAUTHENTICATED, **INVALID, 404: schemas.Message}
+
+
+@api.exception_handler(HttpError)
+def http_error(request, exc):
+    # ninja answers a body that is not JSON with 400; it is invalid input like any other,
+    # and gets the same 422 shape as a validation error.
+    if exc.status_code == 400 and isinstance(
+        exc.__cause__, json.JSONDecodeError | UnicodeDecodeError
+    ):
+        return api.create_response(
+            request,
+            {
+                "detail": [
+                    {
+                        "type": "json_invalid",
+                        "loc": ["body"],
+                        "msg": _("The request body is not valid JSON."),
+                    }
+                ]
+            },
+            status=422,
+        )
+    return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+
+
+def _require_staff(request):
+    if not scope_of(request.user).is_staff_member:
+        raise HttpError(403, _("Your account has no role in any police district."))
+
+
+def _districts():
+    return PoliceDistrict.objects.defer("boundary")
+
+
+# Boundaries are megabytes of GeoJSON that no answer here needs.
+NO_BOUNDARIES = ("district__boundary", "municipality__boundary")
+
+
+# Reference data ---------------------------------------------------------------------------
+
+
+@api.get(
+    "/districts/",
+    response={200: list[schemas.DistrictOut], 403: schemas.Message, **UNAUTHENTICATED},
+    tags=["reference"],
+)
+def list_districts(request):
+    """All police districts."""
+    _require_staff(request)
+    return _districts()
+
+
+@api.get(
+    "/municipalities/",
+    response={
+        200: list[schemas.MunicipalityOut],
+        403: schemas.Message,
+        **UNAUTHENTICATED,
+        **INVALID,
+    },
+    tags=["reference"],
+)
+def list_municipalities(request, district: int | None = None):
+    """All municipalities, or those of the district with this number."""
+    _require_staff(request)
+    municipalities = Municipality.objects.select_related("district").defer(
+        "boundary", "district__boundary"
+    )
+    if district is not None:
+        municipalities = municipalities.filter(district__number=district)
+    return municipalities
+
+
+@api.get(
+    "/locate",
+    response={200: schemas.LocationOut, 403: schemas.Message, **NOT_FOUND},
+    tags=["reference"],
+)
+def locate(
+    request,
+    lat: Annotated[float, Query(ge=-90, le=90, allow_inf_nan=False, description="WGS84")],
+    lon: Annotated[float, Query(ge=-180, le=180, allow_inf_nan=False, description="WGS84")],
+):
+    """The municipality and police district at a point."""
+    _require_staff(request)
+    try:
+        found = geo.locate(lat, lon)
+    except geo.OutsideDenmark:
+        raise HttpError(
+            404,
+            _("%(lat)s, %(lon)s is not in Denmark or close to its coast.")
+            % {"lat": lat, "lon": lon},
+        ) from None
+    return {
+        "code": found.code,
+        "name": found.name,
+        "district": found.district_name,
+        "district_id": found.district_id,
+        "distance_km": found.distance_km,
+    }
+
+
+# Councils ---------------------------------------------------------------------------------
+
+
+def _councils(request):
+    return (
+        Council.objects.visible_to(request.user)
+        .select_related("district", "municipality")
+        .defer(*NO_BOUNDARIES)
+    )
+
+
+@api.get(
+    "/councils/", response={200: list[schemas.CouncilOut], **UNAUTHENTICATED}, tags=["councils"]
+)
+def list_councils(request):
+    """The councils you can see."""
+    return _councils(request).order_by("district__number", "kind", "name")
+
+
+@api.get(
+    "/councils/{council_id}",
+    response={200: schemas.CouncilDetailOut, **NOT_FOUND},
+    tags=["councils"],
+)
+def get_council(request, council_id: int):
+    """A council with its current and former members."""
+    council = get_object_or_404(_councils(request), pk=council_id)
+    today = timezone.localdate()
+    memberships = council.memberships.select_related("person", "organisation")
+    council.members = list(memberships.current(today))
+    council.former_members = list(memberships.filter(end_date__lt=today).order_by("-end_date"))
+    return council
+
+
+# Plans ------------------------------------------------------------------------------------
+
+
+def _plans(request):
+    return (
+        CooperationPlan.objects.visible_to(request.user)
+        .select_related("district")
+        .defer("district__boundary")
+    )
+
+
+def _root_initiatives():
+    return Prefetch(
+        "initiatives",
+        queryset=Initiative.objects.roots().only("plan_id", "focus_area_id", "weight", "progress"),
+        to_attr="root_initiatives",
+    )
+
+
+def _municipality_codes():
+    return Prefetch("municipalities", queryset=Municipality.objects.only("code"))
+
+
+@api.get("/plans/", response={200: list[schemas.PlanOut], **UNAUTHENTICATED}, tags=["plans"])
+def list_plans(request):
+    """The cooperation plans you can see, with their progress."""
+    plans = list(_plans(request).prefetch_related(_root_initiatives()))
+    for plan in plans:
+        plan.progress_now = weighted_progress(plan.root_initiatives)
+    return plans
+
+
+@api.get("/plans/{plan_id}", response={200: schemas.PlanDetailOut, **NOT_FOUND}, tags=["plans"])
+def get_plan(request, plan_id: int):
+    """A plan with its focus areas and their progress."""
+    plan = get_object_or_404(
+        _plans(request).prefetch_related(
+            _root_initiatives(),
+            Prefetch("focus_areas", queryset=FocusArea.objects.order_by("order", "pk")),
+        ),
+        pk=plan_id,
+    )
+    plan.progress_now = weighted_progress(plan.root_initiatives)
+    roots_by_area = defaultdict(list)
+    for root in plan.root_initiatives:
+        roots_by_area[root.focus_area_id].append(root)
+    for area in plan.focus_areas.all():
+        area.progress_now = weighted_progress(roots_by_area[area.pk])
+    return plan
+
+
+@api.get(
+    "/plans/{plan_id}/initiatives",
+    response={200: list[schemas.InitiativeOut], **NOT_FOUND},
+    tags=["plans"],
+)
+def list_initiatives(request, plan_id: int):
+    """Every initiative of a plan as a flat list; `parent_id` gives the tree."""
+    plan = get_object_or_404(_plans(request), pk=plan_id)
+    return (
+        Initiative.objects.visible_to(request.user)
+        .filter(plan=plan)
+        .prefetch_related(_municipality_codes())
+    )
+
+
+@api.get(
+    "/initiatives/{initiative_id}",
+    response={200: schemas.InitiativeDetailOut, **NOT_FOUND},
+    tags=["plans"],
+)
+def get_initiative(request, initiative_id: int):
+    """An initiative with its timeline and milestones."""
+    initiative = get_object_or_404(
+        Initiative.objects.visible_to(request.user).prefetch_related(
+            _municipality_codes(),
+            "responsible_organisations",
+            "councils",
+            "milestones",
+            Prefetch("updates", queryset=ProgressUpdate.objects.select_related("author")),
+        ),
+        pk=initiative_id,
+    )
+    initiative.editable = (
+        Initiative.objects.editable_by(request.user).filter(pk=initiative.pk).exists()
+    )
+    return initiative
+
+
+@api.post(
+    "/initiatives/{initiative_id}/progress",
+    response={
+        201: schemas.ProgressRecorded,
+        400: schemas.Message,
+        403: schemas.Message,
+        **NOT_FOUND,
+    },
+    tags=["plans"],
+)
+def record_progress(request, initiative_id: int, payload: schemas.ProgressIn):
+    """Add a dated entry to an initiative's timeline; its parents' progress follows.
+
+    Only for initiatives you may edit; a parent's progress is computed from its parts, so
+    recording it directly is refused with 400."""
+    initiative = get_object_or_404(
+        Initiative.objects.visible_to(request.user).editable_by(request.user),
+        pk=initiative_id,
+    )
+    try:
+        update = plan_actions.record_progress(
+            initiative,
+            by=request.user,
+            progress=payload.progress,
+            status=payload.status,
+            text=payload.text,
+            text_en=payload.text_en,
+            date=payload.date,
+        )
+    except plan_actions.PlanError as error:
+        raise HttpError(400, str(error)) from None
+    initiative = (
+        Initiative.objects.visible_to(request.user)
+        .prefetch_related(_municipality_codes())
+        .get(pk=initiative.pk)
+    )
+    return Status(201, {"update": update, "initiative": initiative})
