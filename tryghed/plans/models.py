@@ -67,7 +67,7 @@ class CooperationPlan(Translated, models.Model):
         return f"{self.title} {self.year}"
 
     def get_absolute_url(self):
-        return reverse("plans:plan", args=[self.pk])
+        return reverse("staff:plans:plan", args=[self.pk])
 
     def get_public_url(self):
         return reverse("portal:plan", args=[self.year])
@@ -229,7 +229,7 @@ class Initiative(Translated, models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("plans:initiative", args=[self.pk])
+        return reverse("staff:plans:initiative", args=[self.pk])
 
     def ancestors(self):
         node, chain = self.parent, []
