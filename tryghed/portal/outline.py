@@ -1,0 +1,135 @@
+"""A published plan read as one outline: focus areas, their initiative trees and progress.
+
+The screen page and the PDF both render this outline. It is fetched in a fixed number of
+queries whatever the plan's size, and the tree is put together in memory.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import Prefetch
+from django.http import Http404
+
+from tryghed.plans.models import CooperationPlan, FocusArea, Initiative, weighted_progress
+
+# h1 is the plan, h2 a focus area; initiatives start at h3 and stop at the last level HTML has.
+FIRST_INITIATIVE_HEADING = 3
+LAST_HEADING = 6
+
+
+@dataclass
+class InitiativeNode:
+    initiative: Initiative
+    depth: int
+    children: list = field(default_factory=list)
+    progress: Decimal = Decimal("0")
+
+    # Duck-typed for weighted_progress(): a parent counts its parts with their own weights.
+    @property
+    def weight(self):
+        return self.initiative.weight
+
+    @property
+    def heading_level(self):
+        return min(FIRST_INITIATIVE_HEADING + self.depth, LAST_HEADING)
+
+    @property
+    def anchor(self):
+        return f"initiativ-{self.initiative.pk}"
+
+
+@dataclass
+class FocusAreaOutline:
+    area: FocusArea
+    roots: list
+    progress: Decimal
+    initiative_count: int
+
+    @property
+    def anchor(self):
+        return f"indsatsomraade-{self.area.slug}"
+
+
+@dataclass
+class PlanOutline:
+    plan: CooperationPlan
+    areas: list
+    progress: Decimal
+    initiative_count: int
+
+    @property
+    def heading(self):
+        """The plan's title with its year, unless the title already says it."""
+        title = self.plan.tr("title")
+        year = str(self.plan.year)
+        return title if year in title else f"{title} {year}"
+
+
+def published_plan(year, district_number=None):
+    """The district's published plan of `year`; 404 for a draft, an approved or no plan."""
+    number = settings.TRYGHED_DISTRICT if district_number is None else district_number
+    try:
+        return (
+            CooperationPlan.objects.published()
+            .select_related("district")
+            .get(district__number=number, year=year)
+        )
+    except CooperationPlan.DoesNotExist:
+        raise Http404("No published plan for that year") from None
+
+
+def _roll_up(node):
+    """A leaf keeps its own progress; a parent's is its parts', weighted, all the way down."""
+    for child in node.children:
+        _roll_up(child)
+    node.progress = weighted_progress(node.children) if node.children else node.initiative.progress
+
+
+def plan_outline(plan):
+    """Read the whole plan (five queries after the plan itself) into a PlanOutline."""
+    areas = list(FocusArea.objects.filter(plan=plan).order_by("order", "pk"))
+    initiatives = list(
+        Initiative.objects.filter(plan=plan)
+        .order_by("order", "pk")
+        .prefetch_related(
+            "responsible_organisations",
+            "municipalities",
+            Prefetch("milestones", to_attr="milestone_list"),
+        )
+    )
+    children_of = defaultdict(list)
+    for initiative in initiatives:
+        children_of[initiative.parent_id].append(initiative)
+
+    def build(initiative, depth):
+        node = InitiativeNode(initiative=initiative, depth=depth)
+        node.children = [build(child, depth + 1) for child in children_of[initiative.pk]]
+        return node
+
+    roots_by_area = defaultdict(list)
+    for initiative in children_of[None]:
+        node = build(initiative, 0)
+        _roll_up(node)
+        roots_by_area[initiative.focus_area_id].append(node)
+    count_by_area = defaultdict(int)
+    for initiative in initiatives:
+        count_by_area[initiative.focus_area_id] += 1
+
+    outlines = [
+        FocusAreaOutline(
+            area=area,
+            roots=roots_by_area[area.pk],
+            progress=weighted_progress(roots_by_area[area.pk]),
+            initiative_count=count_by_area[area.pk],
+        )
+        for area in areas
+    ]
+    all_roots = [node for outline in outlines for node in outline.roots]
+    return PlanOutline(
+        plan=plan,
+        areas=outlines,
+        progress=weighted_progress(all_roots),
+        initiative_count=len(initiatives),
+    )
