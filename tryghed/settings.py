@@ -44,8 +44,12 @@ INSTALLED_APPS = [
     "tryghed.organisation",
     "tryghed.plans",
     "tryghed.servicedesk",
+    "tryghed.open311",
     "tryghed.portal",
     "tryghed.demo",
+    "tryghed.api",
+    # Serves the bundled Swagger UI of the API documentation from our own static files.
+    "ninja",
 ]
 
 MIDDLEWARE = [
@@ -140,6 +144,7 @@ STATICFILES_DIRS = [
         for part in ("css", "fonts", "img", "js")
     ),
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
+    ("vendor/leaflet", BASE_DIR / "node_modules" / "leaflet" / "dist"),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -175,6 +180,17 @@ TRYGHED_DISTRICT = int(os.environ.get("TRYGHED_DISTRICT", "8"))
 TRYGHED_SERVED_DISTRICTS = [
     int(n) for n in env_list("TRYGHED_SERVED_DISTRICTS", str(TRYGHED_DISTRICT))
 ]
+# Anonymous submissions of citizen requests allowed per client address and form, as
+# "count/period" pairs (period in s, m, h or d); every pair must hold.
+TRYGHED_SUBMISSION_RATE = env_list("TRYGHED_SUBMISSION_RATE", "5/10m,20/1d")
+# Behind a reverse proxy every client has the proxy's address; only then, and only when the
+# proxy sets X-Forwarded-For, may the rate limit read the client from it.
+TRYGHED_TRUST_X_FORWARDED_FOR = env_bool("TRYGHED_TRUST_X_FORWARDED_FOR", False)
+# Background tiles for the public place picker, e.g. a municipality's own tile server
+# ("https://tiles.example.dk/{z}/{x}/{y}.png"); empty draws only the municipality boundaries,
+# so the map works offline and tells no third party where citizens look.
+TRYGHED_MAP_TILE_URL = os.environ.get("TRYGHED_MAP_TILE_URL", "")
+TRYGHED_MAP_TILE_ATTRIBUTION = os.environ.get("TRYGHED_MAP_TILE_ATTRIBUTION", "")
 TRYGHED_REFERENCE_DIR = Path(
     os.environ.get("TRYGHED_REFERENCE_DIR", BASE_DIR / "data" / "reference")
 )
@@ -184,5 +200,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # WeasyPrint reports every step of every PDF at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

@@ -5,10 +5,13 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 urlpatterns = [
+    path("", include("tryghed.servicedesk.public.urls")),
     path("", include("tryghed.portal.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("konto/", include("tryghed.accounts.urls")),
     path("medarbejder/", include("tryghed.staff_urls")),
+    path("api/v1/", include("tryghed.api.urls")),
+    path("open311/v2/", include("tryghed.open311.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -1,17 +1,35 @@
-"""Writes to citizen requests. Staff actions take the acting user and write the audit entry."""
+"""Writes to citizen requests. Staff actions take the acting user and write the audit entry.
 
+A staff action works on one queue's handling of a request. It checks again that the acting
+user may work that queue (Queue.objects.workable_by), whatever the view already checked, and
+re-reads the handling under a row lock so that two people on the same request do not
+overwrite each other's change.
+"""
+
+import functools
+
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_tasks import task
 
+from tryghed.audit import log
+from tryghed.audit.models import AuditEntry
+from tryghed.organisation.models import Municipality
 from tryghed.servicedesk import routing
 from tryghed.servicedesk.models import (
     REFERENCE_PREFIX,
     Handling,
     Message,
+    Queue,
     ServiceRequest,
     hash_token,
     new_token,
 )
+
+UPDATE = AuditEntry.Action.UPDATE
+CREATE = AuditEntry.Action.CREATE
 
 
 @transaction.atomic
@@ -73,3 +91,220 @@ def add_citizen_message(request, *, body):
         status=Handling.Status.IN_PROGRESS, closed_at=None, outcome=""
     )
     return message
+
+
+class DeskError(ValueError):
+    """A desk action that the request's state does not allow; the message is shown as is."""
+
+
+def _locked(handling, by):
+    if not Queue.objects.workable_by(by).filter(pk=handling.queue_id).exists():
+        raise PermissionDenied
+    return (
+        Handling.objects.select_for_update(of=("self",))
+        .select_related("request__service", "queue")
+        .get(pk=handling.pk)
+    )
+
+
+def _locked_request(handling):
+    return ServiceRequest.objects.select_for_update().get(pk=handling.request_id)
+
+
+def _save(handling, *, by, before, message, fields):
+    handling.save(update_fields=[*fields, "updated_at"])
+    log.record(handling, by=by, action=UPDATE, before=before, message=message)
+
+
+@transaction.atomic
+def triage_handling(handling, *, by, service=None, priority=None):
+    """Assess a request: confirm or change its service and set this queue's priority.
+
+    The service belongs to the request, so a new one applies to every queue; when the new
+    service concerns a queue that does not have the request yet (a tip that turns out to be
+    nuisance in a park), that queue receives it now.
+    """
+    handling = _locked(handling, by)
+    before = log.snapshot(handling)
+    if handling.status == Handling.Status.NEW:
+        handling.status = Handling.Status.TRIAGED
+    if priority is not None:
+        handling.priority = priority
+    _save(handling, by=by, before=before, message="triage", fields=["status", "priority"])
+    if service is not None and service.pk != handling.request.service_id:
+        _change_service(handling, by=by, service=service)
+    return handling
+
+
+def _change_service(handling, *, by, service):
+    request = _locked_request(handling)
+    # Routing reads the names and the district's number, not the large boundaries.
+    municipality = (
+        Municipality.objects.select_related("district")
+        .only("pk", "name", "district__id", "district__number", "district__name")
+        .get(pk=request.municipality_id)
+    )
+    try:
+        found = routing.route(service, municipality=municipality)
+    except routing.RoutingError as exc:
+        raise DeskError(str(exc)) from exc
+    before = log.snapshot(request)
+    request.service = service
+    request.save(update_fields=["service"])
+    log.record(request, by=by, action=UPDATE, before=before, message="service")
+    have = set(request.handlings.values_list("queue_id", flat=True))
+    for queue in found.queues:
+        if queue.pk not in have:
+            added = Handling.objects.create(
+                request=request, queue=queue, priority=handling.priority
+            )
+            log.record(added, by=by, action=CREATE, message="routing")
+    handling.request = request
+
+
+@transaction.atomic
+def assign_handling(handling, *, by, assignee):
+    """Give this queue's work on the request to one of the queue's people (None: nobody)."""
+    handling = _locked(handling, by)
+    if assignee is not None and not handling.queue.workers().filter(pk=assignee.pk).exists():
+        raise DeskError(
+            _("%(name)s does not work in %(queue)s.")
+            % {"name": assignee.get_full_name() or assignee, "queue": handling.queue}
+        )
+    before = log.snapshot(handling)
+    handling.assignee = assignee
+    _save(handling, by=by, before=before, message="assign", fields=["assignee"])
+    return handling
+
+
+@transaction.atomic
+def change_status(handling, *, by, status):
+    """Move this queue's handling to another open status; a closed one opens again."""
+    handling = _locked(handling, by)
+    if status == Handling.Status.CLOSED:
+        raise DeskError(_("Close the request with an outcome instead."))
+    if status not in Handling.Status.values:
+        raise DeskError(_("Unknown status."))
+    before = log.snapshot(handling)
+    handling.move_to(status)
+    _save(
+        handling,
+        by=by,
+        before=before,
+        message="status",
+        fields=["status", "outcome", "closed_at"],
+    )
+    return handling
+
+
+@transaction.atomic
+def close_handling(handling, *, by, outcome):
+    """Close this queue's handling; the citizen sees the request closed when every queue
+    has closed it."""
+    handling = _locked(handling, by)
+    if not outcome:
+        raise DeskError(_("Choose an outcome to close the request."))
+    if outcome not in Handling.Outcome.values:
+        raise DeskError(_("Unknown outcome."))
+    before = log.snapshot(handling)
+    handling.close(outcome)
+    _save(
+        handling, by=by, before=before, message="close", fields=["status", "outcome", "closed_at"]
+    )
+    return handling
+
+
+@transaction.atomic
+def mark_duplicate(handling, *, by, original):
+    """Record that the request repeats `original`, and close this queue's handling of it.
+
+    A duplicate of a duplicate points to the first request, so that the chain never grows.
+    """
+    handling = _locked(handling, by)
+    if not ServiceRequest.objects.visible_to(by).filter(pk=original.pk).exists():
+        raise DeskError(_("There is no such request that you can see."))
+    root, seen = original, {original.pk}
+    while root.duplicate_of_id is not None and root.duplicate_of_id not in seen:
+        seen.add(root.duplicate_of_id)
+        root = ServiceRequest.objects.get(pk=root.duplicate_of_id)
+    if root.pk == handling.request_id:
+        raise DeskError(_("A request cannot be a duplicate of itself."))
+    request = _locked_request(handling)
+    before = log.snapshot(request)
+    request.duplicate_of = root
+    request.save(update_fields=["duplicate_of"])
+    log.record(request, by=by, action=UPDATE, before=before, message="duplicate")
+    before = log.snapshot(handling)
+    handling.close(Handling.Outcome.DUPLICATE)
+    _save(
+        handling,
+        by=by,
+        before=before,
+        message="duplicate",
+        fields=["status", "outcome", "closed_at"],
+    )
+    return handling
+
+
+@transaction.atomic
+def mark_spam(handling, *, by):
+    """Mark the request as spam and close this queue's handling of it."""
+    handling = _locked(handling, by)
+    request = _locked_request(handling)
+    if not request.is_spam:
+        before = log.snapshot(request)
+        request.is_spam = True
+        request.save(update_fields=["is_spam"])
+        log.record(request, by=by, action=UPDATE, before=before, message="spam")
+    before = log.snapshot(handling)
+    handling.close(Handling.Outcome.SPAM)
+    _save(handling, by=by, before=before, message="spam", fields=["status", "outcome", "closed_at"])
+    return handling
+
+
+def _message(handling, *, by, kind, body):
+    body = (body or "").strip()
+    if not body:
+        raise DeskError(_("Write a message."))
+    message = Message.objects.create(
+        request=handling.request, kind=kind, body=body, author=by, queue=handling.queue
+    )
+    log.record(message, by=by, action=CREATE, message=kind)
+    return message
+
+
+@transaction.atomic
+def add_internal_note(handling, *, by, body):
+    """A note for the staff on the request; the citizen never sees it."""
+    handling = _locked(handling, by)
+    return _message(handling, by=by, kind=Message.Kind.INTERNAL_NOTE, body=body)
+
+
+@transaction.atomic
+def send_public_reply(handling, *, by, body):
+    """Answer the citizen: the reply shows on their status page, and is e-mailed to them
+    when they gave an address. A reply means someone has taken the request up."""
+    handling = _locked(handling, by)
+    message = _message(handling, by=by, kind=Message.Kind.PUBLIC_REPLY, body=body)
+    if handling.status == Handling.Status.NEW:
+        before = log.snapshot(handling)
+        handling.move_to(Handling.Status.IN_PROGRESS)
+        _save(handling, by=by, before=before, message="reply", fields=["status"])
+    if handling.request.reporter_email:
+        # After the commit, so that the worker never looks for a reply that was rolled back.
+        transaction.on_commit(functools.partial(email_public_reply.enqueue, message.pk))
+    return message
+
+
+@task()
+def email_public_reply(message_id):
+    """Tell the citizen by e-mail that there is a reply (run by the task worker)."""
+    from tryghed.servicedesk.notify import notify_public_reply
+
+    message = (
+        Message.objects.select_related("request")
+        .filter(pk=message_id, kind=Message.Kind.PUBLIC_REPLY)
+        .first()
+    )
+    if message is not None:
+        notify_public_reply(message.request, message)

@@ -10,10 +10,12 @@ import secrets
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tryghed.accounts.models import RoleAssignment, User
 from tryghed.accounts.scope import scope_of
 from tryghed.core.translated import Translated
 
@@ -103,6 +105,26 @@ class ServiceAttribute(Translated, models.Model):
         return f"{self.service.code}.{self.code}"
 
 
+def desk_roles(user):
+    """The municipalities where the user is a local officer, and where they are municipal
+    staff: the scope does not tell the two apart, and the desk must. Cached on the user."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return frozenset(), frozenset()
+    cached = user.__dict__.get("_tryghed_desk_roles")
+    if cached is not None:
+        return cached
+    police, municipal = set(), set()
+    for role, municipality_id in (
+        RoleAssignment.objects.active()
+        .filter(user=user, role__in=RoleAssignment.MUNICIPAL_ROLES)
+        .values_list("role", "municipality_id")
+    ):
+        (police if role == RoleAssignment.Role.LOCAL_OFFICER else municipal).add(municipality_id)
+    roles = (frozenset(police), frozenset(municipal))
+    user.__dict__["_tryghed_desk_roles"] = roles
+    return roles
+
+
 class QueueQuerySet(models.QuerySet):
     def visible_to(self, user):
         scope = scope_of(user)
@@ -111,6 +133,37 @@ class QueueQuerySet(models.QuerySet):
         return self.filter(
             Q(municipality__district__in=scope.district_ids)
             | Q(municipality__in=scope.municipality_ids)
+        )
+
+    def workable_by(self, user):
+        """The queues whose handlings the user may change.
+
+        Local officers work the police queue of their municipality, municipal staff the
+        municipality's own queue, the district secretariat every queue of its district.
+        District staff and the other queue's people read the requests but do not act on them.
+        `Queue.workers()` is the same rule seen from the queue.
+        """
+        scope = scope_of(user)
+        if scope.is_global:
+            return self
+        police, municipal = desk_roles(user)
+        return self.filter(
+            Q(municipality__district__in=scope.secretariat_district_ids)
+            | Q(owner=Queue.Owner.POLICE, municipality__in=police)
+            | Q(owner=Queue.Owner.MUNICIPALITY, municipality__in=municipal)
+        )
+
+    def with_counts(self, user):
+        open_ = Q(
+            handlings__status__in=[s for s in Handling.Status.values if s != Handling.Status.CLOSED]
+        )
+        return self.annotate(
+            open_count=Count("handlings", filter=open_),
+            mine_count=Count("handlings", filter=open_ & Q(handlings__assignee=user.pk)),
+            new_count=Count("handlings", filter=Q(handlings__status=Handling.Status.NEW)),
+            urgent_count=Count(
+                "handlings", filter=open_ & Q(handlings__priority=Handling.Priority.URGENT)
+            ),
         )
 
 
@@ -141,6 +194,57 @@ class Queue(models.Model):
 
     def __str__(self):
         return self.name
+
+    def workers(self):
+        """The people a handling in this queue can be assigned to: those who may work it
+        (see QueueQuerySet.workable_by)."""
+        Role = RoleAssignment.Role
+        roles = RoleAssignment.objects.active()
+        own_role = Role.LOCAL_OFFICER if self.owner == self.Owner.POLICE else Role.MUNICIPAL_STAFF
+        return (
+            User.objects.filter(is_active=True)
+            .filter(
+                Q(roles__in=roles.filter(role=own_role, municipality=self.municipality_id))
+                | Q(
+                    roles__in=roles.filter(
+                        role=Role.DISTRICT_SECRETARIAT,
+                        district__municipalities=self.municipality_id,
+                    )
+                )
+            )
+            .distinct()
+            .order_by("first_name", "last_name", "username")
+        )
+
+    def contact_visible_to(self, user):
+        """Who reported a request is police information: the reporter's contact details are
+        shown to the police side of a police queue (the local officers of its municipality,
+        and the district's own staff), never to municipal staff."""
+        if self.owner != self.Owner.POLICE:
+            return False
+        if scope_of(user).is_global:
+            return True
+        return self.municipality_id in _police_side_municipality_ids(user)
+
+
+def _police_side_municipality_ids(user):
+    """The municipalities where the user works for the police: as local officer, or as
+    district staff or secretariat of the municipality's district. Cached on the user."""
+    cached = user.__dict__.get("_tryghed_police_side")
+    if cached is not None:
+        return cached
+    from tryghed.organisation.models import Municipality
+
+    police, _municipal = desk_roles(user)
+    district_ids = scope_of(user).district_ids
+    in_district = (
+        Municipality.objects.filter(district__in=district_ids).values_list("pk", flat=True)
+        if district_ids
+        else []
+    )
+    ids = police | frozenset(in_district)
+    user.__dict__["_tryghed_police_side"] = ids
+    return ids
 
 
 def new_token():
@@ -256,11 +360,39 @@ class ServiceRequest(models.Model):
     def public_messages(self):
         return self.messages.exclude(kind=Message.Kind.INTERNAL_NOTE)
 
+    def contact_visible_to(self, user):
+        """Whether the user may see who reported this: the police side of its police queue
+        (Queue.contact_visible_to). Uses prefetched handlings with their queues when there."""
+        return any(h.queue.contact_visible_to(user) for h in self.handlings.all())
+
     def status_url(self, token):
         return reverse("servicedesk:status", args=[self.reference, token])
 
     def check_token(self, token):
         return secrets.compare_digest(self.token_hash, hash_token(token))
+
+
+class HandlingQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(queue__in=Queue.objects.visible_to(user))
+
+    def workable_by(self, user):
+        return self.filter(queue__in=Queue.objects.workable_by(user))
+
+    def open(self):
+        return self.exclude(status=Handling.Status.CLOSED)
+
+    def search(self, text):
+        """Free text over what staff remember of a request: its reference, words of its
+        description, or its place."""
+        q = Q()
+        for word in text.split():
+            q &= (
+                Q(request__reference__icontains=word)
+                | Q(request__description__icontains=word)
+                | Q(request__place__icontains=word)
+            )
+        return self.filter(q)
 
 
 class Handling(models.Model):
@@ -310,6 +442,8 @@ class Handling(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
 
+    objects = HandlingQuerySet.as_manager()
+
     class Meta:
         ordering = ["priority", "request__submitted_at"]
         verbose_name = _("handling")
@@ -323,6 +457,30 @@ class Handling(models.Model):
 
     def __str__(self):
         return f"{self.request} @ {self.queue}"
+
+    @property
+    def district_id(self):
+        # The audit log files an entry under the district it reads from here.
+        return self.request.district_id
+
+    @property
+    def is_open(self):
+        return self.status != self.Status.CLOSED
+
+    def close(self, outcome):
+        if outcome not in self.Outcome.values:
+            raise ValueError(f"unknown outcome {outcome!r}")
+        self.status = self.Status.CLOSED
+        self.outcome = outcome
+        self.closed_at = timezone.now()
+
+    def move_to(self, status):
+        """Any status but closed, which needs an outcome; a closed handling opens again."""
+        if status == self.Status.CLOSED or status not in self.Status.values:
+            raise ValueError(f"cannot move to {status!r}")
+        self.status = status
+        self.outcome = ""
+        self.closed_at = None
 
 
 class Message(models.Model):
@@ -358,6 +516,15 @@ class Message(models.Model):
 
     def __str__(self):
         return f"{self.request} {self.get_kind_display()}"
+
+    @property
+    def district_id(self):
+        # The audit log files an entry under the district it reads from here.
+        return self.request.district_id
+
+    @property
+    def is_internal(self):
+        return self.kind == self.Kind.INTERNAL_NOTE
 
 
 class ReplyTemplate(Translated, models.Model):

@@ -1,0 +1,221 @@
+"""Citizens' photos: only real JPEG and PNG within limits, and nothing of the file but its
+pixels is kept (no EXIF, no GPS, no comments)."""
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+from django.utils import translation
+from PIL import Image, ImageFile, PngImagePlugin
+
+from tryghed.servicedesk import photos, services
+from tryghed.servicedesk.models import Photo, ServiceRequest
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The checks' messages are read in English here; the forms show them in Danish."""
+    with translation.override("en"):
+        yield
+
+
+pytestmark = pytest.mark.django_db
+
+GPS_IFD = 0x8825
+MAKE = 0x010F
+ORIENTATION = 0x0112
+
+
+def jpeg_with_gps(size=(3000, 2000), orientation=None):
+    image = Image.new("RGB", size, (200, 30, 30))
+    exif = image.getexif()
+    exif[MAKE] = "Citizen's phone"
+    if orientation:
+        exif[ORIENTATION] = orientation
+    gps = exif.get_ifd(GPS_IFD)
+    gps[1] = "N"
+    gps[2] = (55.0, 35.0, 34.2)
+    gps[3] = "E"
+    gps[4] = (12.0, 15.0, 0.0)
+    out = io.BytesIO()
+    image.save(out, format="JPEG", exif=exif, comment=b"Hanne's photo")
+    data = out.getvalue()
+    # The fixture itself must carry what the cleaning is to remove.
+    assert Image.open(io.BytesIO(data)).getexif().get_ifd(GPS_IFD)
+    return data
+
+
+def png_with_text():
+    image = Image.new("RGBA", (640, 480), (20, 120, 200, 128))
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Author", "Hanne Hemmelig")
+    out = io.BytesIO()
+    image.save(out, format="PNG", pnginfo=info)
+    return out.getvalue()
+
+
+def encoded(format_, size=(40, 30), mode="RGB"):
+    out = io.BytesIO()
+    Image.new(mode, size).save(out, format=format_)
+    return out.getvalue()
+
+
+def upload(data, name="photo.jpg", content_type="image/jpeg"):
+    return SimpleUploadedFile(name, data, content_type=content_type)
+
+
+def reopen(clean):
+    return Image.open(io.BytesIO(clean.content))
+
+
+def test_a_jpeg_loses_its_exif_and_gps_and_is_scaled_down():
+    clean = photos.clean_photo(upload(jpeg_with_gps()))
+    image = reopen(clean)
+    assert image.format == "JPEG" and clean.content_type == "image/jpeg"
+    assert not image.getexif()
+    assert not image.getexif().get_ifd(GPS_IFD)
+    assert "comment" not in image.info and "exif" not in image.info
+    assert max(image.size) == 2048 and (clean.width, clean.height) == image.size
+    assert image.size == (2048, 1365)
+
+
+def test_a_sideways_phone_photo_is_turned_upright_before_its_orientation_is_dropped():
+    # Orientation 6: the camera stored it rotated; viewers turn it 90° clockwise.
+    clean = photos.clean_photo(upload(jpeg_with_gps(size=(300, 200), orientation=6)))
+    assert reopen(clean).size == (200, 300)
+
+
+def test_a_png_is_kept_as_png_without_its_text():
+    clean = photos.clean_photo(upload(png_with_text(), "skitse.png", "image/png"))
+    image = reopen(clean)
+    assert image.format == "PNG" and clean.content_type == "image/png"
+    assert image.mode == "RGBA"
+    assert "Author" not in image.info and not getattr(image, "text", {})
+    assert image.size == (640, 480)
+
+
+@pytest.mark.parametrize(
+    ("data", "name"),
+    [
+        (b"This is not a photo at all, just text.\n" * 20, "photo.jpg"),
+        (encoded("GIF"), "animation.gif"),
+        (encoded("BMP"), "picture.bmp"),
+        (encoded("WEBP"), "photo.webp"),
+        (encoded("GIF"), "disguised.jpg"),
+    ],
+    ids=["text renamed .jpg", "gif", "bmp", "webp", "gif renamed .jpg"],
+)
+def test_anything_but_jpeg_and_png_is_refused(data, name):
+    with pytest.raises(photos.PhotoError, match="not a JPEG or PNG"):
+        photos.clean_photo(upload(data, name))
+
+
+@pytest.mark.parametrize("load_truncated", [False, True])
+@pytest.mark.parametrize("format_", ["JPEG", "PNG"])
+def test_a_file_cut_off_in_transfer_is_refused(monkeypatch, load_truncated, format_):
+    # WeasyPrint switches Pillow to accepting truncated files for the whole process.
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", load_truncated)
+    out = io.BytesIO()
+    Image.effect_noise((800, 600), 60).convert("RGB").save(out, format=format_)
+    data = out.getvalue()
+    with pytest.raises(photos.PhotoError, match="could not be read"):
+        photos.clean_photo(upload(data[: len(data) // 2], f"cut.{format_.lower()}"))
+
+
+def test_a_decompression_bomb_is_refused_before_it_is_decoded():
+    # A one-bit PNG of 50 megapixels: a few kilobytes on disk, far more in memory.
+    out = io.BytesIO()
+    Image.new("1", (10_000, 5_000)).save(out, format="PNG", optimize=True)
+    assert len(out.getvalue()) < 100_000
+    with pytest.raises(photos.PhotoError, match="too many pixels"):
+        photos.clean_photo(upload(out.getvalue(), "bomb.png", "image/png"))
+
+
+def test_a_file_over_8_mb_is_refused():
+    data = jpeg_with_gps(size=(100, 100)) + b"\0" * (8 * 1024 * 1024)
+    with pytest.raises(photos.PhotoError, match="larger than 8 MB"):
+        photos.clean_photo(upload(data))
+
+
+# ---- Through the form -----------------------------------------------------------------
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+@pytest.fixture
+def catalogue(reference):
+    services.load()
+
+
+def files_under(path):
+    return [p for p in path.rglob("*") if p.is_file()]
+
+
+def tip(**changes):
+    data = {
+        "service": "tip-mistaenkelig-aktivitet",
+        "description": "En mand prøvede dørene på parkerede biler.",
+        "lat": "55.592841",
+        "lon": "12.25",
+    }
+    data.update(changes)
+    return data
+
+
+def send(data, *files):
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    return client.post(reverse("servicedesk:tip"), {**data, "photos": list(files)})
+
+
+def test_a_tip_with_photos_stores_them_cleaned(catalogue, media):
+    response = send(tip(), upload(jpeg_with_gps()), upload(png_with_text(), "a.png"))
+    assert response.status_code == 200
+    request = ServiceRequest.objects.get()
+    stored = list(Photo.objects.filter(request=request).order_by("content_type"))
+    assert [p.content_type for p in stored] == ["image/jpeg", "image/png"]
+    for photo in stored:
+        path = media / photo.image.name
+        assert path.exists()
+        # The citizen's file name is not kept either.
+        assert "photo" not in path.name and path.name != "a.png"
+        with Image.open(path) as image:
+            assert not image.getexif()
+            assert image.size == (photo.width, photo.height)
+    assert len(files_under(media)) == 2
+
+
+@pytest.mark.parametrize(
+    "case",
+    ["form error", "routing error", "bad photo among good", "too many photos"],
+)
+def test_a_failed_form_leaves_no_photo_on_disk(catalogue, media, case):
+    good = upload(jpeg_with_gps(size=(400, 300)))
+    if case == "form error":
+        response = send(tip(description=""), good)
+        field = "description"
+    elif case == "routing error":
+        response = send(tip(lat="56.1572", lon="10.2107"), good)
+        field = None
+    elif case == "bad photo among good":
+        response = send(tip(), good, upload(encoded("GIF"), "x.gif"))
+        field = "photos"
+    else:
+        response = send(tip(), *[upload(jpeg_with_gps(size=(40, 30))) for _ in range(4)])
+        field = "photos"
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert (field in form.errors) if field else form.non_field_errors()
+    assert not ServiceRequest.objects.exists()
+    assert not Photo.objects.exists()
+    assert files_under(media) == []
+
+
+def test_a_refused_photo_is_named_in_the_error(catalogue, media):
+    response = send(tip(), upload(b"GIF89a" + b"\0" * 100, "holiday.gif"))
+    assert "holiday.gif is not a JPEG or PNG photo" in response.content.decode()

@@ -1,0 +1,605 @@
+"""The service desk for staff, through HTTP: queues, filters, the request page and its actions."""
+
+import csv
+import datetime
+import io
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from tryghed.audit.models import AuditEntry
+from tryghed.servicedesk import actions, duplicates
+from tryghed.servicedesk.models import (
+    Handling,
+    Kind,
+    Message,
+    Queue,
+    ReplyTemplate,
+    Service,
+    ServiceRequest,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # Seven personas hashed with the production hasher take seconds per test.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+KOEGE = (55.4581, 12.1822)
+GREVE = (55.5833, 12.3000)
+
+
+@pytest.fixture
+def services(reference):
+    return {
+        "drugs": Service.objects.create(
+            code="test-tip-drugs",
+            kind=Kind.TIP,
+            name="Handel med narkotika",
+            name_en="Drug dealing",
+            incident_category="drug_sale",
+            to_police=True,
+        ),
+        "party": Service.objects.create(
+            code="test-party-in-park",
+            kind=Kind.NUISANCE,
+            name="Fest i park",
+            name_en="Party in a park",
+            incident_category="youth_nuisance",
+            to_police=True,
+            to_municipality=True,
+        ),
+        "moped": Service.objects.create(
+            code="test-moped",
+            kind=Kind.NUISANCE,
+            name="Knallertkørsel",
+            incident_category="moped_nuisance",
+            to_police=True,
+        ),
+    }
+
+
+@pytest.fixture
+def desk(services, district):
+    """A Køge tip (Køge police queue) and a Greve park party (Greve police and municipality),
+    both with the reporter's contact details, and a reply template of the district."""
+    koege_tip, koege_token = actions.submit_request(
+        services["drugs"],
+        description="Salg af hash bag hallen hver aften",
+        lat=KOEGE[0],
+        lon=KOEGE[1],
+        place="Køge Hallen",
+        reporter_name="Anna Borger",
+        reporter_email="anna@example.org",
+        reporter_phone="+45 12 34 56 78",
+    )
+    greve_party, greve_token = actions.submit_request(
+        services["party"],
+        description="Fest med høj musik i parken",
+        lat=GREVE[0],
+        lon=GREVE[1],
+        place="Greve Strandpark",
+        reporter_email="bo@example.org",
+    )
+    template = ReplyTemplate.objects.create(
+        title="Tak for tippet",
+        body="Tak for dit tip. Vi ser på det.",
+        district=district,
+    )
+    greve_handlings = {h.queue.owner: h for h in greve_party.handlings.select_related("queue")}
+    return {
+        "koege_tip": koege_tip,
+        "koege_token": koege_token,
+        "koege_police": koege_tip.handlings.get(),
+        "greve_party": greve_party,
+        "greve_token": greve_token,
+        "greve_police": greve_handlings[Queue.Owner.POLICE],
+        "greve_municipal": greve_handlings[Queue.Owner.MUNICIPALITY],
+        "template": template,
+    }
+
+
+def request_url(sr):
+    return reverse("staff:servicedesk_staff:request", args=[sr.reference])
+
+
+def action_url(handling, action):
+    return reverse(
+        "staff:servicedesk_staff:action",
+        args=[handling.request.reference, handling.pk, action],
+    )
+
+
+def queue_url(queue, name="queue"):
+    return reverse(f"staff:servicedesk_staff:{name}", args=[queue.pk])
+
+
+def entries_for(obj):
+    return AuditEntry.objects.filter(
+        object_id=str(obj.pk), content_type__model=obj._meta.model_name
+    )
+
+
+# Triage, assignment, notes, replies and closing, as the Køge officer does them.
+
+
+def test_triage_to_a_service_that_concerns_the_municipality_adds_its_queue(
+    desk, services, koege_officer, client_for
+):
+    handling = desk["koege_police"]
+    response = client_for(koege_officer).post(
+        action_url(handling, "triage"),
+        {"triage-service": services["party"].pk, "triage-priority": "2"},
+    )
+    assert response.status_code == 302
+    handling.refresh_from_db()
+    assert handling.status == Handling.Status.TRIAGED
+    assert handling.priority == Handling.Priority.HIGH
+    tip = desk["koege_tip"]
+    tip.refresh_from_db()
+    assert tip.service == services["party"]
+    owners = set(tip.handlings.values_list("queue__owner", flat=True))
+    assert owners == {Queue.Owner.POLICE, Queue.Owner.MUNICIPALITY}
+    # The municipality's new handling is logged as created by the officer.
+    added = tip.handlings.get(queue__owner=Queue.Owner.MUNICIPALITY)
+    assert entries_for(added).get().action == AuditEntry.Action.CREATE
+    entry = entries_for(handling).get()
+    assert entry.actor == koege_officer
+    assert entry.action == AuditEntry.Action.UPDATE
+    assert entry.changes["status"] == ["new", "triaged"]
+    assert entry.changes["priority"] == [3, 2]
+    assert entry.at is not None and entry.district.number == 8
+    assert entries_for(tip).get().changes["service"] == [
+        services["drugs"].pk,
+        services["party"].pk,
+    ]
+
+
+def test_assign_to_a_colleague_of_the_queue_but_not_to_someone_of_another_team(
+    desk, koege_officer, greve_staff, client_for
+):
+    handling = desk["koege_police"]
+    client = client_for(koege_officer)
+    response = client.post(action_url(handling, "assign"), {"assign-assignee": greve_staff.pk})
+    assert response.status_code == 400
+    handling.refresh_from_db()
+    assert handling.assignee is None
+    assert not entries_for(handling).exists()
+
+    # "Take it myself": the button's value comes after the list's in the form data.
+    response = client.post(
+        action_url(handling, "assign"), {"assign-assignee": ["", str(koege_officer.pk)]}
+    )
+    assert response.status_code == 302
+    handling.refresh_from_db()
+    assert handling.assignee == koege_officer
+    assert entries_for(handling).get().changes["assignee"] == [None, koege_officer.pk]
+
+
+def test_internal_notes_stay_internal_and_replies_reach_the_citizen(
+    desk, koege_officer, client_for, django_capture_on_commit_callbacks
+):
+    handling, tip = desk["koege_police"], desk["koege_tip"]
+    client = client_for(koege_officer)
+    client.post(action_url(handling, "note"), {"note-body": "Kendt sælger, se sag 4711"})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            action_url(handling, "reply"),
+            {"reply-template": desk["template"].pk, "reply-body": ""},
+        )
+    assert response.status_code == 302
+    # The e-mail to the citizen waits in the task queue for the worker.
+    queued = DBTaskResult.objects.get()
+    assert queued.task_path == "tryghed.servicedesk.actions.email_public_reply"
+    reply = tip.messages.get(kind=Message.Kind.PUBLIC_REPLY)
+    assert queued.args_kwargs == {"args": [reply.pk], "kwargs": {}}
+
+    assert [m.body for m in tip.public_messages()] == ["Tak for dit tip. Vi ser på det."]
+    assert tip.messages.filter(kind=Message.Kind.INTERNAL_NOTE).count() == 1
+    note = tip.messages.get(kind=Message.Kind.INTERNAL_NOTE)
+    assert note.author == koege_officer and note.queue == handling.queue
+    assert entries_for(note).get().actor == koege_officer
+    # A reply means someone has taken the request up.
+    handling.refresh_from_db()
+    assert handling.status == Handling.Status.IN_PROGRESS
+    assert tip.public_status() == Handling.Status.IN_PROGRESS
+
+    page = client.get(request_url(tip)).content.decode()
+    note_item = page.split('data-kind="internal_note"')[1].split("</li>")[0]
+    assert "Kendt sælger, se sag 4711" in note_item
+
+
+def test_the_reply_email_task_sends_the_citizen_the_reply(desk, koege_officer, mailoutbox):
+    message = actions.send_public_reply(
+        desk["koege_police"], by=koege_officer, body="Vi har sendt en patrulje forbi."
+    )
+    actions.email_public_reply.call(message.pk)
+    assert [m.to for m in mailoutbox] == [["anna@example.org"]]
+    assert "Vi har sendt en patrulje forbi." in mailoutbox[0].body
+    assert desk["koege_tip"].reference in mailoutbox[0].subject
+
+
+def test_a_reply_to_an_anonymous_citizen_sends_no_mail(
+    services, koege_officer, django_capture_on_commit_callbacks
+):
+    tip, _ = actions.submit_request(
+        services["drugs"], description="Anonymt tip", lat=KOEGE[0], lon=KOEGE[1]
+    )
+    with django_capture_on_commit_callbacks() as callbacks:
+        actions.send_public_reply(tip.handlings.get(), by=koege_officer, body="Tak")
+    assert callbacks == []
+
+
+def test_closing_needs_an_outcome(desk, koege_officer, client_for):
+    handling = desk["koege_police"]
+    client = client_for(koege_officer)
+    response = client.post(action_url(handling, "close"), {"close-outcome": ""})
+    assert response.status_code == 400
+    assert "outcome" in response.context["forms"]["close"].errors
+    handling.refresh_from_db()
+    assert handling.status == Handling.Status.NEW
+    assert not entries_for(handling).exists()
+
+    response = client.post(action_url(handling, "close"), {"close-outcome": "resolved"})
+    assert response.status_code == 302
+    handling.refresh_from_db()
+    assert handling.status == Handling.Status.CLOSED
+    assert handling.outcome == Handling.Outcome.RESOLVED
+    assert handling.closed_at is not None
+    entry = entries_for(handling).get()
+    assert entry.changes["status"] == ["new", "closed"]
+    assert entry.changes["outcome"] == ["", "resolved"]
+    assert desk["koege_tip"].public_status() == Handling.Status.CLOSED
+
+
+def test_the_citizens_status_page_shows_the_reply_and_the_closing_but_no_note(
+    desk, koege_officer, client_for, client
+):
+    staff = client_for(koege_officer)
+    handling = desk["koege_police"]
+    staff.post(action_url(handling, "note"), {"note-body": "Kendt sælger, se sag 4711"})
+    staff.post(action_url(handling, "reply"), {"reply-body": "Vi har været forbi stedet."})
+    status_url = desk["koege_tip"].status_url(desk["koege_token"])
+    response = client.get(status_url)
+    assert response.context["status_value"] == Handling.Status.IN_PROGRESS
+    staff.post(action_url(handling, "close"), {"close-outcome": "resolved"})
+
+    response = client.get(status_url)
+    assert response.status_code == 200
+    assert response.context["status_value"] == Handling.Status.CLOSED
+    page = response.content.decode()
+    assert "Vi har været forbi stedet." in page
+    assert "4711" not in page
+
+
+def test_the_citizen_sees_closed_only_when_every_queue_has_closed(
+    desk, secretariat, greve_staff, client_for
+):
+    party = desk["greve_party"]
+    client_for(greve_staff).post(
+        action_url(desk["greve_municipal"], "close"), {"close-outcome": "resolved"}
+    )
+    assert party.public_status() == Handling.Status.NEW
+    client_for(secretariat).post(
+        action_url(desk["greve_police"], "status"), {"status-status": "in_progress"}
+    )
+    assert party.public_status() == Handling.Status.IN_PROGRESS
+    client_for(secretariat).post(
+        action_url(desk["greve_police"], "close"), {"close-outcome": "no_action"}
+    )
+    assert party.public_status() == Handling.Status.CLOSED
+
+
+def test_a_closed_handling_opens_again_with_a_status_change(desk, koege_officer, client_for):
+    handling = desk["koege_police"]
+    actions.close_handling(handling, by=koege_officer, outcome="resolved")
+    client_for(koege_officer).post(action_url(handling, "status"), {"status-status": "in_progress"})
+    handling.refresh_from_db()
+    assert (handling.status, handling.outcome, handling.closed_at) == ("in_progress", "", None)
+
+
+def test_municipal_staff_act_on_their_queue_but_not_on_the_police_queue(
+    desk, greve_staff, client_for
+):
+    client = client_for(greve_staff)
+    assert client.get(request_url(desk["greve_party"])).status_code == 200
+    response = client.post(action_url(desk["greve_police"], "note"), {"note-body": "Hej"})
+    assert response.status_code == 404
+    response = client.post(action_url(desk["greve_municipal"], "note"), {"note-body": "Hej"})
+    assert response.status_code == 302
+    # Both sides read the whole thread.
+    assert desk["greve_party"].messages.get().queue == desk["greve_municipal"].queue
+
+
+def test_actions_check_the_acting_user_themselves(desk, greve_staff, district_staff):
+    for user in (greve_staff, district_staff):
+        with pytest.raises(PermissionDenied):
+            actions.add_internal_note(desk["koege_police"], by=user, body="x")
+        with pytest.raises(PermissionDenied):
+            actions.close_handling(desk["greve_police"], by=user, outcome="resolved")
+    assert not Message.objects.exists()
+
+
+# The request page.
+
+
+def test_request_page_shows_the_request_its_queues_and_thread(desk, secretariat, client_for):
+    party = desk["greve_party"]
+    Message.objects.create(request=party, kind=Message.Kind.CITIZEN, body="Det er slemt i aften")
+    page = client_for(secretariat).get(request_url(party)).content.decode()
+    assert party.reference in page
+    assert "Fest med høj musik i parken" in page
+    assert "Greve Strandpark" in page
+    assert "Lokalpolitiet Greve" in page and "Greve Kommune" in page
+    assert "Det er slemt i aften" in page
+    assert "<svg" in page  # the place, drawn without tiles
+
+
+def test_contact_details_are_for_the_police_side_only(desk, koege_officer, greve_staff, client_for):
+    page = client_for(koege_officer).get(request_url(desk["koege_tip"])).content.decode()
+    assert "anna@example.org" in page and "Anna Borger" in page
+    page = client_for(greve_staff).get(request_url(desk["greve_party"])).content.decode()
+    assert "bo@example.org" not in page
+    assert desk["koege_tip"].contact_visible_to(koege_officer)
+    assert not desk["greve_party"].contact_visible_to(greve_staff)
+
+
+def test_the_page_of_a_request_one_cannot_see_is_404(desk, koege_officer, client_for):
+    assert client_for(koege_officer).get(request_url(desk["greve_party"])).status_code == 404
+    missing = reverse("staff:servicedesk_staff:request", args=["TIP-2026-999999"])
+    assert client_for(koege_officer).get(missing).status_code == 404
+
+
+# Duplicates.
+
+
+def _submit(service, lat, lon, hours_ago=0, **kwargs):
+    sr, _token = actions.submit_request(
+        service, description=kwargs.pop("description", "Larm"), lat=lat, lon=lon, **kwargs
+    )
+    if hours_ago:
+        ServiceRequest.objects.filter(pk=sr.pk).update(
+            submitted_at=timezone.now() - datetime.timedelta(hours=hours_ago)
+        )
+        sr.refresh_from_db()
+    return sr
+
+
+def test_likely_duplicates_are_near_recent_and_of_the_same_category(
+    desk, services, koege_officer, client_for
+):
+    tip = desk["koege_tip"]
+    # About 200 m north, same service, an hour earlier: a duplicate.
+    near = _submit(services["drugs"], KOEGE[0] + 0.0018, KOEGE[1], hours_ago=1)
+    # About 2 km away: not.
+    far = _submit(services["drugs"], KOEGE[0] + 0.018, KOEGE[1])
+    # Close, but four days earlier: not.
+    old = _submit(services["drugs"], KOEGE[0], KOEGE[1] + 0.001, hours_ago=96)
+    # Same place, another category: not.
+    other = _submit(services["moped"], KOEGE[0], KOEGE[1])
+
+    found = duplicates.likely_duplicates(
+        tip, among=ServiceRequest.objects.visible_to(koege_officer)
+    )
+    assert [c.request for c in found] == [near]
+    assert 150 < found[0].distance_m < 250
+
+    page = client_for(koege_officer).get(request_url(tip)).content.decode()
+    section = page.split('id="duplicates-heading"')[1]
+    assert near.reference in section
+    for not_suggested in (far, old, other):
+        assert not_suggested.reference not in section
+
+
+def test_same_incident_category_counts_across_services(services, koege_officer):
+    first = _submit(services["party"], KOEGE[0], KOEGE[1])
+    cousin = Service.objects.create(
+        code="test-party-beach",
+        kind=Kind.NUISANCE,
+        name="Fest på stranden",
+        incident_category="youth_nuisance",
+    )
+    second = _submit(cousin, KOEGE[0] + 0.001, KOEGE[1])
+    found = duplicates.likely_duplicates(first, among=ServiceRequest.objects.all())
+    assert [c.request for c in found] == [second]
+
+
+def test_mark_duplicate_closes_with_outcome_duplicate(desk, services, koege_officer, client_for):
+    original = _submit(services["drugs"], KOEGE[0], KOEGE[1], hours_ago=2)
+    handling = desk["koege_police"]
+    client = client_for(koege_officer)
+    response = client.post(
+        action_url(handling, "duplicate"), {"duplicate-original": desk["koege_tip"].reference}
+    )
+    assert response.status_code == 400  # not a duplicate of itself
+    response = client.post(
+        action_url(handling, "duplicate"), {"duplicate-original": desk["greve_party"].reference}
+    )
+    assert response.status_code == 400  # not one the officer can see
+    response = client.post(
+        action_url(handling, "duplicate"), {"duplicate-original": original.reference.lower()}
+    )
+    assert response.status_code == 302
+    handling.refresh_from_db()
+    desk["koege_tip"].refresh_from_db()
+    assert desk["koege_tip"].duplicate_of == original
+    assert (handling.status, handling.outcome) == ("closed", "duplicate")
+
+
+def test_mark_spam(desk, koege_officer, client_for):
+    handling = desk["koege_police"]
+    assert client_for(koege_officer).post(action_url(handling, "spam")).status_code == 302
+    handling.refresh_from_db()
+    desk["koege_tip"].refresh_from_db()
+    assert desk["koege_tip"].is_spam
+    assert (handling.status, handling.outcome) == ("closed", "spam")
+    assert entries_for(desk["koege_tip"]).get().changes == {"is_spam": [False, True]}
+
+
+# Queues, filters, search and the CSV export.
+
+
+def test_queue_list_shows_the_queues_one_can_see_with_open_counts(
+    desk, greve_staff, foreign_secretariat, client_for
+):
+    page = client_for(greve_staff).get(reverse("staff:servicedesk_staff:queues"))
+    own = [q.name for q in page.context["own_queues"]]
+    other = [(q.name, q.open_count) for q in page.context["other_queues"]]
+    assert own == ["Greve Kommune"]
+    assert other == [("Lokalpolitiet Greve", 1)]
+    page = client_for(foreign_secretariat).get(reverse("staff:servicedesk_staff:queues"))
+    assert page.status_code == 200
+    assert not page.context["own_queues"] and not page.context["other_queues"]
+
+
+def _queue_page(client, queue, **params):
+    response = client.get(queue_url(queue), params)
+    assert response.status_code == 200
+    return [h.request.reference for h in response.context["page"].object_list]
+
+
+def test_queue_filters_and_search(desk, services, koege_officer, client_for):
+    queue = desk["koege_police"].queue
+    client = client_for(koege_officer)
+    tip = desk["koege_tip"]
+    moped = _submit(services["moped"], KOEGE[0], KOEGE[1], place="Torvet", hours_ago=72)
+    closed = _submit(services["drugs"], KOEGE[0], KOEGE[1], description="Gammel sag")
+    actions.close_handling(closed.handlings.get(), by=koege_officer, outcome="resolved")
+    actions.assign_handling(moped.handlings.get(), by=koege_officer, assignee=koege_officer)
+    actions.triage_handling(tip.handlings.get(), by=koege_officer, priority=1)
+
+    # The default: the open ones, most urgent first.
+    assert _queue_page(client, queue) == [tip.reference, moped.reference]
+    assert _queue_page(client, queue, status="all", sort="-submitted") == [
+        closed.reference,
+        tip.reference,
+        moped.reference,
+    ]
+    assert _queue_page(client, queue, status="closed") == [closed.reference]
+    assert _queue_page(client, queue, kind="nuisance") == [moped.reference]
+    assert _queue_page(client, queue, service=services["drugs"].pk) == [tip.reference]
+    assert _queue_page(client, queue, priority="1") == [tip.reference]
+    assert _queue_page(client, queue, assignee="mine") == [moped.reference]
+    assert _queue_page(client, queue, assignee="unassigned") == [tip.reference]
+    assert _queue_page(client, queue, assignee=str(koege_officer.pk)) == [moped.reference]
+    today = timezone.localdate()
+    assert _queue_page(client, queue, date_from=today.isoformat()) == [tip.reference]
+    until = (today - datetime.timedelta(days=1)).isoformat()
+    assert _queue_page(client, queue, date_to=until) == [moped.reference]
+    # Search over reference, description and place.
+    assert _queue_page(client, queue, q="torvet") == [moped.reference]
+    assert _queue_page(client, queue, q="hash hallen") == [tip.reference]
+    assert _queue_page(client, queue, q=moped.reference) == [moped.reference]
+    assert _queue_page(client, queue, q="gammel", status="all") == [closed.reference]
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"date_from": "2026-13-45"},
+        {"date_to": "i morgen"},
+        {"date_from": "2026-05-02", "date_to": "2026-05-01"},
+        {"status": "lost"},
+        {"priority": "9"},
+        {"priority": "x"},
+        {"assignee": "someone"},
+        {"service": "999999"},
+        {"sort": "; drop table"},
+        {"page": "abc"},
+        {"page": "-1"},
+        {"q": "x" * 5000},
+    ],
+)
+def test_bad_filter_input_gives_a_message_not_an_error(desk, koege_officer, client_for, params):
+    client = client_for(koege_officer)
+    response = client.get(queue_url(desk["koege_police"].queue), params)
+    assert response.status_code == 200
+    if "page" not in params:
+        assert response.context["form"].errors
+        assert [str(m) for m in response.context["messages"]]
+    response = client.get(queue_url(desk["koege_police"].queue, "queue_csv"), params)
+    assert response.status_code == 200
+
+
+def _csv(response):
+    content = b"".join(response.streaming_content).decode("utf-8")
+    assert content.startswith("\ufeff")
+    return list(csv.DictReader(io.StringIO(content[1:])))
+
+
+def test_csv_export_of_the_police_queue_with_contact_for_the_police(
+    desk, services, koege_officer, client_for
+):
+    formula = _submit(services["drugs"], KOEGE[0], KOEGE[1], description="=HYPERLINK(1)")
+    response = client_for(koege_officer).get(
+        queue_url(desk["koege_police"].queue, "queue_csv"), {"sort": "submitted"}
+    )
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"].startswith('attachment; filename="lokalpolitiet-koege-')
+    rows = _csv(response)
+    assert [r["reference"] for r in rows] == [desk["koege_tip"].reference, formula.reference]
+    first = rows[0]
+    assert first["service"] == "Handel med narkotika"
+    assert first["status"] == "new" and first["priority"] == "3"
+    assert first["municipality"] == "Køge"
+    assert first["place"] == "Køge Hallen"
+    assert first["reporter_email"] == "anna@example.org"
+    assert first["reporter_phone"] == "+45 12 34 56 78"
+    # What a citizen typed is never a formula in a spreadsheet.
+    assert rows[1]["description"] == "'=HYPERLINK(1)"
+
+
+def test_csv_export_without_contact_for_municipal_staff(desk, greve_staff, client_for):
+    for handling in (desk["greve_municipal"], desk["greve_police"]):
+        response = client_for(greve_staff).get(queue_url(handling.queue, "queue_csv"))
+        rows = _csv(response)
+        assert [r["reference"] for r in rows] == [desk["greve_party"].reference]
+        assert "reporter_email" not in rows[0]
+        assert "bo@example.org" not in str(rows)
+
+
+def test_csv_export_follows_the_filters(desk, services, koege_officer, client_for):
+    _submit(services["moped"], KOEGE[0], KOEGE[1])
+    response = client_for(koege_officer).get(
+        queue_url(desk["koege_police"].queue, "queue_csv"), {"kind": "tip"}
+    )
+    assert [r["reference"] for r in _csv(response)] == [desk["koege_tip"].reference]
+
+
+def test_queue_page_queries_do_not_grow_with_the_rows(desk, services, koege_officer, client_for):
+    client = client_for(koege_officer)
+    url = queue_url(desk["koege_police"].queue)
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url, {"status": "all"}).status_code == 200
+        return len(queries)
+
+    few = count()
+    for i in range(12):
+        sr = _submit(services["drugs"], KOEGE[0], KOEGE[1], description=f"Sag {i}")
+        if i % 2:
+            actions.assign_handling(sr.handlings.get(), by=koege_officer, assignee=koege_officer)
+    many = count()
+    assert many == few
+    assert few <= 12
+
+
+def test_request_page_queries_are_bounded(desk, services, koege_officer, client_for):
+    client = client_for(koege_officer)
+    tip = desk["koege_tip"]
+    for i in range(8):
+        actions.add_internal_note(tip.handlings.get(), by=koege_officer, body=f"Note {i}")
+        _submit(services["drugs"], KOEGE[0] + 0.0005 * i, KOEGE[1])
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(request_url(tip)).status_code == 200
+    assert len(queries) <= 20

@@ -1,0 +1,42 @@
+"""W3C datetimes (the subset of ISO 8601 that GeoReport v2 uses) in and out."""
+
+import datetime
+import re
+
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+
+_YEAR_OR_MONTH = re.compile(r"(\d{4})(?:-(\d{2}))?")
+
+
+def w3c(value):
+    """A datetime with the Danish offset, e.g. 2026-07-01T20:15:00+02:00."""
+    if value is None:
+        return None
+    return timezone.localtime(value).isoformat(timespec="seconds")
+
+
+def parse_w3c(value):
+    """An aware UTC datetime, or None when `value` is not a date or datetime.
+
+    A value without an offset is read as Danish time, and a date (or a bare year or month,
+    as W3C allows) as its first moment.
+    """
+    value = (value or "").strip()
+    if not value or len(value) > 40:
+        return None
+    try:
+        parsed = parse_datetime(value)
+        if parsed is None:
+            day = parse_date(value)
+            if day is None:
+                match = _YEAR_OR_MONTH.fullmatch(value)
+                if match is None:
+                    return None
+                day = datetime.date(int(match[1]), int(match[2] or 1), 1)
+            parsed = datetime.datetime.combine(day, datetime.time())
+        if timezone.is_naive(parsed):
+            parsed = timezone.make_aware(parsed)
+        return parsed.astimezone(datetime.UTC)
+    except (ValueError, OverflowError):
+        return None

@@ -1,0 +1,459 @@
+"""The citizen's forms: one per service, with the service's own questions generated from
+its ServiceAttribute rows, the place, optional photos and contact details."""
+
+import datetime as dt
+
+from django import forms
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from tryghed.organisation.models import Municipality
+from tryghed.servicedesk import notify, photos
+from tryghed.servicedesk.models import Kind, ServiceAttribute
+
+Datatype = ServiceAttribute.Datatype
+
+ATTRIBUTE_PREFIX = "q-"
+STRING_MAX = 200
+TEXT_MAX = 2000
+DESCRIPTION_MAX = 4000
+MESSAGE_MAX = 4000
+NUMBER_MAX = 100_000
+# Reports are about what happened recently; older events are for a report to 114.
+PAST_LIMIT = dt.timedelta(days=5 * 365)
+# A phone's clock may be a few minutes ahead of ours.
+CLOCK_SKEW = dt.timedelta(minutes=15)
+BOOKING_AHEAD = dt.timedelta(days=365)
+
+DATETIME_FORMATS = [
+    "%Y-%m-%dT%H:%M",
+    "%Y-%m-%d %H:%M",
+    "%d-%m-%Y %H:%M",
+    "%d.%m.%Y %H:%M",
+    "%d/%m/%Y %H:%M",
+    "%d-%m-%Y kl. %H.%M",
+    "%Y-%m-%d",
+    "%d-%m-%Y",
+    "%d.%m.%Y",
+    "%d/%m/%Y",
+]
+DATE_FORMATS = ["%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%Y"]
+
+# Field names of the location part; their errors are shown at the map and listed once.
+LOCATION_FIELDS = ("lat", "lon")
+
+
+class PastDateTimeField(forms.DateTimeField):
+    """When something happened: not in the future, and not years ago."""
+
+    def validate(self, value):
+        super().validate(value)
+        if value is None:
+            return
+        now = timezone.now()
+        if value > now + CLOCK_SKEW:
+            raise forms.ValidationError(_("The time cannot be in the future."), code="future")
+        if value < now - PAST_LIMIT:
+            raise forms.ValidationError(
+                _("The time must be within the last five years."), code="too_old"
+            )
+
+
+class FutureDateField(forms.DateField):
+    """A date to book: from tomorrow and up to a year ahead."""
+
+    def validate(self, value):
+        super().validate(value)
+        if value is None:
+            return
+        today = timezone.localdate()
+        if value <= today:
+            raise forms.ValidationError(_("Choose a date after today."), code="past")
+        if value > today + BOOKING_AHEAD:
+            raise forms.ValidationError(_("Choose a date within the next year."), code="too_far")
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class PhotosField(forms.FileField):
+    widget = MultipleFileInput
+
+    def to_python(self, data):
+        return data
+
+    def clean(self, data, initial=None):
+        files = [f for f in (data or []) if f]
+        if len(files) > photos.MAX_PHOTOS:
+            raise forms.ValidationError(
+                _("You can send at most %(count)d photos.") % {"count": photos.MAX_PHOTOS},
+                code="too_many",
+            )
+        cleaned, errors = [], []
+        for uploaded in files:
+            try:
+                cleaned.append(photos.clean_photo(uploaded))
+            except photos.PhotoError as exc:
+                errors.append(forms.ValidationError(str(exc), code="bad_photo"))
+        if errors:
+            raise forms.ValidationError(errors)
+        return cleaned
+
+
+def _choices(attribute):
+    english = (get_language() or "da").startswith("en")
+    return [
+        (value["key"], (english and value.get("name_en")) or value["name"])
+        for value in attribute.values
+    ]
+
+
+def attribute_field(attribute, kind):
+    """The form field for one of the service's questions."""
+    common = {"label": attribute.tr("description"), "required": attribute.required}
+    if attribute.datatype == Datatype.STRING:
+        return forms.CharField(max_length=STRING_MAX, **common)
+    if attribute.datatype == Datatype.TEXT:
+        return forms.CharField(
+            max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 3}), **common
+        )
+    if attribute.datatype == Datatype.NUMBER:
+        return forms.IntegerField(min_value=0, max_value=NUMBER_MAX, **common)
+    if attribute.datatype == Datatype.DATETIME:
+        if kind == Kind.OFFICER_REQUEST:
+            return FutureDateField(
+                input_formats=DATE_FORMATS,
+                widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                help_text=_("Carrying out a request can take up to 30 days."),
+                **common,
+            )
+        return PastDateTimeField(
+            input_formats=DATETIME_FORMATS,
+            widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+            help_text=_("Date and time; your best guess is fine."),
+            **common,
+        )
+    if attribute.datatype == Datatype.SINGLEVALUELIST:
+        return forms.ChoiceField(choices=_choices(attribute), widget=forms.RadioSelect, **common)
+    return forms.MultipleChoiceField(
+        choices=_choices(attribute), widget=forms.CheckboxSelectMultiple, **common
+    )
+
+
+def _stored(value):
+    """An answer as kept in the request's details (JSON): times in UTC, ISO 8601."""
+    if isinstance(value, dt.datetime):
+        return value.astimezone(dt.UTC).isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def municipality_choices():
+    """The served districts' municipalities first; every other one too, so that a citizen
+    who picks one elsewhere is told which district to turn to."""
+    served, others = [], []
+    rows = Municipality.objects.order_by("name").values_list("code", "name", "district__number")
+    for code, name, district_number in rows:
+        target = served if district_number in settings.TRYGHED_SERVED_DISTRICTS else others
+        target.append((code, name))
+    choices = [("", _("Choose a municipality"))]
+    if served:
+        choices.append((_("In this police district"), served))
+    if others:
+        choices.append((_("Elsewhere in Denmark"), others))
+    return choices
+
+
+class RequestForm(forms.Form):
+    service = forms.CharField(widget=forms.HiddenInput, max_length=60)
+    description = forms.CharField(
+        max_length=DESCRIPTION_MAX, widget=forms.Textarea(attrs={"rows": 6})
+    )
+    place = forms.CharField(
+        label=_("Address or place"),
+        max_length=300,
+        required=False,
+        help_text=_("For example Hovedgaden 12, Køge, or the car park at Greve Station."),
+    )
+    municipality = forms.ChoiceField(
+        label=_("Municipality"),
+        required=False,
+        help_text=_("Not needed if you have marked the place on the map."),
+    )
+    lat = forms.FloatField(
+        required=False,
+        min_value=-90,
+        max_value=90,
+        widget=forms.HiddenInput,
+        error_messages={
+            "invalid": _("The marked place is not a valid position."),
+            "min_value": _("The latitude of the marked place must be between -90 and 90."),
+            "max_value": _("The latitude of the marked place must be between -90 and 90."),
+        },
+    )
+    lon = forms.FloatField(
+        required=False,
+        min_value=-180,
+        max_value=180,
+        widget=forms.HiddenInput,
+        error_messages={
+            "invalid": _("The marked place is not a valid position."),
+            "min_value": _("The longitude of the marked place must be between -180 and 180."),
+            "max_value": _("The longitude of the marked place must be between -180 and 180."),
+        },
+    )
+    photos = PhotosField(
+        label=_("Choose photos"),
+        required=False,
+        help_text=_(
+            "Up to 3 photos, JPEG or PNG, at most 8 MB each. We remove the hidden information "
+            "in photos, such as where they were taken."
+        ),
+    )
+    reporter_name = forms.CharField(label=_("Name"), max_length=200, required=False)
+    reporter_email = forms.EmailField(
+        label=_("E-mail"),
+        max_length=254,
+        required=False,
+        help_text=_("We send you a receipt with the link to follow your request."),
+    )
+    reporter_phone = forms.CharField(
+        label=_("Phone"),
+        max_length=30,
+        required=False,
+        validators=[
+            RegexValidator(
+                r"^\+?[0-9][0-9 ()-]{5,28}$",
+                _("Enter a phone number using digits, e.g. 12 34 56 78."),
+            )
+        ],
+    )
+    # Never shown to people: a bot that fills in every field fills in this one too.
+    website = forms.CharField(label=_("Leave this field empty"), required=False, max_length=200)
+    # Identifies one filled-in form, so that sending the same page twice (reload, double
+    # click) files one request.
+    form_id = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+
+    DESCRIPTION_TEXT = {
+        Kind.TIP: (
+            _("What did you see?"),
+            _("Describe what happened as precisely as you can."),
+        ),
+        Kind.NUISANCE: (
+            _("Describe the nuisance"),
+            _("What happens, and how does it affect you and others?"),
+        ),
+        Kind.OFFICER_REQUEST: (
+            _("Tell us about your request"),
+            _("For example what you would like, the time of day and where it will take place."),
+        ),
+    }
+
+    def __init__(self, service, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.service = service
+        self.kind = service.kind
+        self.fields["service"].initial = service.code
+        label, hint = self.DESCRIPTION_TEXT[self.kind]
+        self.fields["description"].label = label
+        self.fields["description"].help_text = hint
+        self.fields["municipality"].choices = municipality_choices()
+        self.attribute_names = []
+        for attribute in service.attributes.all():
+            name = ATTRIBUTE_PREFIX + attribute.code
+            self.fields[name] = attribute_field(attribute, self.kind)
+            self.attribute_names.append(name)
+        if self.kind == Kind.OFFICER_REQUEST:
+            # The police answer every order, so they need someone to answer.
+            self.fields["reporter_name"].required = True
+            self.fields["reporter_email"].required = True
+        self._style()
+
+    def _style(self):
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.HiddenInput):
+                continue
+            if isinstance(widget, forms.CheckboxSelectMultiple):
+                widget.attrs["class"] = "form-checkbox"
+            elif isinstance(widget, forms.RadioSelect):
+                widget.attrs["class"] = "form-radio"
+            elif isinstance(widget, forms.Select):
+                widget.attrs["class"] = "form-select"
+            elif isinstance(widget, forms.FileInput):
+                widget.attrs.update({"accept": "image/jpeg,image/png", "class": "form-file-input"})
+            else:
+                widget.attrs["class"] = "form-input"
+        self.fields["place"].widget.attrs["class"] = "form-input input-width-xl"
+        self.fields["reporter_email"].widget.attrs["autocomplete"] = "email"
+        self.fields["reporter_name"].widget.attrs["autocomplete"] = "name"
+        self.fields["reporter_phone"].widget.attrs.update(
+            {"autocomplete": "tel", "type": "tel", "class": "form-input input-width-m"}
+        )
+        self.fields["website"].widget.attrs.update(
+            {"tabindex": "-1", "autocomplete": "off", "class": "form-input"}
+        )
+        for name in self.attribute_names:
+            widget = self.fields[name].widget
+            if isinstance(widget, forms.NumberInput):
+                widget.attrs["class"] = "form-input input-width-s"
+            elif isinstance(widget, forms.DateInput | forms.DateTimeInput):
+                widget.attrs["class"] = "form-input input-width-m"
+
+    @property
+    def is_honeypot(self):
+        return bool(self.data.get("website"))
+
+    # Fields rendered in the order of the page's sections.
+    def attribute_fields(self):
+        return [self[name] for name in self.attribute_names]
+
+    def contact_fields(self):
+        return [self["reporter_name"], self["reporter_email"], self["reporter_phone"]]
+
+    def clean_service(self):
+        if self.cleaned_data["service"] != self.service.code:
+            raise forms.ValidationError(_("The form was changed; please start again."))
+        return self.service
+
+    def clean_municipality(self):
+        code = self.cleaned_data.get("municipality")
+        if not code:
+            return None
+        # The boundaries are large and routing needs only the names and numbers.
+        return (
+            Municipality.objects.select_related("district")
+            .defer("boundary", "district__boundary")
+            .get(code=code)
+        )
+
+    def clean(self):
+        data = super().clean()
+        lat, lon = data.get("lat"), data.get("lon")
+        if (
+            (lat is None) != (lon is None)
+            and not self.has_error("lat")
+            and not self.has_error("lon")
+        ):
+            self.add_error("lat", _("The marked place is not a valid position."))
+        if (
+            lat is None
+            and lon is None
+            and not data.get("municipality")
+            and not self.has_error("municipality")
+            and not self.has_error("lat")
+            and not self.has_error("lon")
+        ):
+            self.add_error(
+                "municipality",
+                _("Mark the place on the map or choose a municipality."),
+            )
+        return data
+
+    def details(self, language):
+        answers = {}
+        for name in self.attribute_names:
+            value = self.cleaned_data.get(name)
+            if value in (None, "", []):
+                continue
+            answers[name.removeprefix(ATTRIBUTE_PREFIX)] = _stored(value)
+        answers[notify.LANGUAGE_KEY] = language
+        return answers
+
+    def submission(self, language):
+        """The keyword arguments of actions.submit_request."""
+        data = self.cleaned_data
+        return {
+            "description": data["description"],
+            "lat": data.get("lat"),
+            "lon": data.get("lon"),
+            "municipality": data.get("municipality"),
+            "place": data.get("place", ""),
+            "details": self.details(language),
+            "reporter_name": data.get("reporter_name", ""),
+            "reporter_email": data.get("reporter_email", ""),
+            "reporter_phone": data.get("reporter_phone", ""),
+            "photos": [photo.to_model() for photo in data.get("photos") or []],
+        }
+
+    def page_order(self):
+        return [
+            "service",
+            "description",
+            *self.attribute_names,
+            "lat",
+            "lon",
+            None,  # the place as a whole: routing's answer
+            "place",
+            "municipality",
+            "photos",
+            "reporter_name",
+            "reporter_email",
+            "reporter_phone",
+        ]
+
+    def error_summary(self):
+        """(target id, text) for the summary at the top, in the order of the page. Each
+        text names its question, since "This field is required" alone says nothing there."""
+        items = []
+        for name in self.page_order():
+            if name is None:
+                items.extend(("where", message) for message in self.non_field_errors())
+                continue
+            errors = self.errors.get(name)
+            if not errors:
+                continue
+            if name in LOCATION_FIELDS:
+                target, label = "where", _("Where")
+            else:
+                bound = self[name]
+                target = f"{bound.auto_id}_0" if bound.use_fieldset else bound.auto_id
+                label = str(bound.label).rstrip("?.: ")
+            items.extend((target, f"{label}: {message}") for message in errors)
+        return items
+
+    def location_errors(self):
+        errors = []
+        for name in LOCATION_FIELDS:
+            errors.extend(self.errors.get(name, []))
+        errors.extend(self.non_field_errors())
+        return errors
+
+
+class ServiceChoiceForm(forms.Form):
+    """Step one: what it is about."""
+
+    tjeneste = forms.ChoiceField(widget=forms.RadioSelect(attrs={"class": "form-radio"}))
+
+    def __init__(self, services, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["tjeneste"].choices = [(s.code, s.tr("name")) for s in services]
+        self.fields["tjeneste"].error_messages["required"] = _("Choose what it is about.")
+        self.fields["tjeneste"].error_messages["invalid_choice"] = _("Choose what it is about.")
+
+
+class MessageForm(forms.Form):
+    body = forms.CharField(
+        label=_("Your message"),
+        max_length=MESSAGE_MAX,
+        widget=forms.Textarea(attrs={"rows": 5, "class": "form-input"}),
+        help_text=_("Do not write your name or other personal details unless they are needed."),
+    )
+    website = forms.CharField(label=_("Leave this field empty"), required=False, max_length=200)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.fields["website"].widget.attrs.update(
+            {"tabindex": "-1", "autocomplete": "off", "class": "form-input"}
+        )
+
+    @property
+    def is_honeypot(self):
+        return bool(self.data.get("website"))

@@ -1,0 +1,328 @@
+"""What citizens see of the service desk: the three forms, the receipt and the status page.
+
+Everything here is open to anonymous visitors. A citizen is known only by the secret status
+link they get on the receipt; the status page never shows who sent the request.
+"""
+
+import hashlib
+import json
+import secrets
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.cache import cache
+from django.core.files.storage import default_storage
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from tryghed.organisation.models import Municipality
+from tryghed.servicedesk import actions, notify, routing
+from tryghed.servicedesk.models import (
+    REFERENCE_PREFIX,
+    Handling,
+    Kind,
+    Message,
+    Service,
+    ServiceRequest,
+    hash_token,
+    new_token,
+)
+from tryghed.servicedesk.public.forms import MessageForm, RequestForm, ServiceChoiceForm
+from tryghed.servicedesk.ratelimit import ratelimit
+
+KIND_PAGES = {
+    Kind.TIP: {
+        "url_name": "servicedesk:tip",
+        "title": _("Tip the police"),
+        "lead": _("Tell the police about something you have seen or know. You can be anonymous."),
+        "facts": [
+            _(
+                "A tip is not a report to the police: it is not registered as a case, and you "
+                "will not necessarily get an answer. The local police read every tip."
+            ),
+        ],
+        "receipt": _(
+            "The local police will read your tip. A tip is not registered as a report to the "
+            "police, and you will not necessarily get an answer."
+        ),
+    },
+    Kind.NUISANCE: {
+        "url_name": "servicedesk:nuisance",
+        "title": _("Report a nuisance"),
+        "lead": _(
+            "Tell the police and the municipality about nuisance in a public place, such as "
+            "parties in parks or moped driving in residential areas."
+        ),
+        "facts": [
+            _(
+                "Your report goes to the local police and, where the municipality runs the "
+                "place, to the municipality as well."
+            ),
+        ],
+        "receipt": _(
+            "Your report goes to the local police and to the municipality, who each look into it."
+        ),
+    },
+    Kind.OFFICER_REQUEST: {
+        "url_name": "servicedesk:officer_request",
+        "title": _("Order a police officer"),
+        "lead": _(
+            "Order a crime-prevention talk, a traffic check on a road, or a visit by a drug "
+            "dog to a school or an education institution."
+        ),
+        "facts": [
+            _(
+                "The police assess every request, and not all requests can be met. You will "
+                "get an answer, and carrying out a request can take up to 30 days."
+            ),
+        ],
+        "receipt": _(
+            "The police assess every request, and not all requests can be met. You will get "
+            "an answer, and carrying out a request can take up to 30 days."
+        ),
+    },
+}
+
+STATUS_TEXT = {
+    Handling.Status.NEW: _("We have received your request. It has not been assessed yet."),
+    Handling.Status.IN_PROGRESS: _("Your request is being looked into."),
+    Handling.Status.CLOSED: _(
+        "We have finished handling your request. You can still write to us below."
+    ),
+}
+
+GEOJSON_TIMEOUT = 60 * 60
+# Compared against when the reference is unknown, so that "no such request" takes as long
+# as "wrong link".
+_NO_SUCH_HASH = hash_token(new_token())
+
+
+def _counted(response):
+    """Only what was accepted (or looked accepted to a bot) uses up the client's quota; a
+    citizen correcting a form is not held back."""
+    return getattr(response, "counts_against_limit", False)
+
+
+def _submit_scope(request, kind):
+    return f"submit:{kind}"
+
+
+def _private(response):
+    # The page holds the secret link: no shared cache may keep it, and no search engine.
+    response["Cache-Control"] = "no-store, private"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def _form_key(form_id):
+    return "servicedesk:form:" + hashlib.sha256(form_id.encode()).hexdigest()
+
+
+@login_not_required
+@require_http_methods(["GET", "HEAD", "POST"])
+@ratelimit(_submit_scope, counts=_counted)
+def submit(request, kind):
+    page = KIND_PAGES[kind]
+    services = list(Service.objects.filter(kind=kind, active=True).prefetch_related("attributes"))
+    code = request.POST.get("service") if request.method == "POST" else request.GET.get("tjeneste")
+    service = next((s for s in services if s.code == code), None)
+    if service is None:
+        chosen = "tjeneste" in request.GET or request.method == "POST"
+        choice = ServiceChoiceForm(services, request.GET if chosen else None)
+        if chosen:
+            choice.is_valid()
+        return render(
+            request,
+            "servicedesk/public/choose.html",
+            {"page": page, "kind": kind, "services": services, "form": choice},
+        )
+
+    if request.method != "POST":
+        form = RequestForm(service, initial={"form_id": secrets.token_urlsafe(16)})
+        return _form_page(request, page, form)
+
+    form = RequestForm(service, request.POST, request.FILES)
+    if form.is_honeypot:
+        return _fake_receipt(request, page, service)
+    form_id = request.POST.get("form_id", "")[:64]
+    if form_id and (reference := cache.get(_form_key(form_id))):
+        return render(
+            request,
+            "servicedesk/public/already_received.html",
+            {"page": page, "reference": reference},
+        )
+    if form.is_valid():
+        submission = form.submission(translation.get_language() or settings.LANGUAGE_CODE)
+        try:
+            citizen_request, token = actions.submit_request(service, **submission)
+        except routing.RoutingError as exc:
+            form.add_error(None, str(exc))
+        except Exception:
+            _discard_files(submission["photos"])
+            raise
+        else:
+            if form_id:
+                cache.set(_form_key(form_id), citizen_request.reference, 24 * 60 * 60)
+            emailed = notify.send_receipt(citizen_request, token)
+            return _receipt(
+                request,
+                page,
+                service,
+                citizen_request.reference,
+                citizen_request.status_url(token),
+                emailed=emailed,
+            )
+    return _form_page(request, page, form)
+
+
+def _discard_files(photos):
+    """A request that failed halfway keeps no photo on disk."""
+    for photo in photos:
+        name = photo.image.name
+        if name and default_storage.exists(name):
+            default_storage.delete(name)
+
+
+def _form_page(request, page, form):
+    return render(
+        request,
+        "servicedesk/public/form.html",
+        {
+            "page": page,
+            "form": form,
+            "service": form.service,
+            "kind": form.kind,
+            "map_tiles": settings.TRYGHED_MAP_TILE_URL,
+            "map_attribution": settings.TRYGHED_MAP_TILE_ATTRIBUTION,
+        },
+    )
+
+
+def _receipt(request, page, service, reference, status_path, *, emailed):
+    response = render(
+        request,
+        "servicedesk/public/receipt.html",
+        {
+            "page": page,
+            "service": service,
+            "reference": reference,
+            "status_path": status_path,
+            # The address the citizen is actually using; the e-mail uses SITE_URL.
+            "status_link": request.build_absolute_uri(status_path),
+            "emailed": emailed,
+        },
+    )
+    response.counts_against_limit = True
+    return _private(response)
+
+
+def _fake_receipt(request, page, service):
+    """What a bot that filled in the hidden field sees: a receipt like any other, of a
+    request that was never stored."""
+    reference = (
+        f"{REFERENCE_PREFIX[service.kind]}-{timezone.localdate().year}-"
+        f"{secrets.randbelow(900_000) + 100_000:06d}"
+    )
+    path = reverse("servicedesk:status", args=[reference, new_token()])
+    return _receipt(request, page, service, reference, path, emailed=False)
+
+
+def _find(reference, token):
+    """The request behind a status link, or 404 alike for an unknown reference and a wrong
+    token."""
+    found = (
+        ServiceRequest.objects.select_related("service", "municipality")
+        .defer("municipality__boundary")
+        .filter(reference=reference)
+        .first()
+        if len(reference) <= 30
+        else None
+    )
+    if found is None:
+        secrets.compare_digest(_NO_SUCH_HASH, hash_token(token))
+        raise Http404
+    if not found.check_token(token):
+        raise Http404
+    return found
+
+
+def _status_scope(request, reference, token):
+    return "status-message"
+
+
+@login_not_required
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+@ratelimit(_status_scope, counts=_counted)
+def status(request, reference, token):
+    citizen_request = _find(reference, token)
+    if request.method == "POST":
+        form = MessageForm(request.POST)
+        if form.is_honeypot or form.is_valid():
+            if not form.is_honeypot:
+                actions.add_citizen_message(citizen_request, body=form.cleaned_data["body"])
+            messages.success(request, _("Your message has been sent."))
+            response = redirect(citizen_request.status_url(token))
+            response.counts_against_limit = True
+            return _private(response)
+    else:
+        form = MessageForm()
+    public_status = citizen_request.public_status()
+    conversation = [
+        {
+            "from_citizen": message.kind == Message.Kind.CITIZEN,
+            "sender": message.queue.name if message.queue else "",
+            "body": message.body,
+            "created_at": message.created_at,
+        }
+        for message in citizen_request.public_messages().select_related("queue")
+    ]
+    response = render(
+        request,
+        "servicedesk/public/status.html",
+        {
+            "page": KIND_PAGES[citizen_request.service.kind],
+            "citizen_request": citizen_request,
+            "service": citizen_request.service,
+            "status_label": Handling.Status(public_status).label,
+            "status_value": public_status,
+            "status_text": STATUS_TEXT[public_status],
+            "conversation": conversation,
+            "photo_count": citizen_request.photos.count(),
+            "form": form,
+        },
+    )
+    return _private(response)
+
+
+@login_not_required
+@require_GET
+def municipalities_geojson(request):
+    """The boundaries of the served municipalities, for the place picker's map."""
+    districts = sorted(settings.TRYGHED_SERVED_DISTRICTS)
+    key = "servicedesk:geojson:" + ",".join(map(str, districts))
+    body = cache.get(key)
+    if body is None:
+        features = [
+            {
+                "type": "Feature",
+                "properties": {"code": m.code, "name": m.name},
+                "geometry": m.boundary,
+            }
+            for m in Municipality.objects.filter(district__number__in=districts)
+            .exclude(boundary=None)
+            .order_by("name")
+        ]
+        body = json.dumps(
+            {"type": "FeatureCollection", "features": features}, separators=(",", ":")
+        )
+        cache.set(key, body, GEOJSON_TIMEOUT)
+    response = HttpResponse(body, content_type="application/geo+json")
+    response["Cache-Control"] = f"public, max-age={GEOJSON_TIMEOUT}"
+    return response

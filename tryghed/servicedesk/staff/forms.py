@@ -1,0 +1,296 @@
+import datetime
+
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from tryghed.servicedesk.models import (
+    Handling,
+    Kind,
+    ReplyTemplate,
+    Service,
+    ServiceRequest,
+)
+
+MESSAGE_MAX_LENGTH = 5000
+
+
+class DesignSystemForm:
+    """Gives widgets the design system's classes and ties each error message to its input,
+    so a screen reader announces the error with the field."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            css = "form-select" if isinstance(widget, forms.Select) else "form-input"
+            widget.attrs.setdefault("class", css)
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                widget = self.fields[name].widget
+                widget.attrs["aria-describedby"] = f"{self[name].auto_id}_error"
+                widget.attrs["aria-invalid"] = "true"
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+# The queue page opens on the open requests, most urgent and then oldest first: the work
+# that is waiting. An empty value in the query string means these defaults.
+STATUS_ALL = "all"
+ASSIGNEE_MINE = "mine"
+ASSIGNEE_NOBODY = "unassigned"
+SORTS = {
+    "": ["priority", "request__submitted_at", "pk"],
+    "-submitted": ["-request__submitted_at", "-pk"],
+    "submitted": ["request__submitted_at", "pk"],
+}
+
+
+class QueueFilterForm(DesignSystemForm, forms.Form):
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=200,
+        help_text=_("Reference, words from the description or the place."),
+        widget=forms.TextInput(attrs={"class": "form-input input-width-xl", "type": "search"}),
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("Open")), (STATUS_ALL, _("All")), *Handling.Status.choices],
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind"), required=False, choices=[("", _("All kinds")), *Kind.choices]
+    )
+    service = forms.ModelChoiceField(
+        label=_("Service"),
+        required=False,
+        queryset=Service.objects.only("pk", "name", "name_en", "kind"),
+        empty_label=_("All services"),
+    )
+    priority = forms.TypedChoiceField(
+        label=_("Priority"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", _("All priorities")), *Handling.Priority.choices],
+    )
+    assignee = forms.ChoiceField(label=_("Assigned to"), required=False)
+    date_from = forms.DateField(label=_("Submitted from"), required=False, widget=DateInput)
+    date_to = forms.DateField(label=_("Submitted until"), required=False, widget=DateInput)
+    sort = forms.ChoiceField(
+        label=_("Order"),
+        required=False,
+        choices=[
+            ("", _("Priority, then oldest")),
+            ("-submitted", _("Newest first")),
+            ("submitted", _("Oldest first")),
+        ],
+    )
+
+    def __init__(self, data, *, queue, user):
+        super().__init__(data)
+        self.user = user
+        self.fields["service"].label_from_instance = lambda s: s.tr("name")
+        self.fields["assignee"].choices = [
+            ("", _("Anyone")),
+            (ASSIGNEE_MINE, _("Me")),
+            (ASSIGNEE_NOBODY, _("Nobody")),
+            *((str(u.pk), u.get_full_name() or u.get_username()) for u in queue.workers()),
+        ]
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and end < start:
+            self.add_error("date_to", _("The end date is before the start date."))
+        return data
+
+    def filter(self, handlings):
+        """The handlings that match the fields that were valid; a field with an error (it is
+        shown with the form) does not filter."""
+        self.is_valid()
+        data = self.cleaned_data if self.is_bound else {}
+        if data.get("q"):
+            handlings = handlings.search(data["q"])
+        status = data.get("status", "")
+        if status == "":
+            handlings = handlings.open()
+        elif status != STATUS_ALL:
+            handlings = handlings.filter(status=status)
+        if data.get("kind"):
+            handlings = handlings.filter(request__service__kind=data["kind"])
+        if data.get("service"):
+            handlings = handlings.filter(request__service=data["service"])
+        if data.get("priority") is not None:
+            handlings = handlings.filter(priority=data["priority"])
+        assignee = data.get("assignee")
+        if assignee == ASSIGNEE_MINE:
+            handlings = handlings.filter(assignee=self.user)
+        elif assignee == ASSIGNEE_NOBODY:
+            handlings = handlings.filter(assignee__isnull=True)
+        elif assignee:
+            handlings = handlings.filter(assignee_id=int(assignee))
+        if data.get("date_from"):
+            handlings = handlings.filter(request__submitted_at__gte=_day_start(data["date_from"]))
+        if data.get("date_to"):
+            next_day = data["date_to"] + datetime.timedelta(days=1)
+            handlings = handlings.filter(request__submitted_at__lt=_day_start(next_day))
+        return handlings.order_by(*SORTS[data.get("sort") or ""])
+
+
+def _day_start(day):
+    """Midnight in Denmark, as the date a user picks means a Danish day."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+class TriageForm(DesignSystemForm, forms.Form):
+    service = forms.ModelChoiceField(
+        label=_("Service"),
+        queryset=Service.objects.filter(active=True),
+        help_text=_(
+            "A service that also concerns the municipality gives the request to the "
+            "municipality's queue as well."
+        ),
+    )
+    priority = forms.TypedChoiceField(
+        label=_("Priority"), coerce=int, choices=Handling.Priority.choices
+    )
+
+    def __init__(self, *args, handling, **kwargs):
+        kwargs.setdefault(
+            "initial", {"service": handling.request.service_id, "priority": handling.priority}
+        )
+        super().__init__(*args, **kwargs)
+        # The current service stays choosable when it has been retired since.
+        self.fields["service"].queryset = Service.objects.filter(
+            Q(active=True) | Q(pk=handling.request.service_id)
+        )
+        self.fields["service"].label_from_instance = lambda s: s.tr("name")
+
+
+class AssignForm(DesignSystemForm, forms.Form):
+    assignee = forms.ModelChoiceField(
+        label=_("Assign to"), queryset=None, required=False, empty_label=_("Nobody")
+    )
+
+    def __init__(self, *args, handling, **kwargs):
+        kwargs.setdefault("initial", {"assignee": handling.assignee_id})
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = handling.queue.workers()
+        self.fields["assignee"].label_from_instance = lambda u: u.get_full_name() or u.username
+
+
+class StatusForm(DesignSystemForm, forms.Form):
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=[(v, label) for v, label in Handling.Status.choices if v != "closed"],
+    )
+
+    def __init__(self, *args, handling, **kwargs):
+        kwargs.setdefault("initial", {"status": handling.status})
+        super().__init__(*args, **kwargs)
+
+
+CLOSING_OUTCOMES = [
+    Handling.Outcome.RESOLVED,
+    Handling.Outcome.REFERRED,
+    Handling.Outcome.NOT_POSSIBLE,
+    Handling.Outcome.NO_ACTION,
+]
+
+
+class CloseForm(DesignSystemForm, forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("Outcome"),
+        choices=[("", _("Choose an outcome")), *((o.value, o.label) for o in CLOSING_OUTCOMES)],
+        error_messages={"required": _("Choose an outcome to close the request.")},
+    )
+
+    def __init__(self, *args, handling, **kwargs):
+        super().__init__(*args, **kwargs)
+
+
+class DuplicateForm(DesignSystemForm, forms.Form):
+    original = forms.CharField(
+        label=_("Reference of the original request"),
+        max_length=30,
+        help_text=_("For example TIP-2026-000123."),
+    )
+
+    def __init__(self, *args, handling, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.handling = handling
+        self.user = user
+
+    def clean_original(self):
+        reference = self.cleaned_data["original"].strip().upper()
+        original = ServiceRequest.objects.visible_to(self.user).filter(reference=reference).first()
+        if original is None:
+            raise forms.ValidationError(
+                _("There is no request %(ref)s that you can see."), params={"ref": reference}
+            )
+        if original.pk == self.handling.request_id:
+            raise forms.ValidationError(_("A request cannot be a duplicate of itself."))
+        return original
+
+
+class SpamForm(forms.Form):
+    def __init__(self, *args, handling, **kwargs):
+        super().__init__(*args, **kwargs)
+
+
+class NoteForm(DesignSystemForm, forms.Form):
+    body = forms.CharField(
+        label=_("Text of the note"),
+        max_length=MESSAGE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Seen by the staff who can see the request, never by the citizen."),
+    )
+
+    def __init__(self, *args, handling, **kwargs):
+        super().__init__(*args, **kwargs)
+
+
+class ReplyForm(DesignSystemForm, forms.Form):
+    template = forms.ModelChoiceField(
+        label=_("Reply template"),
+        queryset=None,
+        required=False,
+        empty_label=_("No template"),
+    )
+    body = forms.CharField(
+        label=_("Text of the reply"),
+        max_length=MESSAGE_MAX_LENGTH,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_(
+            "Shown on the citizen's status page and e-mailed to them when they gave an "
+            "address. Leave it empty to send the template's text."
+        ),
+    )
+
+    def __init__(self, *args, handling, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["template"].queryset = ReplyTemplate.objects.filter(
+            district=handling.request.district_id
+        )
+
+    def clean(self):
+        data = super().clean()
+        body = (data.get("body") or "").strip()
+        if not body and data.get("template"):
+            body = data["template"].body
+        if not body and "body" not in self.errors:
+            self.add_error("body", _("Write a reply or choose a template."))
+        data["body"] = body
+        return data
