@@ -4,45 +4,8 @@ from django.contrib.auth import admin as auth_admin
 
 from tryghed.accounts.models import RoleAssignment, User
 from tryghed.audit import log
-from tryghed.audit.admin import AuditedAdmin
+from tryghed.audit.admin import AuditedAdmin, AuditedInlinesAdmin
 from tryghed.audit.models import AuditEntry
-
-
-class AuditedInlinesAdmin(AuditedAdmin):
-    """AuditedAdmin, plus one entry for each inline row that is added, changed or deleted:
-    a role or a council seat given in the admin is as much a change as one made in the app."""
-
-    def save_formset(self, request, form, formset, change):
-        before = {}
-        for inline_form in formset.initial_forms:
-            pk = inline_form.instance.pk
-            if pk is None:
-                continue
-            # The form has already written its new values onto its instance; the stored row
-            # is the "before".
-            stored = type(inline_form.instance).objects.filter(pk=pk).first()
-            if formset.can_delete and formset._should_delete_form(inline_form):
-                if stored is not None:
-                    log.record(
-                        stored,
-                        by=request.user,
-                        action=AuditEntry.Action.DELETE,
-                        before=log.snapshot(stored),
-                        message="admin",
-                    )
-            elif inline_form.has_changed():
-                before[pk] = log.snapshot(stored)
-        super().save_formset(request, form, formset, change)
-        for obj in formset.new_objects:
-            log.record(obj, by=request.user, action=AuditEntry.Action.CREATE, message="admin")
-        for obj, _fields in formset.changed_objects:
-            log.record(
-                obj,
-                by=request.user,
-                action=AuditEntry.Action.UPDATE,
-                before=before.get(obj.pk, {}),
-                message="admin",
-            )
 
 
 def _hide_password(before, after):

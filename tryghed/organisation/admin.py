@@ -1,7 +1,6 @@
 from django.contrib import admin
 
-from tryghed.accounts.admin import AuditedInlinesAdmin
-from tryghed.audit.admin import AuditedAdmin
+from tryghed.audit.admin import AuditedAdmin, AuditedInlinesAdmin, ReadOnlyAdmin
 from tryghed.organisation.models import (
     Council,
     CouncilMembership,
@@ -12,18 +11,9 @@ from tryghed.organisation.models import (
 )
 
 
-class ReferenceDataAdmin(admin.ModelAdmin):
+class ReferenceDataAdmin(ReadOnlyAdmin):
     """Districts and municipalities come from DAGI through the loader; here they are only read.
     The boundaries are left out: megabytes of GeoJSON help no one in a form."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(PoliceDistrict)

@@ -1,7 +1,6 @@
 from django.contrib import admin
 
-from tryghed.accounts.admin import AuditedInlinesAdmin
-from tryghed.audit.admin import AuditedAdmin
+from tryghed.audit.admin import AuditedAdmin, AuditedInlinesAdmin, ReadOnlyAdmin
 from tryghed.servicedesk.models import (
     ApiClient,
     Handling,
@@ -103,7 +102,7 @@ class ServiceRequestAdmin(AuditedAdmin):
 
 
 @admin.register(ApiClient)
-class ApiClientAdmin(AuditedAdmin):
+class ApiClientAdmin(ReadOnlyAdmin):
     """Keys are issued in the back office or with `manage.py create_api_key`, which show the
     key once; the admin only lists the clients."""
 
@@ -111,12 +110,3 @@ class ApiClientAdmin(AuditedAdmin):
     list_filter = ["active"]
     search_fields = ["name", "key_prefix"]
     readonly_fields = ["name", "key_prefix", "active", "created_at", "created_by", "last_used_at"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
