@@ -104,6 +104,19 @@ def test_front_page_counts_the_initiatives_of_each_municipality(client, plan):
     assert "1 indsats i planen for 2023" in koege
 
 
+def test_front_page_leads_citizens_to_the_three_services(client, plan):
+    body = text(client.get("/"))
+    services = body[body.index('id="services-heading"') :]
+    services = services[: services.index("</section>")]
+    for path, name in [
+        ("/tip/", "Tip politiet"),
+        ("/anmeld-gener/", "Anmeld gener"),
+        ("/bestil-en-betjent/", "Bestil en betjent"),
+    ]:
+        assert f'<a href="{path}">{name}</a>' in services
+        assert client.get(path).status_code == 200
+
+
 def test_front_page_links_the_newest_published_plan_only(client, plan, district):
     CooperationPlan.objects.create(district=district, year=2024, title="Samarbejdsplan")
     body = text(client.get("/"))
