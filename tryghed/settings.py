@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "tryghed.plans",
     "tryghed.servicedesk",
     "tryghed.open311",
+    "tryghed.statistics",
+    "tryghed.incidents",
     "tryghed.portal",
     "tryghed.demo",
     "tryghed.api",

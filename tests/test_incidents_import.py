@@ -1,0 +1,362 @@
+"""Importing incidents: the real døgnrapport extract, the import's own CSV and JSON Lines
+layouts, bad rows and bad files, and who sees the imported incidents."""
+
+import csv
+import datetime
+import io
+import itertools
+import json
+from collections import Counter
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import CommandError, call_command
+from django.utils import translation
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
+
+from tryghed.incidents.importer import import_incidents
+from tryghed.incidents.models import Category, Incident, IncidentSource
+from tryghed.incidents.reading import FIELDS
+from tryghed.organisation.models import PoliceDistrict
+
+DOEGNRAPPORT = Path(settings.BASE_DIR) / "data" / "incidents"
+DOEGNRAPPORT /= "doegnrapport_mvsj_greve_uddrag_2026-07.csv"
+UTC = datetime.UTC
+HEADER = "external_id,occurred_at,category,title,place,municipality_code,lat,lon\n"
+# Points well inside Greve, Køge and Copenhagen (another district).
+GREVE = ("55.5890", "12.2700")
+KOEGE = ("55.4580", "12.1820")
+COPENHAGEN = ("55.6761", "12.5683")
+
+pytestmark = pytest.mark.usefixtures("reference")
+
+
+def run(path, *args):
+    """The command's summary (in English) and its progress output."""
+    out, err = io.StringIO(), io.StringIO()
+    with translation.override("en"):
+        call_command("import_incidents", str(path), *args, stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+def write(tmp_path, text, encoding="utf-8", name="incidents.csv"):
+    path = tmp_path / name
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+@pytest.fixture
+def source(district):
+    return IncidentSource.objects.create(name="test-source", district=district)
+
+
+def test_the_real_doegnrapport_extract_imports(greve):
+    out, err = run(DOEGNRAPPORT, "--source", "doegnrapport-mvsj")
+
+    assert "Created: 9" in out and "Rejected: 0" in out and "Unlocated: 0" in out
+    assert "9/9" in err and "[" + "#" * 30 + "]" in err
+    incidents = Incident.objects.filter(source__name="doegnrapport-mvsj")
+    assert incidents.count() == 9
+    assert Counter(incidents.values_list("category", flat=True)) == {
+        Category.THEFT_FROM_VEHICLE: 2,
+        Category.MOPED_NUISANCE: 1,
+        Category.BURGLARY_HOLIDAY_HOME: 1,
+        Category.OTHER: 5,
+    }
+    assert set(incidents.values_list("municipality", flat=True)) == {greve.pk}
+    assert IncidentSource.objects.get(name="doegnrapport-mvsj").district.number == 8
+    # 17.25 on a July evening in Denmark is 15.25 UTC (summer time).
+    moped = incidents.get(category=Category.MOPED_NUISANCE)
+    assert moped.occurred_at == datetime.datetime(2026, 7, 20, 15, 25, tzinfo=UTC)
+    assert moped.place == "Lærkehegnet, Greve"
+    assert moped.title == "Hærværk og ulovlig knallertkørsel"
+    assert moped.summary.startswith("Kl 17.25 fik politiet anmeldelse")
+    # A report without a time of day is dated at the start of its Danish day.
+    holiday_home = incidents.get(category=Category.BURGLARY_HOLIDAY_HOME)
+    assert holiday_home.occurred_at == datetime.datetime(2026, 7, 21, 22, 0, tzinfo=UTC)
+
+
+def test_a_reimport_changes_nothing_and_a_corrected_text_updates_in_place(tmp_path):
+    run(DOEGNRAPPORT, "--source", "doegnrapport-mvsj")
+    before = {i.external_id: (i.pk, i.updated_at) for i in Incident.objects.all()}
+
+    out, _ = run(DOEGNRAPPORT, "--source", "doegnrapport-mvsj")
+    assert "Created: 0" in out and "Updated: 0" in out and "Unchanged: 9" in out
+    assert {i.external_id: (i.pk, i.updated_at) for i in Incident.objects.all()} == before
+
+    corrected = DOEGNRAPPORT.read_text(encoding="utf-8").replace(
+        "Tre drenge på 9, 6 og 15 år", "Tre drenge på 9, 12 og 15 år"
+    )
+    out, _ = run(write(tmp_path, corrected), "--source", "doegnrapport-mvsj")
+    assert "Created: 0" in out and "Updated: 1" in out and "Unchanged: 8" in out
+    changed = Incident.objects.get(summary__contains="9, 12 og 15 år")
+    assert changed.pk == before[changed.external_id][0]
+    assert Incident.objects.count() == 9
+
+
+def test_a_corrected_row_updates_the_incident_in_place(tmp_path, greve, koege):
+    first = HEADER + 'A-1,2026-07-20T10:00,vold,Slagsmål,"Torvet, Greve",,,\n'
+    first += "A-2,2026-07-20,Hærværk,,,0259,,\n"
+    run(write(tmp_path, first), "--source", "test-source")
+    original = Incident.objects.get(external_id="A-1")
+
+    corrected = HEADER + "A-1,2026-07-20T11:00,Vold og trusler,Slagsmål på torvet,Torvet,0253,,\n"
+    corrected += "A-2,2026-07-20,Hærværk,,,0259,,\n"
+    out, _ = run(write(tmp_path, corrected), "--source", "test-source")
+
+    assert "Updated: 1" in out and "Unchanged: 1" in out and "Created: 0" in out
+    updated = Incident.objects.get(external_id="A-1")
+    assert updated.pk == original.pk
+    assert updated.title == "Slagsmål på torvet"
+    assert updated.occurred_at == datetime.datetime(2026, 7, 20, 9, 0, tzinfo=UTC)
+    assert updated.municipality == greve
+    assert Incident.objects.get(external_id="A-2").municipality == koege
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252"])
+@pytest.mark.parametrize("delimiter", [",", ";"])
+def test_encodings_and_separators(tmp_path, encoding, delimiter, koege):
+    rows = [
+        ["external_id", "occurred_at", "category", "title", "place", "lat", "lon"],
+        ["K-1", "2026-07-01 23:30", "Hærværk", "Ødelagt busskur", "Køge Torv", *KOEGE],
+    ]
+    if delimiter == ";":
+        rows[1][-2:] = [value.replace(".", ",") for value in KOEGE]  # Danish decimal commas
+    text = "\n".join(delimiter.join(row) for row in rows) + "\n"
+    out, _ = run(write(tmp_path, text, encoding), "--source", "test-source")
+
+    assert "Created: 1" in out, out
+    incident = Incident.objects.get()
+    assert (incident.title, incident.place) == ("Ødelagt busskur", "Køge Torv")
+    assert incident.category == Category.VANDALISM
+    assert incident.municipality == koege
+    assert incident.lat == Decimal(KOEGE[0])
+    assert incident.occurred_at == datetime.datetime(2026, 7, 1, 21, 30, tzinfo=UTC)
+
+
+def test_json_lines_locate_points_and_count_unlocated_and_other_districts(tmp_path, greve):
+    lines = [
+        {"external_id": "J-1", "occurred_at": "2026-07-20T08:00:00Z", "category": "violence",
+         "lat": float(GREVE[0]), "lon": float(GREVE[1]), "reported_at": "2026-07-20T08:05:00Z",
+         "responded_at": "2026-07-20T08:14:00Z"},
+        {"external_id": "J-2", "occurred_at": "2026-07-20", "category": "Narkotika",
+         "lat": COPENHAGEN[0], "lon": COPENHAGEN[1]},
+        {"external_id": "J-3", "occurred_at": "2026-07-20", "category": "other", "place": None},
+    ]  # fmt: skip
+    text = "\n".join(json.dumps(line, ensure_ascii=False) for line in lines) + "\n"
+    out, _ = run(write(tmp_path, text, name="incidents.jsonl"), "--source", "test-source")
+
+    assert "Created: 3" in out and "Unlocated: 1" in out
+    assert "Outside the source's district: 1" in out
+    j1 = Incident.objects.get(external_id="J-1")
+    assert j1.municipality == greve
+    assert j1.responded_at - j1.reported_at == datetime.timedelta(minutes=9)
+    assert Incident.objects.get(external_id="J-2").municipality.code == "0101"
+    assert Incident.objects.get(external_id="J-3").municipality is None
+
+
+BAD_ROWS = [
+    (",2026-07-20,vold", "external_id is empty"),
+    ("B-2,,vold", "occurred_at is empty"),
+    ("B-2,20-07-2026,vold", "occurred_at “20-07-2026” is not a date or time"),
+    ("B-2,2999-01-01,vold", "occurred_at 2999-01-01 is not a plausible time"),
+    ("B-2,2026-07-20,Syrebomber på boldbane", "unknown category “Syrebomber på boldbane”"),
+    ("B-2,2026-07-20,vold,,,,55.5", "lat and lon must be given together"),
+    ("B-2,2026-07-20,vold,,,,95,12", "lat “95” is not a number between -90 and 90"),
+    ("B-2,2026-07-20,vold,,,,abc,12", "lat “abc” is not a number"),
+    ("B-2,2026-07-20,vold,,,,0,0", "the point 0.000000, 0.000000 is not in Denmark"),
+    ("B-2,2026-07-20,vold,,,9999", "municipality_code “9999” is not a Danish municipality code"),
+    ("B-2,2026-07-20,vold," + "x" * 301, "title is longer than 300 characters"),
+    ("B-2,2026-07-20,vold,,,,,,extra", "expected 8 fields, found 9"),
+    ("B-1,2026-07-20,vold", "B-1 appears again; it was already on line 2"),
+]
+
+
+@pytest.mark.parametrize(("row", "reason"), BAD_ROWS, ids=[r for _, r in BAD_ROWS])
+def test_a_bad_row_is_rejected_with_its_line_and_reason_and_the_others_import(
+    tmp_path, row, reason
+):
+    cells = row.split(",")
+    row = ",".join(cells + [""] * (8 - len(cells)))
+    text = HEADER + "B-1,2026-07-20,vold,,,,,\n" + row + "\nB-3,2026-07-21,vold,,,,,\n"
+    out, _ = run(write(tmp_path, text), "--source", "test-source")
+
+    assert "Created: 2" in out and "Rejected: 1" in out
+    assert f"line 3: {reason}" in out
+    assert set(Incident.objects.values_list("external_id", flat=True)) == {"B-1", "B-3"}
+
+
+def test_a_municipality_code_that_contradicts_the_coordinates_is_rejected(tmp_path):
+    text = HEADER + f"C-1,2026-07-20,vold,,,0259,{GREVE[0]},{GREVE[1]}\n"
+    out, _ = run(write(tmp_path, text), "--source", "test-source")
+
+    assert (
+        "line 2: municipality_code 0259 (Køge) contradicts the coordinates, "
+        "which lie in 0253 Greve." in out
+    )
+    assert not Incident.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "The file is empty."),
+        (b"\xef\xbb\xbf\n\n", "The file is empty."),
+        (b"external_id,occurred_at,category\n", "The file has no rows below its header."),
+        (b"external_id,occurred_at,category,colour\nX,2026-07-20,vold,red\n",
+         "line 1: unknown column “colour”"),
+        (b"external_id,category\nX,vold\n", "line 1: the column occurred_at is missing"),
+        (b"external_id,occurred_at,category\nX,2026-07-20,\x81\x8d\n",
+         "line 2: the file is neither UTF-8 nor Windows-1252 text."),
+        (b"e\x00x\x00t\x00", "The file is not a text file."),
+    ],
+)  # fmt: skip
+def test_a_bad_file_is_a_command_error_and_writes_nothing(tmp_path, content, message):
+    path = tmp_path / "bad.csv"
+    path.write_bytes(content)
+    with pytest.raises(CommandError, match=message):
+        run(path, "--source", "new-source")
+    assert not IncidentSource.objects.exists() and not Incident.objects.exists()
+
+
+def test_a_missing_file_or_a_bad_source_is_a_command_error(tmp_path, source):
+    with pytest.raises(CommandError, match="Cannot read"):
+        run(tmp_path / "missing.csv", "--source", "test-source")
+    with pytest.raises(CommandError, match="may hold only letters"):
+        run(DOEGNRAPPORT, "--source", "døgn rapport")
+    with pytest.raises(CommandError, match="belongs to district 8, not 1"):
+        run(DOEGNRAPPORT, "--source", "test-source", "--district", "1")
+    with pytest.raises(CommandError, match="no police district number 99"):
+        run(DOEGNRAPPORT, "--source", "other", "--district", "99")
+    assert not Incident.objects.exists()
+
+
+def test_a_dry_run_reports_and_writes_nothing(tmp_path):
+    out, _ = run(DOEGNRAPPORT, "--source", "doegnrapport-mvsj", "--dry-run")
+    assert "Dry run: nothing was written." in out and "Created: 9" in out
+    assert not IncidentSource.objects.exists() and not Incident.objects.exists()
+
+    run(DOEGNRAPPORT, "--source", "doegnrapport-mvsj")
+    corrected = DOEGNRAPPORT.read_text(encoding="utf-8").replace("Syrebomber", "Syrebombe")
+    out, _ = run(write(tmp_path, corrected), "--source", "doegnrapport-mvsj", "--dry-run")
+    assert "Created: 1" in out and "Unchanged: 8" in out
+    assert Incident.objects.count() == 9
+    assert not Incident.objects.filter(title__startswith="Syrebombe ").exists()
+
+
+def test_the_summary_speaks_danish_by_default():
+    out = io.StringIO()
+    call_command(
+        "import_incidents", str(DOEGNRAPPORT), "--source", "d", stdout=out, stderr=io.StringIO()
+    )
+    assert "Oprettet: 9" in out.getvalue()
+
+
+def test_incidents_are_visible_to_their_district_and_municipality_only(tmp_path, personas, greve):
+    run(DOEGNRAPPORT, "--source", "doegnrapport-mvsj")
+    run(write(tmp_path, HEADER + "K-1,2026-07-20,vold,,,0259,,\n"), "--source", "doegnrapport-mvsj")
+    foreign = IncidentSource.objects.create(
+        name="nordjylland", district=PoliceDistrict.objects.get(number=1)
+    )
+    Incident.objects.create(
+        source=foreign,
+        external_id="N-1",
+        occurred_at=datetime.datetime(2026, 7, 20, tzinfo=UTC),
+        category=Category.VIOLENCE,
+    )
+
+    def seen(persona):
+        return set(
+            Incident.objects.visible_to(personas[persona]).values_list("external_id", flat=True)
+        )
+
+    mvsj = set(
+        Incident.objects.filter(source__name="doegnrapport-mvsj").values_list(
+            "external_id", flat=True
+        )
+    )
+    greve_ids = set(
+        Incident.objects.filter(municipality=greve).values_list("external_id", flat=True)
+    )
+    assert len(greve_ids) == 9
+    assert seen("outsider") == set()
+    assert seen("council_member") == set()
+    assert seen("greve_staff") == greve_ids
+    assert seen("koege_officer") == {"K-1"}
+    assert seen("district_staff") == seen("secretariat") == mvsj
+    assert seen("foreign_secretariat") == {"N-1"}
+    assert list(IncidentSource.objects.visible_to(personas["outsider"])) == []
+    assert list(IncidentSource.objects.visible_to(personas["foreign_secretariat"])) == [foreign]
+
+
+# Values a person or a spreadsheet might put in each field, good and bad alike.
+_text = st.text(max_size=60)
+_when = st.one_of(
+    st.datetimes(
+        min_value=datetime.datetime(1890, 1, 1), max_value=datetime.datetime(2030, 1, 1)
+    ).map(lambda d: d.isoformat()),
+    st.dates(min_value=datetime.date(1990, 1, 1), max_value=datetime.date(2026, 1, 1)).map(str),
+    _text,
+)
+_coordinate = st.one_of(
+    st.just(""),
+    st.decimals(min_value=54, max_value=58, places=6).map(str),
+    st.floats(allow_nan=True, allow_infinity=True).map(str),
+    _text,
+)
+ROW = st.fixed_dictionaries(
+    {
+        "external_id": st.one_of(st.sampled_from(["A", "B", "C", ""]), _text),
+        "occurred_at": _when,
+        "reported_at": st.one_of(st.just(""), _when),
+        "category": st.one_of(
+            st.sampled_from([*Category.values, "Vold", "Tyveri fra køretøjer – Cykler"]), _text
+        ),
+        "title": st.one_of(_text, st.text(min_size=290, max_size=310)),
+        "place": st.one_of(st.sampled_from(["Torvet, Greve", "Køge", ""]), _text),
+        "municipality_code": st.sampled_from(["", "0253", "253", "0259", "9999", "x"]),
+        "lat": _coordinate,
+        "lon": st.one_of(st.decimals(min_value=8, max_value=13, places=6).map(str), _coordinate),
+        "summary": _text,
+        "responded_at": st.one_of(st.just(""), _when),
+    }
+)
+_sources = itertools.count()
+
+
+def _as_file(rows, layout):
+    if layout == "jsonl":
+        return "".join(json.dumps(row) + "\n" for row in rows).encode()
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=FIELDS, delimiter=layout)
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue().encode()
+
+
+@hypothesis_settings(
+    max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(rows=st.lists(ROW, min_size=1, max_size=6), layout=st.sampled_from(["jsonl", ",", ";"]))
+def test_any_row_imports_or_is_rejected_with_a_reason_and_reimporting_is_idempotent(
+    district, rows, layout
+):
+    if layout != "jsonl":
+        # A NUL makes the whole file binary, which is a file error rather than a row's.
+        rows = [{k: v.replace("\x00", "") for k, v in row.items()} for row in rows]
+    data = _as_file(rows, layout)
+    source = IncidentSource.objects.create(name=f"fuzz-{next(_sources)}", district=district)
+
+    first = import_incidents(data, source=source)
+    assert first.imported + len(first.rejected) == len(rows)
+    assert all(line >= 1 and reason for line, reason in first.rejected)
+    assert source.incidents.count() == first.created == first.imported
+
+    again = import_incidents(data, source=source)
+    assert (again.created, again.updated) == (0, 0)
+    assert again.unchanged == first.imported
+    assert again.rejected == first.rejected

@@ -1,0 +1,316 @@
+"""Importing incidents from a file into one source, keyed by the source and external id.
+
+Every row is checked in full before anything is written: a row is either imported (created,
+updated in place, or found unchanged) or rejected with its line number and the reason, and a
+bad row never stops the others. The rows are written in batches, each in one transaction, so
+that a failure leaves no half-written record. Points are located all at once (one vectorised
+query over the municipality boundaries), not one row at a time.
+"""
+
+import datetime
+import re
+import zoneinfo
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tryghed.incidents.categories import category_for
+from tryghed.incidents.models import Category, Incident
+from tryghed.incidents.reading import ImportFileError, read_rows, show
+from tryghed.organisation.geo import locate_many
+from tryghed.organisation.models import Municipality
+
+__all__ = ["ImportFileError", "ImportReport", "import_incidents"]
+
+COPENHAGEN = zoneinfo.ZoneInfo("Europe/Copenhagen")
+BATCH_SIZE = 500
+COMPARED_FIELDS = [
+    "occurred_at",
+    "reported_at",
+    "responded_at",
+    "category",
+    "title",
+    "place",
+    "municipality_id",
+    "lat",
+    "lon",
+    "summary",
+]
+_MAX_LENGTH = {
+    name: Incident._meta.get_field(name).max_length for name in ("external_id", "title", "place")
+}
+_SIX_PLACES = Decimal("0.000001")
+_PARENTHESES = re.compile(r"\([^)]*\)")
+
+
+@dataclass
+class ImportReport:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: list = field(default_factory=list)  # (line, reason), in line order
+    unlocated: int = 0  # imported without a municipality: nothing said where
+    outside_district: int = 0  # imported, but in a municipality of another district
+
+    @property
+    def imported(self):
+        return self.created + self.updated + self.unchanged
+
+
+class _RowError(Exception):
+    pass
+
+
+def _text(values, name):
+    value = values.get(name, "").strip()
+    if "\x00" in value:
+        raise _RowError(_("%(field)s contains a NUL character.") % {"field": name})
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as error:
+        raise _RowError(_("%(field)s is not valid text.") % {"field": name}) from error
+    limit = _MAX_LENGTH.get(name)
+    if limit and len(value) > limit:
+        raise _RowError(
+            _("%(field)s is longer than %(max)s characters.") % {"field": name, "max": limit}
+        )
+    return value
+
+
+def _when(values, name, *, now):
+    """An ISO 8601 date or date-time; without an offset it is Copenhagen time."""
+    text = _text(values, name)
+    if not text:
+        return None
+    try:
+        value = datetime.datetime.fromisoformat(text)
+    except ValueError:
+        value = None
+    if value is None:
+        raise _RowError(
+            _("%(field)s “%(value)s” is not a date or time; write it as 2026-07-20T17:25.")
+            % {"field": name, "value": show(text)}
+        )
+    # Checked on the year first: converting a far-off time to UTC could overflow.
+    if not 1900 <= value.year <= now.year + 1:
+        raise _RowError(
+            _("%(field)s %(value)s is not a plausible time.") % {"field": name, "value": show(text)}
+        )
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=COPENHAGEN)
+    value = value.astimezone(datetime.UTC)
+    if value > now + datetime.timedelta(days=1):
+        raise _RowError(
+            _("%(field)s %(value)s is in the future.") % {"field": name, "value": show(text)}
+        )
+    return value
+
+
+def _coordinate(values, name, limit):
+    text = _text(values, name)
+    if not text:
+        return None
+    try:
+        value = Decimal(text.replace(",", "."))
+    except InvalidOperation:
+        value = None
+    if value is None or not value.is_finite() or not -limit <= value <= limit:
+        raise _RowError(
+            _("%(field)s “%(value)s” is not a number between -%(limit)s and %(limit)s.")
+            % {"field": name, "value": show(text), "limit": limit}
+        )
+    return value.quantize(_SIX_PLACES)
+
+
+def _municipality_code(values, municipalities):
+    text = _text(values, "municipality_code")
+    if not text:
+        return None
+    # Spreadsheets drop the leading zero of "0253".
+    code = text.zfill(4) if text.isdigit() else text
+    if code not in municipalities:
+        raise _RowError(
+            _("municipality_code “%(value)s” is not a Danish municipality code.")
+            % {"value": show(text)}
+        )
+    return municipalities[code]
+
+
+def _check(row, *, now, municipalities):
+    """The row's incident fields, without the municipality from coordinates or place."""
+    if row.error:
+        raise _RowError(row.error)
+    values = row.values
+    for name in ("external_id", "occurred_at", "category"):
+        if not values.get(name, "").strip():
+            raise _RowError(_("%(field)s is empty.") % {"field": name})
+    heading = _text(values, "category")
+    category = category_for(heading)
+    if category is None and row.headline:
+        category = Category.OTHER
+    if category is None:
+        raise _RowError(
+            _("unknown category “%(value)s”; use a category code or a døgnrapport heading.")
+            % {"value": show(heading)}
+        )
+    incident = {
+        "external_id": _text(values, "external_id"),
+        "occurred_at": _when(values, "occurred_at", now=now),
+        "reported_at": _when(values, "reported_at", now=now),
+        "responded_at": _when(values, "responded_at", now=now),
+        "category": category.value,
+        "title": _text(values, "title"),
+        "place": _text(values, "place"),
+        "summary": _text(values, "summary"),
+        "lat": _coordinate(values, "lat", 90),
+        "lon": _coordinate(values, "lon", 180),
+    }
+    if (incident["lat"] is None) != (incident["lon"] is None):
+        raise _RowError(_("lat and lon must be given together."))
+    for name in ("reported_at", "responded_at"):
+        if incident[name] and incident[name] < incident["occurred_at"]:
+            raise _RowError(_("%(field)s is before occurred_at.") % {"field": name})
+    if (
+        incident["reported_at"]
+        and incident["responded_at"]
+        and incident["responded_at"] < incident["reported_at"]
+    ):
+        raise _RowError(_("responded_at is before reported_at."))
+    incident["municipality"] = _municipality_code(values, municipalities)
+    return incident
+
+
+def _named_municipality(place, names):
+    """The municipality of the district that a place text names ("Møllevej, Karlslunde,
+    Greve"): the police write the municipality last."""
+    parts = _PARENTHESES.sub("", place).split(",")
+    for part in reversed(parts):
+        name = part.strip().casefold().removesuffix(" kommune")
+        if name in names:
+            return names[name]
+    return None
+
+
+def _locate(checked, rejected, *, district_id, municipalities):
+    """Set each incident's municipality from its coordinates, code or place; move the rows
+    whose code contradicts their coordinates to the rejected ones."""
+    with_point = [(line, i) for line, i in checked.items() if i["lat"] is not None]
+    found = locate_many(
+        [float(i["lat"]) for _, i in with_point], [float(i["lon"]) for _, i in with_point]
+    )
+    by_code = {m.code: m for m in municipalities.values()}
+    for (line, incident), location in zip(with_point, found, strict=True):
+        if location is None:
+            rejected[line] = _("the point %(lat)s, %(lon)s is not in Denmark.") % {
+                "lat": incident["lat"],
+                "lon": incident["lon"],
+            }
+            continue
+        given = incident["municipality"]
+        if given is not None and given.code != location.code:
+            rejected[line] = _(
+                "municipality_code %(code)s (%(name)s) contradicts the coordinates, which lie "
+                "in %(found_code)s %(found_name)s."
+            ) % {
+                "code": given.code,
+                "name": given.name,
+                "found_code": location.code,
+                "found_name": location.name,
+            }
+            continue
+        incident["municipality"] = by_code[location.code]
+    names = {m.name.casefold(): m for m in municipalities.values() if m.district_id == district_id}
+    for line, incident in checked.items():
+        if line not in rejected and incident["municipality"] is None and incident["place"]:
+            incident["municipality"] = _named_municipality(incident["place"], names)
+
+
+def _differs(existing, incident):
+    return any(getattr(existing, name) != incident[name] for name in COMPARED_FIELDS)
+
+
+def _write(source, batch, report, *, dry_run):
+    """Create or update one batch; in one transaction, so it is written whole or not at all."""
+    ids = [incident["external_id"] for incident in batch]
+    existing = {}
+    if source.pk is not None:
+        existing = {
+            i.external_id: i for i in Incident.objects.filter(source=source, external_id__in=ids)
+        }
+    now = timezone.now()
+    to_create, to_update = [], []
+    for incident in batch:
+        current = existing.get(incident["external_id"])
+        if current is None:
+            to_create.append(Incident(source=source, **incident))
+        elif _differs(current, incident):
+            for name in COMPARED_FIELDS:
+                setattr(current, name, incident[name])
+            current.updated_at = now
+            to_update.append(current)
+        else:
+            report.unchanged += 1
+    report.created += len(to_create)
+    report.updated += len(to_update)
+    if dry_run:
+        return
+    with transaction.atomic():
+        Incident.objects.bulk_create(to_create)
+        Incident.objects.bulk_update(to_update, [*COMPARED_FIELDS, "updated_at"])
+
+
+def import_incidents(data, *, source, dry_run=False, progress=None):
+    """Import a file (bytes) into `source`, an IncidentSource, saved here when it is new and
+    rows are written. Raises ImportFileError when the file as a whole is unusable; `progress`
+    is called with (rows done, rows in all)."""
+    rows = read_rows(data)
+    now = timezone.now()
+    municipalities = {m.code: m for m in Municipality.objects.all()}
+    report = ImportReport()
+    rejected, checked, first_line = {}, {}, {}
+    for row in rows:
+        try:
+            incident = _check(row, now=now, municipalities=municipalities)
+        except _RowError as error:
+            rejected[row.line] = str(error)
+            continue
+        external_id = incident["external_id"]
+        if external_id in first_line:
+            rejected[row.line] = _("%(id)s appears again; it was already on line %(first)s.") % {
+                "id": show(external_id),
+                "first": first_line[external_id],
+            }
+            continue
+        first_line[external_id] = row.line
+        incident["municipality_id"] = None
+        checked[row.line] = incident
+    _locate(checked, rejected, district_id=source.district_id, municipalities=municipalities)
+    valid = []
+    for line, incident in checked.items():
+        if line in rejected:
+            continue
+        municipality = incident.pop("municipality")
+        incident["municipality_id"] = municipality.pk if municipality else None
+        if municipality is None:
+            report.unlocated += 1
+        elif municipality.district_id != source.district_id:
+            report.outside_district += 1
+        valid.append(incident)
+    report.rejected = sorted(rejected.items())
+    if valid and not dry_run and source.pk is None:
+        # A new source is saved only once there is something to put in it.
+        source.save()
+    total = len(rows)
+    done = len(report.rejected)
+    for start in range(0, len(valid), BATCH_SIZE):
+        batch = valid[start : start + BATCH_SIZE]
+        _write(source, batch, report, dry_run=dry_run)
+        done += len(batch)
+        if progress:
+            progress(done, total)
+    if progress and not valid:
+        progress(total, total)
+    return report

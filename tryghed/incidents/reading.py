@@ -1,0 +1,225 @@
+"""Reading an incident file into rows of text, before anything is checked against the data.
+
+Three layouts are read: CSV with the import's own columns (comma or semicolon separated, as
+Danish Excel writes it), the same fields as JSON Lines, and the døgnrapport extract as it is
+scraped from politi.dk (dato, type, titel_eller_kategori, sted, klokkeslaet, tekst, kilde_url).
+Every row keeps the line it starts on, so that each problem can be reported where it is.
+"""
+
+import csv
+import hashlib
+import io
+import json
+import re
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+FIELDS = [
+    "external_id",
+    "occurred_at",
+    "reported_at",
+    "category",
+    "title",
+    "place",
+    "municipality_code",
+    "lat",
+    "lon",
+    "summary",
+    "responded_at",
+]
+REQUIRED = ["external_id", "occurred_at", "category"]
+DOEGNRAPPORT_COLUMNS = ["dato", "type", "titel_eller_kategori", "sted", "klokkeslaet", "tekst"]
+DOEGNRAPPORT_COLUMNS += ["kilde_url"]
+DOEGNRAPPORT_REQUIRED = ["dato", "titel_eller_kategori"]
+_CLOCK = re.compile(r"^(\d{1,2})[.:](\d{2})$")
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be read; nothing of it is imported."""
+
+
+@dataclass
+class Row:
+    line: int
+    values: dict  # field name -> text; fields the file lacks are absent
+    # The døgnrapport's news items carry a free headline where reports carry a heading: a
+    # headline that is no known heading is an "other" incident, not an error.
+    headline: bool = False
+    error: str = ""  # set when the row could not even be read
+
+
+def show(text, limit=40):
+    """A value as quoted in a message, cut short: a bad cell may be very long."""
+    text = str(text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def decode(data):
+    """The file's text: UTF-8 (with or without a byte order mark) or else Windows-1252, the
+    two encodings Danish spreadsheets save in."""
+    if not data:
+        raise ImportFileError(_("The file is empty."))
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            text = data.decode("cp1252")
+        except UnicodeDecodeError as error:
+            line = data[: error.start].count(b"\n") + 1
+            raise ImportFileError(
+                _("line %(line)s: the file is neither UTF-8 nor Windows-1252 text.")
+                % {"line": line}
+            ) from error
+    if "\x00" in text:
+        raise ImportFileError(_("The file is not a text file."))
+    if not text.strip():
+        raise ImportFileError(_("The file is empty."))
+    return text
+
+
+def read_rows(data):
+    """The rows of a file (bytes), whatever its layout; raises ImportFileError."""
+    text = decode(data)
+    first = next(line for line in text.splitlines() if line.strip())
+    rows = _read_json_lines(text) if first.lstrip().startswith("{") else _read_csv(text)
+    if not rows:
+        raise ImportFileError(_("The file has no rows below its header."))
+    return rows
+
+
+def _read_json_lines(text):
+    rows = []
+    # Split on line feeds only: splitlines() would also break inside a string that holds a
+    # Unicode line separator, which JSON allows unescaped.
+    for number, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except ValueError as error:
+            rows.append(Row(number, {}, error=_("not valid JSON: %(reason)s") % {"reason": error}))
+            continue
+        if not isinstance(record, dict):
+            rows.append(Row(number, {}, error=_("the line is not a JSON object.")))
+            continue
+        values, problem = {}, ""
+        for key, value in record.items():
+            if key not in FIELDS:
+                problem = _("unknown field “%(name)s”; the fields are %(known)s.") % {
+                    "name": show(key),
+                    "known": ", ".join(FIELDS),
+                }
+                break
+            if value is None:
+                value = ""
+            elif isinstance(value, bool) or not isinstance(value, str | int | float):
+                problem = _("the field %(name)s must be text or a number.") % {"name": key}
+                break
+            values[key] = str(value)
+        rows.append(Row(number, values, error=problem))
+    return rows
+
+
+def _read_csv(text):
+    header_line = next(line for line in text.splitlines() if line.strip())
+    # Danish Excel separates with semicolons, because the comma is the decimal mark.
+    delimiter = ";" if header_line.count(";") > header_line.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        header = next(reader)
+        while not any(cell.strip() for cell in header):
+            header = next(reader)
+    except csv.Error as error:
+        raise ImportFileError(
+            _("line 1: the header cannot be read: %(reason)s") % {"reason": error}
+        ) from error
+    columns = [cell.strip().lower() for cell in header]
+    doegnrapport = "titel_eller_kategori" in columns or "dato" in columns
+    known, required = (
+        (DOEGNRAPPORT_COLUMNS, DOEGNRAPPORT_REQUIRED) if doegnrapport else (FIELDS, REQUIRED)
+    )
+    seen = set()
+    for name in columns:
+        if name not in known:
+            raise ImportFileError(
+                _("line 1: unknown column “%(name)s”; the columns are %(known)s.")
+                % {"name": show(name), "known": ", ".join(known)}
+            )
+        if name in seen:
+            raise ImportFileError(
+                _("line 1: the column “%(name)s” appears twice.") % {"name": name}
+            )
+        seen.add(name)
+    missing = [name for name in required if name not in seen]
+    if missing:
+        raise ImportFileError(
+            _("line 1: the column %(missing)s is missing; a file needs the columns %(required)s.")
+            % {"missing": ", ".join(missing), "required": ", ".join(required)}
+        )
+
+    rows = []
+    line_end = reader.line_num
+    while True:
+        line = line_end + 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as error:
+            rows.append(
+                Row(line, {}, error=_("the line cannot be read: %(reason)s") % {"reason": error})
+            )
+            break
+        line_end = reader.line_num
+        if not any(cell.strip() for cell in cells):
+            continue
+        if len(cells) != len(columns):
+            rows.append(
+                Row(
+                    line,
+                    {},
+                    error=_("expected %(expected)s fields, found %(found)s.")
+                    % {"expected": len(columns), "found": len(cells)},
+                )
+            )
+            continue
+        values = dict(zip(columns, cells, strict=True))
+        rows.append(_from_doegnrapport(line, values) if doegnrapport else Row(line, values))
+    return rows
+
+
+def _from_doegnrapport(line, cells):
+    """A døgnrapport extract row in the import's own fields."""
+    text = cells.get("tekst", "").strip()
+    cells = {name: " ".join(value.split()) for name, value in cells.items()}
+    date, clock = cells.get("dato", ""), cells.get("klokkeslaet", "")
+    occurred = date
+    if clock:
+        match = _CLOCK.match(clock)
+        if not match:
+            return Row(
+                line,
+                {},
+                error=_("klokkeslaet “%(value)s” is not a time such as 17.25.")
+                % {"value": show(clock)},
+            )
+        occurred = f"{date}T{int(match[1]):02d}:{match[2]}"
+    heading = cells.get("titel_eller_kategori", "")
+    # The extract has no id of its own. The entry is identified by the page it was published
+    # on and what it is (when, what, where), not by its text, so a corrected text updates the
+    # incident instead of adding a second one.
+    identity = "\x1f".join(
+        cells.get(name, "") for name in ("kilde_url", "dato", "klokkeslaet", "sted")
+    )
+    identity += "\x1f" + heading
+    digest = hashlib.sha256(identity.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    values = {
+        "external_id": f"doegnrapport-{show(date, 20)}-{digest}",
+        "occurred_at": occurred,
+        "category": heading,
+        "title": heading,
+        "place": cells.get("sted", ""),
+        "summary": text,
+    }
+    return Row(line, values, headline=cells.get("type", "").casefold() == "haendelse")
