@@ -13,6 +13,7 @@ Personas (all with password PASSWORD):
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.test import Client
 
 from tryghed.accounts.models import RoleAssignment, User
@@ -25,11 +26,20 @@ Role = RoleAssignment.Role
 
 
 def pytest_configure(config):
-    from django.conf import settings
-
     # Hashing a password the production way takes a good part of a second; the tests log in
     # hundreds of times and test access, not the hasher.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Every test starts in the site's default language: a request in English leaves English
+    active in the thread, and a command run afterwards would speak it."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(scope="session")

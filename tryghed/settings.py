@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "tryghed.open311",
     "tryghed.statistics",
     "tryghed.incidents",
+    "tryghed.indicators",
     "tryghed.portal",
     "tryghed.demo",
     "tryghed.api",

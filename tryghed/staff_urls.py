@@ -13,4 +13,5 @@ urlpatterns = [
     path("log/", include("tryghed.audit.urls")),
     path("api-noegler/", include("tryghed.open311.staff_urls")),
     path("sager/", include("tryghed.servicedesk.staff.urls")),
+    path("haendelser/", include("tryghed.incidents.urls")),
 ]

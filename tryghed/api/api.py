@@ -5,17 +5,20 @@ import json
 from collections import defaultdict
 from typing import Annotated
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Query
-from ninja.errors import HttpError
+from ninja.errors import HttpError, ValidationError
 from ninja.responses import Status
 from ninja.security import django_auth
 
 from tryghed.accounts.scope import scope_of
 from tryghed.api import schemas
+from tryghed.incidents import actions as incident_actions
 from tryghed.organisation import geo
 from tryghed.organisation.models import Council, Municipality, PoliceDistrict
 from tryghed.plans import actions as plan_actions
@@ -75,6 +78,18 @@ def http_error(request, exc):
             status=422,
         )
     return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+
+
+@api.exception_handler(RequestDataTooBig)
+def body_too_large(request, exc):
+    return api.create_response(
+        request,
+        {
+            "detail": _("The request body is larger than %(size)s MB; send fewer rows at a time.")
+            % {"size": round(settings.DATA_UPLOAD_MAX_MEMORY_SIZE / 2**20, 1)}
+        },
+        status=413,
+    )
 
 
 def _require_staff(request):
@@ -314,3 +329,55 @@ def record_progress(request, initiative_id: int, payload: schemas.ProgressIn):
         .get(pk=initiative.pk)
     )
     return Status(201, {"update": update, "initiative": initiative})
+
+
+# Incidents --------------------------------------------------------------------------------
+
+
+@api.post(
+    "/incidents/batches",
+    response={
+        200: schemas.IncidentBatchReport,
+        403: schemas.Message,
+        404: schemas.Message,
+        409: schemas.Message,
+        413: schemas.Message,
+        **UNAUTHENTICATED,
+        **INVALID,
+    },
+    tags=["incidents"],
+)
+def import_incident_batch(request, payload: schemas.IncidentBatchIn):
+    """Import a batch of incidents into a source at once, keyed by the source and each
+    row's external id: a row already there is updated or left unchanged, never doubled.
+
+    Every row is checked before anything is written; a bad row is rejected with its position
+    and the reason, and the others are imported. Only district staff may import (403 for
+    others); a source of another district answers 404. More than 5,000 rows answer 413:
+    send them in several batches."""
+    districts = incident_actions.import_districts(request.user)
+    if not districts.exists():
+        raise HttpError(403, _("Only the district's secretariat and staff may import incidents."))
+    district = None
+    try:
+        if payload.district is not None:
+            district = districts.filter(number=payload.district).first()
+            if district is None:
+                raise incident_actions.ImportRefused(
+                    _("You cannot import incidents in police district %(number)s.")
+                    % {"number": payload.district},
+                    status=404,
+                )
+        source = incident_actions.source_named(payload.source, by=request.user, district=district)
+        rows = [row.model_dump(exclude_none=True) for row in payload.rows]
+        report = incident_actions.import_batch(
+            source, rows, by=request.user, dry_run=payload.dry_run
+        )
+    except incident_actions.ImportRefused as error:
+        if error.status == 422:
+            # The same shape as the validation errors of the request body.
+            loc = ["body", "payload", *([error.field] if error.field else [])]
+            problem = {"type": "value_error", "loc": loc, "msg": str(error)}
+            raise ValidationError([problem]) from None
+        raise HttpError(error.status, str(error)) from None
+    return {"source": source.name, **report}

@@ -240,3 +240,62 @@ class LocationOut(Schema):
     district: str
     district_id: int
     distance_km: float = Field(description="0 inside the boundary; otherwise how far outside.")
+
+
+# Incidents ---------------------------------------------------------------------------------
+
+
+class IncidentRowIn(Schema):
+    """One incident, in the fields of the import file; checked exactly like a file's row."""
+
+    model_config = {"extra": "forbid"}
+
+    external_id: str = Field(
+        min_length=1, max_length=100, description="Unique within the source; the import key."
+    )
+    occurred_at: str = Field(
+        min_length=1,
+        description="ISO 8601, e.g. 2026-07-20T17:25; without an offset it is Copenhagen time.",
+    )
+    category: str = Field(
+        min_length=1, description="A category code (burglary_home …) or a døgnrapport heading."
+    )
+    reported_at: str | None = None
+    responded_at: str | None = None
+    title: str | None = None
+    place: str | None = None
+    municipality_code: str | None = Field(None, description="Four digits, e.g. 0253.")
+    lat: float | str | None = Field(None, description="WGS84; given together with lon.")
+    lon: float | str | None = None
+    summary: str | None = None
+
+
+class IncidentBatchIn(Schema):
+    source: str = Field(
+        min_length=1,
+        max_length=100,
+        description="The source's name; a new name creates the source in your district.",
+    )
+    district: int | None = Field(
+        None, description="Number of the police district of a new source, if you work in several."
+    )
+    rows: list[IncidentRowIn] = Field(
+        min_length=1, description="At most 5,000 rows; send more in several batches."
+    )
+    dry_run: bool = Field(False, description="Check and report, but write nothing.")
+
+
+class RejectedRow(Schema):
+    line: int = Field(description="The row's position in `rows`, counted from 1.")
+    reason: str
+
+
+class IncidentBatchReport(Schema):
+    source: str
+    dry_run: bool
+    created: int
+    updated: int
+    unchanged: int
+    rejected: list[RejectedRow]
+    unlocated: int = Field(description="Imported without a municipality: nothing said where.")
+    outside_district: int = Field(description="Imported, in a municipality of another district.")

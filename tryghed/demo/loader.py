@@ -16,6 +16,8 @@ from django.utils import timezone
 from tryghed.accounts.models import RoleAssignment, User
 from tryghed.demo import people
 from tryghed.demo.plan2023 import FOCUS_AREAS, PLAN, YEAR
+from tryghed.demo.plan2023.indicators import INDICATORS
+from tryghed.indicators.models import Indicator
 from tryghed.organisation.models import (
     Council,
     CouncilMembership,
@@ -32,6 +34,7 @@ from tryghed.plans.models import (
     Milestone,
     ProgressUpdate,
 )
+from tryghed.statistics.models import StatSeries
 
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
 INHERITED = ("responsible", "municipalities", "councils", "start", "end", "continues", "by")
@@ -50,6 +53,7 @@ KINDS = [
     ("initiative", "initiatives"),
     ("milestone", "milestones"),
     ("timeline entry", "timeline entries"),
+    ("indicator", "indicators"),
 ]
 
 
@@ -294,6 +298,42 @@ class _Loader:
             False,
             ProgressUpdate.objects.filter(**found).exclude(**exclude).count(),
         )
+        self._indicators(plan)
+
+    def _indicators(self, plan):
+        existing = set(Indicator.objects.of_plan(plan).values_list("external_id", flat=True))
+        areas = {area.slug: area for area in plan.focus_areas.all()}
+        series = {(s.table.code, s.label): s for s in StatSeries.objects.select_related("table")}
+        for order, spec in enumerate(INDICATORS, start=1):
+            if spec["id"] in existing:
+                self.tally.add("indicator", False)
+                continue
+            fields = {"series": None}
+            if spec["kind"] == Indicator.Kind.STATISTICS:
+                fields["series"] = series.get((spec["table"], spec["series"]))
+                if fields["series"] is None:
+                    continue  # the statistics are not imported yet; a later run adds it
+            if "initiative" in spec:
+                fields["initiative"] = self.existing[spec["initiative"]]
+            else:
+                fields["focus_area"] = areas[spec["area"]]
+            code = spec.get("municipality")
+            Indicator.objects.create(
+                external_id=spec["id"],
+                order=order,
+                title=spec["title"],
+                title_en=spec["title_en"],
+                kind=spec["kind"],
+                categories=spec.get("categories", []),
+                municipality=self.municipalities[code] if code else None,
+                measure=spec["measure"],
+                baseline_year=spec["baseline_year"],
+                current_year=spec["current_year"],
+                target_percent=Decimal(spec["target_percent"]),
+                direction=spec["direction"],
+                **fields,
+            )
+            self.tally.add("indicator", True)
 
     @staticmethod
     def _moment(value):

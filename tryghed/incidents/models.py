@@ -1,9 +1,18 @@
+import datetime
+import zoneinfo
+
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tryghed.accounts.scope import scope_of
 from tryghed.organisation.models import Municipality, PoliceDistrict
+
+# Periods, days and years are counted in Danish local time whatever the user's time zone.
+DANISH_TIME = zoneinfo.ZoneInfo("Europe/Copenhagen")
 
 
 class Category(models.TextChoices):
@@ -72,6 +81,34 @@ class IncidentQuerySet(models.QuerySet):
             Q(source__district__in=scope.district_ids) | Q(municipality__in=scope.municipality_ids)
         )
 
+    def occurred_between(self, start, end):
+        """Incidents from the local date `start` up to, not including, the local date `end`
+        (either may be None for an open end).
+
+        Days are Danish days: New Year's Eve at 23:30 belongs to the old year although it is
+        22:30 UTC. A range on the stored instant, not a lookup on a converted date, so that
+        the index on occurred_at serves it.
+        """
+        qs = self
+        if start is not None:
+            qs = qs.filter(occurred_at__gte=local_midnight(start))
+        if end is not None:
+            qs = qs.filter(occurred_at__lt=local_midnight(end))
+        return qs
+
+    def in_year(self, year):
+        """Incidents of the calendar year in Danish local time."""
+        return self.occurred_between(datetime.date(year, 1, 1), datetime.date(year + 1, 1, 1))
+
+    def located(self):
+        """Incidents with coordinates (lat and lon are stored together or not at all)."""
+        return self.filter(lat__isnull=False)
+
+
+def local_midnight(day):
+    """The instant a Danish local date begins."""
+    return datetime.datetime.combine(day, datetime.time(), tzinfo=DANISH_TIME)
+
 
 class Incident(models.Model):
     source = models.ForeignKey(
@@ -123,3 +160,103 @@ class Incident(models.Model):
 
     def __str__(self):
         return f"{self.source} {self.external_id}"
+
+
+class IncidentImportQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Importing is district work: the secretariat and district staff see their
+        district's imports. The reports quote rows about people and places, so no one
+        else sees them, not even the municipalities whose incidents they hold."""
+        scope = scope_of(user)
+        if scope.is_global:
+            return self
+        return self.filter(district__in=scope.district_ids)
+
+
+class IncidentImport(models.Model):
+    """One uploaded incident file and how its import went; the background worker runs it.
+
+    The file is kept in the row until the import has run: a worker on another machine reads
+    it from the database without sharing a file system with the web server."""
+
+    MAX_BYTES = 20 * 2**20
+
+    class Status(models.TextChoices):
+        # "Done" alone is already a milestone's "reached" in Danish.
+        QUEUED = "queued", pgettext_lazy("import status", "Queued")
+        RUNNING = "running", pgettext_lazy("import status", "Running")
+        DONE = "done", pgettext_lazy("import status", "Done")
+        FAILED = "failed", pgettext_lazy("import status", "Failed")
+
+    district = models.ForeignKey(
+        PoliceDistrict, models.PROTECT, related_name="incident_imports", verbose_name=_("district")
+    )
+    # The name is what the user chose; the source itself exists once something is written.
+    source_name = models.SlugField(_("source"), max_length=100)
+    source = models.ForeignKey(
+        IncidentSource,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="imports",
+        verbose_name=_("source"),
+    )
+    filename = models.CharField(_("file name"), max_length=255)
+    data = models.BinaryField(_("file"), blank=True)
+    size = models.PositiveIntegerField(_("size in bytes"), default=0)
+    dry_run = models.BooleanField(_("dry run"), default=False)
+    # The rejection reasons are written in the language of the person who uploaded the file.
+    language = models.CharField(_("language"), max_length=10, default="da")
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    rows_done = models.PositiveIntegerField(_("rows done"), default=0)
+    rows_total = models.PositiveIntegerField(_("rows in all"), default=0)
+    report = models.JSONField(_("report"), default=dict, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    objects = IncidentImportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("incident import")
+        verbose_name_plural = _("incident imports")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rows_done__lte=models.F("rows_total")),
+                name="incident_import_done_within_total",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.source_name}: {self.filename}"
+
+    def get_absolute_url(self):
+        return reverse("staff:incidents:import", args=[self.pk])
+
+    @property
+    def finished(self):
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def percent(self):
+        if self.status == self.Status.DONE:
+            return 100
+        if not self.rows_total:
+            return 0
+        return min(100, self.rows_done * 100 // self.rows_total)
+
+    @property
+    def rejected(self):
+        return self.report.get("rejected", [])

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from tryghed.indicators import views as indicator_views
 from tryghed.plans import views
 
 app_name = "plans"
@@ -28,4 +29,7 @@ urlpatterns = [
         views.milestone_done,
         name="milestone_done",
     ),
+    path("<int:pk>/indikatorer/ny/", indicator_views.indicator_add, name="indicator_add"),
+    path("indikatorer/<int:pk>/", indicator_views.indicator_edit, name="indicator_edit"),
+    path("indikatorer/<int:pk>/slet/", indicator_views.indicator_delete, name="indicator_delete"),
 ]

@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from tryghed.indicators.models import Indicator
+from tryghed.indicators.present import present_all
 from tryghed.plans import actions, csvio
 from tryghed.plans.forms import (
     FocusAreaForm,
@@ -96,9 +98,13 @@ def plan_detail(request, pk):
         plan.initiatives.prefetch_related("responsible_organisations", "municipalities")
     )
     roots = _tree(initiatives)
+    indicators = present_all(
+        Indicator.objects.visible_to(request.user).of_plan(plan), plan, public=False
+    )
     for area in areas:
         area.roots = [i for i in roots if i.focus_area_id == area.pk]
         area.rolled_up = weighted_progress(area.roots)
+        area.shown_indicators = [shown for shown in indicators if shown.area_id == area.pk]
     can_edit = _can_edit_plan(request, plan)
     editable_ids = set(
         Initiative.objects.editable_by(request.user).filter(plan=plan).values_list("pk", flat=True)
@@ -304,6 +310,11 @@ def _initiative_page(request, initiative, *, progress_form=None, milestone_form=
             "editable_ids": editable_ids,
             "progress_form": progress_form,
             "milestone_form": milestone_form or MilestoneForm(),
+            "indicators": present_all(
+                Indicator.objects.visible_to(request.user).filter(initiative=initiative),
+                initiative.plan,
+                public=False,
+            ),
         },
     )
 

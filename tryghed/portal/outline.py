@@ -12,6 +12,8 @@ from django.conf import settings
 from django.db.models import Prefetch
 from django.http import Http404
 
+from tryghed.indicators.models import Indicator
+from tryghed.indicators.present import present_all
 from tryghed.plans.models import CooperationPlan, FocusArea, Initiative, weighted_progress
 
 # h1 is the plan, h2 a focus area; initiatives start at h3 and stop at the last level HTML has.
@@ -25,6 +27,7 @@ class InitiativeNode:
     depth: int
     children: list = field(default_factory=list)
     progress: Decimal = Decimal("0")
+    indicators: list = field(default_factory=list)
 
     # Duck-typed for weighted_progress(): a parent counts its parts with their own weights.
     @property
@@ -46,6 +49,7 @@ class FocusAreaOutline:
     roots: list
     progress: Decimal
     initiative_count: int
+    indicators: list = field(default_factory=list)
 
     @property
     def anchor(self):
@@ -88,7 +92,9 @@ def _roll_up(node):
 
 
 def plan_outline(plan):
-    """Read the whole plan (five queries after the plan itself) into a PlanOutline."""
+    """Read the whole plan (six queries after the plan itself, and one for each indicator's
+    numbers) into a PlanOutline. The outline is public, so indicators follow the small-count
+    rule."""
     areas = list(FocusArea.objects.filter(plan=plan).order_by("order", "pk"))
     initiatives = list(
         Initiative.objects.filter(plan=plan)
@@ -103,8 +109,18 @@ def plan_outline(plan):
     for initiative in initiatives:
         children_of[initiative.parent_id].append(initiative)
 
+    indicators_of = defaultdict(list)
+    for shown in present_all(Indicator.objects.of_plan(plan), plan, public=True):
+        indicator = shown.indicator
+        owner = ("initiative", indicator.initiative_id) if indicator.initiative_id else None
+        indicators_of[owner or ("area", indicator.focus_area_id)].append(shown)
+
     def build(initiative, depth):
-        node = InitiativeNode(initiative=initiative, depth=depth)
+        node = InitiativeNode(
+            initiative=initiative,
+            depth=depth,
+            indicators=indicators_of[("initiative", initiative.pk)],
+        )
         node.children = [build(child, depth + 1) for child in children_of[initiative.pk]]
         return node
 
@@ -123,6 +139,7 @@ def plan_outline(plan):
             roots=roots_by_area[area.pk],
             progress=weighted_progress(roots_by_area[area.pk]),
             initiative_count=count_by_area[area.pk],
+            indicators=indicators_of[("area", area.pk)],
         )
         for area in areas
     ]

@@ -1,0 +1,565 @@
+"""The incident numbers councils read: counts and rates per municipality, category and period,
+the change against the same period last year, the seasonal profile and hotspots on a grid.
+
+Every function takes a queryset of incidents that the caller has already scoped (through
+`visible_to`, and to a source or category as the page asks) and aggregates in the database,
+so years of a district's incidents are never loaded row by row.
+
+Periods follow Danish local time on SQLite and PostgreSQL alike: the truncation is given the
+Copenhagen time zone, so New Year's Eve at 23:30 belongs to the old year and a Sunday
+evening in summer time to its own ISO week, although both are the next day in UTC.
+
+Small counts: a count of 1 to 4 can point at a person in a small place, so wherever the
+public reads a number it is shown as "<5" (0 stays 0: nothing happened, no one to point at).
+Functions take `public=True` for such output and then never hand out the exact number, nor a
+rate or change from which it could be worked back. Staff output shows exact numbers.
+"""
+
+import bisect
+import csv
+import datetime
+import math
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import reduce
+from operator import or_
+
+from django.db.models import Count, F, FloatField, IntegerField, Max, Q
+from django.db.models.functions import (
+    Cast,
+    ExtractMonth,
+    Floor,
+    Round,
+    TruncMonth,
+    TruncQuarter,
+    TruncWeek,
+    TruncYear,
+)
+from django.utils.dates import MONTHS
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from tryghed.incidents.models import DANISH_TIME, Category, local_midnight
+from tryghed.statistics.models import StatValue
+from tryghed.statistics.numbers import round_half_up
+
+SMALL_COUNT_LIMIT = 5
+SMALL_COUNT = "<5"
+
+
+def is_small(count):
+    """Whether a count must be hidden from the public (1 to 4)."""
+    return count is not None and 0 < count < SMALL_COUNT_LIMIT
+
+
+def public_count(count):
+    """The count as the public may read it: "<5" for 1 to 4, otherwise the number."""
+    return SMALL_COUNT if is_small(count) else count
+
+
+def shown_count(count, *, public):
+    return public_count(count) if public else count
+
+
+# Periods ---------------------------------------------------------------------------------
+
+PERIODS = ("week", "month", "quarter", "year")
+_TRUNC = {"week": TruncWeek, "month": TruncMonth, "quarter": TruncQuarter, "year": TruncYear}
+
+
+def _add_months(day, months):
+    index = day.year * 12 + day.month - 1 + months
+    return datetime.date(index // 12, index % 12 + 1, 1)
+
+
+def _check_period(period):
+    if period is not None and period not in PERIODS:
+        raise ValueError(f"Unknown period {period!r}; expected one of {', '.join(PERIODS)}.")
+
+
+@dataclass(frozen=True, order=True)
+class Period:
+    """A week (ISO, from Monday), month, quarter or year in Danish local time."""
+
+    kind: str
+    start: datetime.date
+
+    @classmethod
+    def containing(cls, kind, day):
+        _check_period(kind)
+        if kind == "week":
+            return cls(kind, day - datetime.timedelta(days=day.weekday()))
+        if kind == "month":
+            return cls(kind, day.replace(day=1))
+        if kind == "quarter":
+            return cls(kind, datetime.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1))
+        return cls(kind, datetime.date(day.year, 1, 1))
+
+    @property
+    def end(self):
+        """The first day after the period."""
+        if self.kind == "week":
+            return self.start + datetime.timedelta(days=7)
+        return _add_months(self.start, {"month": 1, "quarter": 3, "year": 12}[self.kind])
+
+    @property
+    def year(self):
+        """The year the period counts in; for a week its ISO year (29 Dec 2025 is 2026-W01)."""
+        return self.start.isocalendar().year if self.kind == "week" else self.start.year
+
+    @property
+    def number(self):
+        """ISO week number, month (1-12), quarter (1-4), or the year itself."""
+        if self.kind == "week":
+            return self.start.isocalendar().week
+        if self.kind == "month":
+            return self.start.month
+        if self.kind == "quarter":
+            return (self.start.month - 1) // 3 + 1
+        return self.start.year
+
+    @property
+    def key(self):
+        """A stable, sortable name for files and charts: 2024-W14, 2024-03, 2024-Q1, 2024."""
+        if self.kind == "week":
+            return f"{self.year}-W{self.number:02d}"
+        if self.kind == "month":
+            return f"{self.year}-{self.number:02d}"
+        if self.kind == "quarter":
+            return f"{self.year}-Q{self.number}"
+        return str(self.year)
+
+    @property
+    def label(self):
+        """The period as people read it, in the active language."""
+        if self.kind == "week":
+            return _("week %(week)s %(year)s") % {"week": self.number, "year": self.year}
+        if self.kind == "month":
+            return date_format(self.start, "F Y")
+        if self.kind == "quarter":
+            return _("Q%(quarter)s %(year)s") % {"quarter": self.number, "year": self.year}
+        return str(self.year)
+
+    def shifted(self, years):
+        """The same period `years` later (earlier when negative): the same ISO week number,
+        month or quarter. None for week 53 in a year that has only 52 weeks."""
+        if self.kind == "week":
+            try:
+                start = datetime.date.fromisocalendar(self.year + years, self.number, 1)
+            except ValueError:
+                return None
+            return Period(self.kind, start)
+        return Period(self.kind, self.start.replace(year=self.start.year + years))
+
+    def __str__(self):
+        return self.key
+
+
+def year_span(year, period=None):
+    """The local dates [start, end) that make up `year`; for weeks the ISO year, so that week
+    1 of 2026 (from 29 December 2025) counts in 2026 and no week is split."""
+    if period == "week":
+        return datetime.date.fromisocalendar(year, 1, 1), datetime.date.fromisocalendar(
+            year + 1, 1, 1
+        )
+    return datetime.date(year, 1, 1), datetime.date(year + 1, 1, 1)
+
+
+def _a_year_before(day, period):
+    if period == "week":
+        iso = day.isocalendar()
+        try:
+            return datetime.date.fromisocalendar(iso.year - 1, iso.week, iso.weekday)
+        except ValueError:  # week 53: last year ended with week 52
+            return datetime.date.fromisocalendar(iso.year, 1, 1)
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:  # 29 February
+        return datetime.date(day.year - 1, 3, 1)
+
+
+# Populations -----------------------------------------------------------------------------
+
+
+def populations(municipality_ids):
+    """{municipality id: [(quarter start, population), …] oldest first} from the official
+    statistics. Every table row of a quarter carries the same population, so any will do."""
+    known = {}
+    rows = (
+        StatValue.objects.filter(municipality__in=municipality_ids, population__isnull=False)
+        .order_by()
+        .values("municipality_id", "period_start")
+        .annotate(population=Max("population"))
+        .order_by("municipality_id", "period_start")
+    )
+    for row in rows:
+        known.setdefault(row["municipality_id"], []).append(
+            (row["period_start"], row["population"])
+        )
+    return known
+
+
+def population_for(known, period):
+    """The population of the newest quarter that began before the period ended: the latest
+    count available for it. Incidents run past the last official quarter, so a newer period
+    takes the newest known quarter; one before every known quarter takes the oldest.
+    `period` None (all the incidents at once) takes the newest known quarter."""
+    if not known:
+        return None
+    if period is None:
+        return known[-1][1]
+    index = bisect.bisect_left([start for start, _ in known], period.end)
+    return known[max(index, 1) - 1][1]
+
+
+def rate_per_1000(count, population):
+    """count per 1,000 inhabitants, one decimal, rounded half up; None without a population."""
+    if not population:
+        return None
+    return round_half_up(count * 1000, population)
+
+
+# Counts ----------------------------------------------------------------------------------
+
+GROUPS = ("municipality", "category")
+
+
+def _check_by(by):
+    by = (by,) if isinstance(by, str) else tuple(by)
+    unknown = [name for name in by if name not in GROUPS]
+    if unknown:
+        raise ValueError(f"Cannot group by {unknown[0]!r}; expected {' and/or '.join(GROUPS)}.")
+    return by
+
+
+def _aggregate(qs, by, period):
+    """{(period start or None, municipality id, code, name, category): count}."""
+    fields = []
+    qs = qs.order_by()
+    if period is not None:
+        qs = qs.annotate(period_start=_TRUNC[period]("occurred_at", tzinfo=DANISH_TIME))
+        fields.append("period_start")
+    if "municipality" in by:
+        fields += ["municipality_id", "municipality__code", "municipality__name"]
+    if "category" in by:
+        fields.append("category")
+    if not fields:
+        # values() without fields would group by every column, one group per incident.
+        total = qs.aggregate(n=Count("pk"))["n"]
+        return {(None, None, None, None, None): total} if total else {}
+    result = {}
+    for row in qs.values(*fields).annotate(n=Count("pk")).order_by():
+        start = row.get("period_start")
+        key = (
+            Period(period, start.astimezone(DANISH_TIME).date()) if start else None,
+            row.get("municipality_id"),
+            row.get("municipality__code"),
+            row.get("municipality__name"),
+            row.get("category"),
+        )
+        result[key] = row["n"]
+    return result
+
+
+def _sort_key(key):
+    period, _id, code, _name, category = key
+    return (period.start if period else datetime.date.min, code or "", category or "")
+
+
+@dataclass(frozen=True)
+class CountRow:
+    period: Period | None  # None when not split by period
+    municipality_id: int | None  # None when not grouped by municipality, or not located
+    municipality_code: str | None
+    municipality_name: str | None
+    category: str | None  # None when not grouped by category
+    count: int | str  # "<5" in public output
+    rate: Decimal | None  # per 1,000 inhabitants; only when grouped by municipality
+
+    @property
+    def category_label(self):
+        return Category(self.category).label if self.category else None
+
+
+def counts(qs, *, by=("municipality",), period=None, public=False):
+    """Incidents per group and period: a list of CountRow, ordered by period start,
+    municipality code and category; groups without incidents are left out.
+
+    by: "municipality", "category" or both; period: "week", "month", "quarter", "year" or
+    None for totals over the whole queryset. Grouped by municipality, each row has the
+    rate per 1,000 inhabitants with the population from `population_for`.
+    """
+    by = _check_by(by)
+    _check_period(period)
+    counted = _aggregate(qs, by, period)
+    known = populations({key[1] for key in counted if key[1]}) if "municipality" in by else {}
+    rows = []
+    for key in sorted(counted, key=_sort_key):
+        period_, municipality_id, code, name, category = key
+        count = counted[key]
+        rate = None
+        if "municipality" in by and municipality_id is not None:
+            rate = rate_per_1000(count, population_for(known.get(municipality_id), period_))
+        if public and is_small(count):
+            rate = None  # with the population known, the rate gives the count away
+        rows.append(
+            CountRow(
+                period_,
+                municipality_id,
+                code,
+                name,
+                category,
+                shown_count(count, public=public),
+                rate,
+            )
+        )
+    return rows
+
+
+# Change against last year ----------------------------------------------------------------
+
+
+def percent_change(difference, previous):
+    """difference / previous in percent, one decimal, half away from zero; None from 0."""
+    if not previous:
+        return None
+    value = round_half_up(abs(difference) * 100, previous)
+    return -value if difference < 0 else value
+
+
+@dataclass(frozen=True)
+class ChangeRow:
+    period: Period | None  # the period of `year`; None for the whole year
+    municipality_id: int | None
+    municipality_code: str | None
+    municipality_name: str | None
+    category: str | None
+    count: int | str
+    previous: int | str | None  # None when last year had no such period (ISO week 53)
+    difference: int | None
+    percent: Decimal | None  # None when last year's count was 0
+
+    @property
+    def category_label(self):
+        return Category(self.category).label if self.category else None
+
+
+def changes(qs, *, year, by=(), period=None, until=None, public=False):
+    """Each period of `year` against the same period a year earlier: a list of ChangeRow
+    ordered like `counts`, with every group that had incidents in either year.
+
+    Weeks are compared by ISO week number within ISO years. `until` (a local date, not
+    included) ends a running year early, and last year is cut on the same day, so that half
+    a year is not compared with a whole one. The queryset must hold both years: do not
+    limit it to `year`.
+    """
+    by = _check_by(by)
+    _check_period(period)
+    start, end = year_span(year, period)
+    previous_start, previous_end = year_span(year - 1, period)
+    if until is not None and until < end:
+        end, previous_end = until, _a_year_before(until, period)
+    current = _aggregate(qs.occurred_between(start, end), by, period)
+    earlier = _aggregate(qs.occurred_between(previous_start, previous_end), by, period)
+    missing = object()
+    last_year = {}
+    for (period_, *group), count in earlier.items():
+        shifted = period_.shifted(1) if period_ else None
+        if period_ is None or shifted is not None:
+            last_year[(shifted, *group)] = count
+    keys = set(current) | set(last_year)
+    rows = []
+    for key in sorted(keys, key=_sort_key):
+        period_, municipality_id, code, name, category = key
+        count = current.get(key, 0)
+        previous = last_year.get(key, 0)
+        if period_ is not None and period_.shifted(-1) is None:
+            previous = missing
+        if previous is missing:
+            previous, difference, percent = None, None, None
+        else:
+            difference = count - previous
+            percent = percent_change(difference, previous)
+            if public and (is_small(count) or is_small(previous)):
+                difference, percent = None, None
+        rows.append(
+            ChangeRow(
+                period_,
+                municipality_id,
+                code,
+                name,
+                category,
+                shown_count(count, public=public),
+                shown_count(previous, public=public),
+                difference,
+                percent,
+            )
+        )
+    return rows
+
+
+# Seasonal profile ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MonthCount:
+    month: int  # 1-12
+    count: int | str
+
+    @property
+    def label(self):
+        return MONTHS[self.month]
+
+
+def seasonal_profile(qs, *, years=None, public=False):
+    """Incidents per month of the year (January to December, all twelve, 0 included) summed
+    over `years` (local calendar years; None: every year in the queryset)."""
+    if years is not None:
+        spans = [year_span(year) for year in years]
+        if not spans:
+            qs = qs.none()
+        else:
+            qs = qs.filter(
+                reduce(
+                    or_,
+                    (
+                        Q(occurred_at__gte=local_midnight(a), occurred_at__lt=local_midnight(b))
+                        for a, b in spans
+                    ),
+                )
+            )
+    per_month = dict(
+        qs.order_by()
+        .annotate(month=ExtractMonth("occurred_at", tzinfo=DANISH_TIME))
+        .values("month")
+        .annotate(n=Count("pk"))
+        .values_list("month", "n")
+    )
+    return [
+        MonthCount(month, shown_count(per_month.get(month, 0), public=public))
+        for month in range(1, 13)
+    ]
+
+
+# Hotspots --------------------------------------------------------------------------------
+
+# Cells of about 1 km on an equirectangular grid fixed at 0° N 0° E, so that a cell is the
+# same place in every district, year and query and maps can be compared over time. Sizes are
+# whole micro-degrees (coordinates are stored with six decimals): a point is assigned by
+# integer arithmetic, and SQLite's floats and PostgreSQL's numerics agree on the cell of a
+# point on a cell edge. The east-west size is right at 56° N, the middle of Denmark; from
+# Gedser to Skagen a cell is between 0.97 and 1.03 km wide.
+CELL_KM = 1
+_MICRO = 1_000_000
+CELL_LAT = round(CELL_KM / 110.574 * _MICRO)
+CELL_LON = round(CELL_KM / (111.320 * math.cos(math.radians(56.0))) * _MICRO)
+
+
+def _cell_index(field, size):
+    micro = Round(Cast(F(field), FloatField()) * _MICRO)
+    return Cast(Floor(micro / float(size)), IntegerField())
+
+
+@dataclass(frozen=True)
+class Cell:
+    row: int  # south to north
+    column: int  # west to east
+    count: int | str
+
+    @property
+    def south(self):
+        return self.row * CELL_LAT / _MICRO
+
+    @property
+    def north(self):
+        return (self.row + 1) * CELL_LAT / _MICRO
+
+    @property
+    def west(self):
+        return self.column * CELL_LON / _MICRO
+
+    @property
+    def east(self):
+        return (self.column + 1) * CELL_LON / _MICRO
+
+    @property
+    def bounds(self):
+        """[[south, west], [north, east]], as Leaflet's rectangle takes it."""
+        return [[self.south, self.west], [self.north, self.east]]
+
+    @property
+    def centre(self):
+        return ((self.south + self.north) / 2, (self.west + self.east) / 2)
+
+
+def hotspots(qs, *, public=False):
+    """Incidents per grid cell, only those with coordinates: a list of Cell, the busiest
+    first (then south to north, west to east). Cells without incidents are left out."""
+    cells = (
+        qs.located()
+        .order_by()
+        .annotate(cell_row=_cell_index("lat", CELL_LAT), cell_column=_cell_index("lon", CELL_LON))
+        .values("cell_row", "cell_column")
+        .annotate(n=Count("pk"))
+        .values_list("cell_row", "cell_column", "n")
+    )
+    ordered = sorted(cells, key=lambda cell: (-cell[2], cell[0], cell[1]))
+    return [Cell(row, column, shown_count(n, public=public)) for row, column, n in ordered]
+
+
+def hotspots_geojson(cells):
+    """The cells as a GeoJSON FeatureCollection of squares (lon/lat order, as GeoJSON has it)
+    with their count, for a map drawn without external tiles."""
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "geometry": {
+                    "type": "Polygon",
+                    "coordinates": [
+                        [
+                            [cell.west, cell.south],
+                            [cell.east, cell.south],
+                            [cell.east, cell.north],
+                            [cell.west, cell.north],
+                            [cell.west, cell.south],
+                        ]
+                    ],
+                },
+                "properties": {"count": cell.count, "row": cell.row, "column": cell.column},
+            }
+            for cell in cells
+        ],
+    }
+
+
+# The municipality table (download and command) -------------------------------------------
+
+CSV_HEADER = ("municipality_code", "municipality_name", "count")
+
+
+def municipality_table(qs, municipalities):
+    """[(code, name, count)] for every one of `municipalities`, 0 included, by code.
+    Incidents in other municipalities, or in none, are not in the table."""
+    counted = dict(
+        qs.filter(municipality__in=municipalities)
+        .order_by()
+        .values("municipality_id")
+        .annotate(n=Count("pk"))
+        .values_list("municipality_id", "n")
+    )
+    return [
+        (m.code, m.name, counted.get(m.pk, 0)) for m in sorted(municipalities, key=lambda m: m.code)
+    ]
+
+
+def write_municipality_csv(out, qs, municipalities, *, public=False):
+    """Write the municipality table as CSV (header municipality_code,municipality_name,count)
+    to the text stream `out`; returns the number of incidents in the table."""
+    table = municipality_table(qs, municipalities)
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_HEADER)
+    for code, name, count in table:
+        writer.writerow([code, name, shown_count(count, public=public)])
+    return sum(count for _code, _name, count in table)

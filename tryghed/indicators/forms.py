@@ -1,0 +1,128 @@
+import datetime
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from tryghed.incidents.models import Category
+from tryghed.indicators.models import Indicator
+from tryghed.organisation.models import Municipality
+from tryghed.plans.forms import DateInput, DesignSystemForm
+from tryghed.statistics.models import StatSeries, quarter_start
+
+QUARTER_ENDS = {(3, 31), (6, 30), (9, 30), (12, 31)}
+
+
+class IndicatorForm(DesignSystemForm, forms.ModelForm):
+    categories = forms.MultipleChoiceField(
+        label=_("Incident categories"),
+        choices=Category.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("For an indicator measured from incidents."),
+    )
+
+    class Meta:
+        model = Indicator
+        fields = [
+            "title",
+            "title_en",
+            "focus_area",
+            "initiative",
+            "kind",
+            "categories",
+            "series",
+            "municipality",
+            "measure",
+            "baseline_year",
+            "baseline_start",
+            "baseline_end",
+            "current_year",
+            "target_percent",
+            "direction",
+            "order",
+        ]
+        widgets = {"baseline_start": DateInput(), "baseline_end": DateInput()}
+        help_texts = {
+            "focus_area": _("An indicator belongs to a focus area or to an initiative."),
+            "series": _("For an indicator measured from official statistics."),
+            "baseline_year": _("A whole year, or a period in the two fields below."),
+        }
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.plan = plan
+        self.fields["focus_area"].queryset = plan.focus_areas.all()
+        initiatives = self.fields["initiative"]
+        initiatives.queryset = plan.initiatives.all()
+        initiatives.label_from_instance = lambda i: f"{i.external_id} {i.title}"
+        self.fields["municipality"].queryset = Municipality.objects.filter(
+            district=plan.district_id
+        ).order_by("name")
+        series = self.fields["series"]
+        series.queryset = StatSeries.objects.select_related("table").order_by("table__code", "pk")
+        series.label_from_instance = lambda s: f"{s.table.code}: {s.label}"
+
+    def clean(self):
+        data = super().clean()
+        area, initiative = data.get("focus_area"), data.get("initiative")
+        if bool(area) == bool(initiative):
+            self.add_error(
+                "focus_area", _("Choose either a focus area or an initiative, not both.")
+            )
+        kind = data.get("kind")
+        if kind == Indicator.Kind.INCIDENTS:
+            if not data.get("categories") and "categories" not in self.errors:
+                self.add_error("categories", _("Choose at least one incident category."))
+            if data.get("measure") == Indicator.Measure.RATE:
+                self.add_error(
+                    "measure", _("A rate per 1,000 inhabitants needs official statistics.")
+                )
+            data["series"] = None
+        elif kind == Indicator.Kind.STATISTICS:
+            if not data.get("series") and "series" not in self.errors:
+                self.add_error("series", _("Choose the statistics group to measure."))
+            data["categories"] = []
+        self._clean_periods(data, kind)
+        return data
+
+    def _clean_periods(self, data, kind):
+        names = ("baseline_year", "baseline_start", "baseline_end")
+        year, start, end = (data.get(name) for name in names)
+        if any(name in self.errors for name in names):
+            return
+        current = data.get("current_year") or self.plan.year
+        if year and (start or end):
+            self.add_error("baseline_year", _("Give a baseline year or a period, not both."))
+        elif year:
+            if year >= current:
+                self.add_error(
+                    "baseline_year",
+                    _("The baseline must come before the year measured (%(year)s).")
+                    % {"year": current},
+                )
+        elif start and end:
+            if end < start:
+                self.add_error("baseline_end", _("The period must end on or after its start."))
+            elif end >= datetime.date(current, 1, 1):
+                self.add_error(
+                    "baseline_end",
+                    _("The baseline must end before the year measured (%(year)s).")
+                    % {"year": current},
+                )
+            elif kind == Indicator.Kind.STATISTICS and not _whole_quarters(start, end):
+                self.add_error(
+                    "baseline_start",
+                    _("Official statistics are quarterly: the period must be whole quarters."),
+                )
+        elif start or end:
+            self.add_error(
+                "baseline_end" if start else "baseline_start",
+                _("A baseline period needs both a start and an end."),
+            )
+        else:
+            self.add_error("baseline_year", _("Give a baseline year or a period."))
+
+
+def _whole_quarters(start, end):
+    starts_quarter = start == quarter_start(start.year, (start.month - 1) // 3 + 1)
+    return starts_quarter and (end.month, end.day) in QUARTER_ENDS

@@ -1,0 +1,165 @@
+"""Plan indicators: measures that tell whether a focus area or an initiative makes a difference.
+
+An indicator counts incidents from the district's own sources or reads an official statistics
+series, compares a current period with a baseline period and checks the change against a
+target ("burglaries in private homes −10 % against 2022"). The numbers are computed when a page
+is shown (see readings.py); nothing computed is stored, so imports need not recompute anything.
+"""
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from tryghed.core.translated import Translated
+from tryghed.plans.models import CooperationPlan
+
+
+class IndicatorQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """As the plan: staff of its district read it always, everyone once it is published."""
+        plans = CooperationPlan.objects.visible_to(user) | CooperationPlan.objects.published()
+        return self.filter(
+            Q(focus_area__plan__in=plans.values("pk")) | Q(initiative__plan__in=plans.values("pk"))
+        )
+
+    def editable_by(self, user):
+        plans = CooperationPlan.objects.editable_by(user).values("pk")
+        return self.filter(Q(focus_area__plan__in=plans) | Q(initiative__plan__in=plans))
+
+    def of_plan(self, plan):
+        return self.filter(Q(focus_area__plan=plan) | Q(initiative__plan=plan))
+
+
+class Indicator(Translated, models.Model):
+    class Kind(models.TextChoices):
+        INCIDENTS = "incidents", _("Incidents in the district")
+        STATISTICS = "statistics", _("Official statistics")
+
+    class Measure(models.TextChoices):
+        COUNT = "count", _("Number")
+        RATE = "rate", _("Rate per 1,000 inhabitants")
+
+    class Direction(models.TextChoices):
+        DECREASE = "decrease", _("Decrease")
+        INCREASE = "increase", _("Increase")
+
+    focus_area = models.ForeignKey(
+        "plans.FocusArea",
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="indicators",
+        verbose_name=_("focus area"),
+    )
+    initiative = models.ForeignKey(
+        "plans.Initiative",
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="indicators",
+        verbose_name=_("initiative"),
+    )
+    # A stable key for loaders (the demo), so a re-run finds an indicator staff have renamed.
+    external_id = models.CharField(_("external id"), max_length=64, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    title = models.CharField(_("title"), max_length=200)
+    title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
+    kind = models.CharField(_("measured from"), max_length=20, choices=Kind.choices)
+    categories = models.JSONField(_("incident categories"), default=list, blank=True)
+    municipality = models.ForeignKey(
+        "organisation.Municipality",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("municipality"),
+        help_text=_("Leave empty to measure the whole district."),
+    )
+    series = models.ForeignKey(
+        "statistics.StatSeries",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("statistics group"),
+    )
+    measure = models.CharField(
+        _("measure"), max_length=10, choices=Measure.choices, default=Measure.COUNT
+    )
+    baseline_year = models.PositiveSmallIntegerField(
+        _("baseline year"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(2000), MaxValueValidator(2100)],
+    )
+    baseline_start = models.DateField(_("baseline from"), null=True, blank=True)
+    baseline_end = models.DateField(_("baseline to"), null=True, blank=True)
+    current_year = models.PositiveSmallIntegerField(
+        _("current year"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(2000), MaxValueValidator(2100)],
+        help_text=_("Leave empty to use the plan's year."),
+    )
+    target_percent = models.DecimalField(
+        _("target change (%)"),
+        max_digits=5,
+        decimal_places=1,
+        validators=[MinValueValidator(0), MaxValueValidator(1000)],
+        help_text=_("How much the measure should change against the baseline, e.g. 10."),
+    )
+    direction = models.CharField(
+        _("direction"), max_length=10, choices=Direction.choices, default=Direction.DECREASE
+    )
+
+    objects = IndicatorQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(focus_area__isnull=False, initiative__isnull=True)
+                | Q(focus_area__isnull=True, initiative__isnull=False),
+                name="indicator_one_owner",
+            ),
+            models.CheckConstraint(
+                condition=Q(baseline_year__isnull=False, baseline_start__isnull=True)
+                & Q(baseline_end__isnull=True)
+                | Q(baseline_year__isnull=True, baseline_start__isnull=False)
+                & Q(baseline_end__gte=models.F("baseline_start")),
+                name="indicator_baseline_year_or_range",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="statistics") | Q(series__isnull=False),
+                name="indicator_statistics_has_series",
+            ),
+            models.CheckConstraint(
+                condition=Q(measure="count") | Q(kind="statistics"),
+                name="indicator_rate_from_statistics",
+            ),
+            models.CheckConstraint(
+                condition=Q(target_percent__gte=0), name="indicator_target_not_negative"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def plan(self):
+        owner = self.focus_area if self.focus_area_id else self.initiative
+        return owner.plan
+
+    def year_of(self, plan):
+        """The year measured: the one chosen, or else the plan's."""
+        return self.current_year or plan.year
+
+    @property
+    def signed_target(self):
+        """The target as a signed change, e.g. −10 for a decrease of 10 %."""
+        if self.direction == self.Direction.DECREASE:
+            return -self.target_percent
+        return self.target_percent

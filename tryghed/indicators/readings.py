@@ -1,0 +1,284 @@
+"""An indicator's numbers: baseline, current value, change, trend and whether it is on track.
+
+Each indicator costs one aggregate query: every period it needs (the baseline, the current
+period and the yearly trend) is a filtered Count or a per-quarter Sum, so no rows are loaded
+and the same ORM expression runs on SQLite and PostgreSQL.
+
+Years are Danish local years: a period starts and ends at midnight in Copenhagen, so an incident
+at 00:30 on 1 January local time (23:30 UTC the day before) counts in the new year. The bounds
+are aware datetimes, compared as such by both databases.
+
+A fair comparison: while the current year is running, it is compared with the same part of the
+baseline year (1 January to the same day, or the same quarters for quarterly statistics). A
+baseline given as a date range is compared over the length both periods share. The reading says
+which spans it compared.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+from zoneinfo import ZoneInfo
+
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
+
+from tryghed.incidents.models import Incident
+from tryghed.indicators.models import Indicator
+from tryghed.organisation.models import Municipality
+from tryghed.statistics.models import StatValue, quarter_start
+
+COPENHAGEN = ZoneInfo("Europe/Copenhagen")
+TREND_YEARS = 5
+
+
+@dataclass(frozen=True)
+class Span:
+    start: datetime.date
+    end: datetime.date  # inclusive
+
+    @property
+    def days(self):
+        return (self.end - self.start).days + 1
+
+
+@dataclass
+class YearValue:
+    year: int
+    value: Fraction | None
+    partial: bool = False
+
+
+@dataclass
+class Reading:
+    indicator: Indicator
+    year: int
+    baseline: Fraction | None = None
+    baseline_span: Span | None = None
+    current: Fraction | None = None
+    current_span: Span | None = None
+    year_to_date: bool = False
+    trend: list = field(default_factory=list)
+
+    @property
+    def is_count(self):
+        return self.indicator.measure == Indicator.Measure.COUNT
+
+    @property
+    def change(self):
+        """The change against the baseline in percent (exact), or None when it cannot be said."""
+        if self.baseline is None or self.current is None or self.baseline == 0:
+            return None
+        return (self.current - self.baseline) * 100 / self.baseline
+
+    @property
+    def change_percent(self):
+        return one_decimal(self.change)
+
+    @property
+    def on_track(self):
+        """True when the change meets the target in its direction; None without data."""
+        change = self.change
+        if change is None:
+            return None
+        target = Fraction(self.indicator.target_percent)
+        if self.indicator.direction == Indicator.Direction.DECREASE:
+            return change <= -target
+        return change >= target
+
+
+def one_decimal(value):
+    if value is None:
+        return None
+    exact = Decimal(value.numerator) / Decimal(value.denominator)
+    return exact.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def _same_day(year, day):
+    """`day` moved to `year`; 29 February becomes 28 February in a common year."""
+    try:
+        return day.replace(year=year)
+    except ValueError:
+        return day.replace(year=year, day=28)
+
+
+def _local_midnight(day):
+    return datetime.datetime.combine(day, datetime.time.min, tzinfo=COPENHAGEN)
+
+
+def _whole_year(year):
+    return Span(datetime.date(year, 1, 1), datetime.date(year, 12, 31))
+
+
+def read(indicator, plan, *, today=None):
+    """The indicator's Reading; `plan` is passed in so that a page of many indicators does not
+    look up each one's plan again."""
+    today = today or timezone.localdate()
+    reading = Reading(indicator=indicator, year=indicator.year_of(plan))
+    if indicator.kind == Indicator.Kind.STATISTICS:
+        _read_statistics(reading, plan)
+    else:
+        _read_incidents(reading, plan, today)
+    return reading
+
+
+# Incidents ----------------------------------------------------------------------------------
+
+
+def _incident_spans(indicator, year, today):
+    """(baseline span, current span, year to date) for incident counts."""
+    current = _whole_year(year)
+    if today < current.start:
+        return None, None, False
+    year_to_date = today < current.end
+    if year_to_date:
+        current = Span(current.start, today)
+    if indicator.baseline_year:
+        start = datetime.date(indicator.baseline_year, 1, 1)
+        end = _same_day(indicator.baseline_year, current.end)
+        return Span(start, end), current, year_to_date
+    baseline = Span(indicator.baseline_start, indicator.baseline_end)
+    days = min(baseline.days, current.days)
+    shift = datetime.timedelta(days=days - 1)
+    return (
+        Span(baseline.start, baseline.start + shift),
+        Span(current.start, current.start + shift),
+        year_to_date,
+    )
+
+
+def _count_in(span):
+    after_end = span.end + datetime.timedelta(days=1)
+    return Count(
+        "pk",
+        filter=Q(
+            occurred_at__gte=_local_midnight(span.start),
+            occurred_at__lt=_local_midnight(after_end),
+        ),
+    )
+
+
+def _read_incidents(reading, plan, today):
+    indicator, year = reading.indicator, reading.year
+    incidents = Incident.objects.filter(
+        source__district=plan.district_id, category__in=indicator.categories
+    )
+    if indicator.municipality_id:
+        incidents = incidents.filter(municipality=indicator.municipality_id)
+    baseline, current, year_to_date = _incident_spans(indicator, year, today)
+    periods = {}
+    for trend_year in range(year - TREND_YEARS + 1, year + 1):
+        span = _whole_year(trend_year)
+        if span.start > today:
+            continue
+        periods[f"y{trend_year}"] = Span(span.start, min(span.end, today))
+    if current is not None:
+        periods["baseline"], periods["current"] = baseline, current
+    counts = incidents.aggregate(**{key: _count_in(span) for key, span in periods.items()})
+    reading.trend = []
+    for trend_year in range(year - TREND_YEARS + 1, year + 1):
+        span = periods.get(f"y{trend_year}")
+        if span is None:
+            reading.trend.append(YearValue(trend_year, None))
+            continue
+        partial = span.end < datetime.date(trend_year, 12, 31)
+        reading.trend.append(YearValue(trend_year, Fraction(counts[f"y{trend_year}"]), partial))
+    if current is not None:
+        reading.baseline, reading.baseline_span = Fraction(counts["baseline"]), baseline
+        reading.current, reading.current_span = Fraction(counts["current"]), current
+        reading.year_to_date = year_to_date
+
+
+# Statistics ---------------------------------------------------------------------------------
+
+
+def _quarter_span(quarters):
+    first, last = quarters[0], quarters[-1]
+    end = (
+        datetime.date(last[0], 12, 31)
+        if last[1] == 4
+        else quarter_start(last[0], last[1] + 1) - datetime.timedelta(days=1)
+    )
+    return Span(quarter_start(*first), end)
+
+
+def _statistics_value(rows, quarters, measure):
+    """The count, or the rate per 1,000 over the mean of the quarters' total population."""
+    if not quarters or any(q not in rows for q in quarters):
+        return None
+    total = sum(rows[q][0] for q in quarters)
+    if measure == Indicator.Measure.COUNT:
+        return Fraction(total)
+    populations = [rows[q][1] for q in quarters]
+    if not all(populations):
+        return None
+    return Fraction(total * 1000 * len(quarters), sum(populations))
+
+
+def _read_statistics(reading, plan):
+    indicator, year = reading.indicator, reading.year
+    if indicator.municipality_id:
+        municipalities = [indicator.municipality_id]
+    else:
+        municipalities = list(
+            Municipality.objects.filter(district=plan.district_id).values_list("pk", flat=True)
+        )
+    first = year - TREND_YEARS + 1
+    if indicator.baseline_year:
+        first = min(first, indicator.baseline_year)
+    else:
+        first = min(first, indicator.baseline_start.year)
+    # Summed per quarter over the municipalities: their populations add up to the area's, and
+    # a rate over several municipalities must use the total, not the mean municipality.
+    values = (
+        StatValue.objects.filter(
+            series=indicator.series_id,
+            municipality__in=municipalities,
+            year__gte=first,
+            year__lte=year,
+        )
+        .order_by()
+        .values("year", "quarter")
+        .annotate(total=Sum("value"), population=Sum("population"), rows=Count("pk"))
+    )
+    wanted = len(municipalities)
+    # A quarter counts only when every municipality has a value, so a half-imported quarter
+    # is not read as a fall in crime.
+    rows = {
+        (row["year"], row["quarter"]): (row["total"], row["population"])
+        for row in values
+        if row["rows"] == wanted
+    }
+    measure = indicator.measure
+    reading.trend = []
+    for trend_year in range(year - TREND_YEARS + 1, year + 1):
+        quarters = [(trend_year, q) for q in range(1, 5) if (trend_year, q) in rows]
+        reading.trend.append(
+            YearValue(
+                trend_year,
+                _statistics_value(rows, quarters, measure),
+                partial=0 < len(quarters) < 4,
+            )
+        )
+    current = [(year, q) for q in range(1, 5) if (year, q) in rows]
+    if not current:
+        return
+    reading.year_to_date = len(current) < 4
+    if indicator.baseline_year:
+        baseline = [(indicator.baseline_year, q) for _, q in current]
+    else:
+        start, end = indicator.baseline_start, indicator.baseline_end
+        baseline = [
+            (y, q)
+            for y in range(start.year, end.year + 1)
+            for q in range(1, 5)
+            if start <= quarter_start(y, q) <= end
+        ]
+        length = min(len(baseline), len(current))
+        baseline, current = baseline[:length], current[:length]
+    if not baseline:
+        return
+    reading.baseline = _statistics_value(rows, baseline, measure)
+    reading.baseline_span = _quarter_span(baseline)
+    reading.current = _statistics_value(rows, current, measure)
+    reading.current_span = _quarter_span(current)
