@@ -549,6 +549,31 @@ def test_jurisdiction_id_of_the_district_is_accepted(client, api_key, services):
     assert len(listed) == 1
 
 
+def test_a_place_outside_the_jurisdiction_is_refused_and_nothing_is_stored(
+    client, api_key, services, settings
+):
+    # Nordjyllands Politi receives requests too, and Aalborg is in its district.
+    settings.TRYGHED_SERVED_DISTRICTS = [8, 1]
+    aalborg = {"lat": "57.0480", "long": "9.9187"}
+    response = post(
+        client,
+        api_key=api_key,
+        jurisdiction_id=JURISDICTION,
+        **valid_fields(**aalborg),
+    )
+    assert_error(response, "json", 400, "not in the jurisdiction")
+    assert "Nordjyllands Politi" in response.json()[0]["description"]
+    assert not ServiceRequest.objects.exists()
+    accepted = post(
+        client,
+        api_key=api_key,
+        jurisdiction_id="politi.dk/nordjyllands-politi",
+        **valid_fields(**aalborg),
+    )
+    assert accepted.status_code == 201, accepted.content
+    assert ServiceRequest.objects.get().district.number == 1
+
+
 def test_media_url_is_not_fetched_and_the_client_is_told(client, api_key, services):
     response = post(
         client, api_key=api_key, media_url="http://127.0.0.1:1/photo.jpg", **valid_fields()

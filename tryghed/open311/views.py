@@ -11,7 +11,6 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
-from django.db import transaction
 from django.db.models import Exists, Max, OuterRef
 from django.http.multipartparser import MultiPartParserError
 from django.http.request import UnreadablePostError
@@ -293,21 +292,21 @@ def _create(request, fmt):
         )
     service, questions = found
     submission = intake.read(data, service, questions)
-    try:
-        if jurisdiction is None:
-            created, token = actions.submit_request(
-                service, channel=ServiceRequest.Channel.OPEN311, **submission.as_kwargs()
+
+    def within_jurisdiction(found):
+        if jurisdiction is not None and found.district.pk != jurisdiction.district.pk:
+            raise routing.RoutingError(
+                _("The place is in %(district)s, not in the jurisdiction %(id)s.")
+                % {"district": found.district.name, "id": jurisdiction.jurisdiction_id}
             )
-        else:
-            with transaction.atomic():
-                created, token = actions.submit_request(
-                    service, channel=ServiceRequest.Channel.OPEN311, **submission.as_kwargs()
-                )
-                if created.district_id != jurisdiction.district.pk:
-                    raise routing.RoutingError(
-                        _("The place is in %(district)s, not in the jurisdiction %(id)s.")
-                        % {"district": created.district.name, "id": jurisdiction.jurisdiction_id}
-                    )
+
+    try:
+        created, token = actions.submit_request(
+            service,
+            channel=ServiceRequest.Channel.OPEN311,
+            check=within_jurisdiction,
+            **submission.as_kwargs(),
+        )
     except routing.RoutingError as exc:
         raise Refused(400, str(exc)) from exc
     notice = publish.notice_for(service.kind)

@@ -9,14 +9,13 @@ overwrite each other's change.
 import functools
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import connections, router, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
 
 from tryghed.audit import log
 from tryghed.audit.models import AuditEntry
-from tryghed.organisation.models import Municipality
 from tryghed.servicedesk import routing
 from tryghed.servicedesk.models import (
     REFERENCE_PREFIX,
@@ -32,7 +31,6 @@ UPDATE = AuditEntry.Action.UPDATE
 CREATE = AuditEntry.Action.CREATE
 
 
-@transaction.atomic
 def submit_request(
     service,
     *,
@@ -47,39 +45,81 @@ def submit_request(
     reporter_phone="",
     channel=ServiceRequest.Channel.WEB,
     photos=(),
+    check=None,
 ):
     """Receive a citizen request, route it to its queues and give it a reference.
 
+    `check` is called with the routing.Route before anything is stored, and may refuse it by
+    raising routing.RoutingError (Open311 checks its jurisdiction).
     Returns (request, token): the token is the secret of the status link and is not stored.
     Raises routing.RoutingError when the place cannot be served here; nothing is stored then.
     """
+    # Routed before the transaction: on SQLite the transaction holds the write lock that
+    # every other submission waits for.
     found = routing.route(service, lat=lat, lon=lon, municipality=municipality)
+    if check is not None:
+        check(found)
     token = new_token()
-    request = ServiceRequest.objects.create(
-        token_hash=hash_token(token),
-        service=service,
-        description=description,
-        details=details or {},
-        lat=lat,
-        lon=lon,
-        place=place,
-        municipality=found.municipality,
-        district=found.district,
-        reporter_name=reporter_name,
-        reporter_email=reporter_email,
-        reporter_phone=reporter_phone,
-        channel=channel,
-    )
-    # The number comes from the primary key, so concurrent submissions never collide.
-    request.reference = (
-        f"{REFERENCE_PREFIX[service.kind]}-{timezone.localdate().year}-{request.pk:06d}"
-    )
-    request.save(update_fields=["reference"])
-    Handling.objects.bulk_create(Handling(request=request, queue=q) for q in found.queues)
-    for photo in photos:
-        photo.request = request
-        photo.save()
+    using = router.db_for_write(ServiceRequest)
+    with transaction.atomic(using=using):
+        pk, holds = _number_and_confirm(using, found)
+        if not holds:
+            # What the worker remembered has changed since (reference data reloaded, a queue
+            # deleted): route again from the database.
+            found = routing.route(service, lat=lat, lon=lon, municipality=municipality, fresh=True)
+            if check is not None:
+                check(found)
+        request = ServiceRequest.objects.create(
+            pk=pk,
+            # The number is the primary key's, so concurrent submissions never collide.
+            reference=f"{REFERENCE_PREFIX[service.kind]}-{timezone.localdate().year}-{pk:06d}",
+            token_hash=hash_token(token),
+            service=service,
+            description=description,
+            details=details or {},
+            lat=lat,
+            lon=lon,
+            place=place,
+            municipality=found.municipality,
+            district=found.district,
+            reporter_name=reporter_name,
+            reporter_email=reporter_email,
+            reporter_phone=reporter_phone,
+            channel=channel,
+        )
+        Handling.objects.bulk_create(Handling(request=request, queue=q) for q in found.queues)
+        for photo in photos:
+            photo.request = request
+            photo.save()
     return request, token
+
+
+def _number_and_confirm(using, found):
+    """In one query: the primary key the next citizen request gets, so that its reference,
+    made from it, is written by the same INSERT; and whether the route `found` still holds
+    (routing.confirmation), since it may come from a worker's memory.
+
+    PostgreSQL hands the key out from the table's sequence, never twice, even to transactions
+    that roll back. SQLite has no sequences; AUTOINCREMENT keeps the highest key ever given in
+    sqlite_sequence, and this runs inside the write transaction, which SQLite begins
+    IMMEDIATE (see settings): it holds the database's only write lock, so no other writer can
+    take the same number, or change the routing rows, before the INSERT. Must be called
+    inside that transaction.
+    """
+    connection = connections[using]
+    table = ServiceRequest._meta.db_table
+    if connection.vendor == "postgresql":
+        number = "nextval(pg_get_serial_sequence(%s, 'id'))"
+    else:
+        number = (
+            "MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = %s), 0), "
+            f"COALESCE((SELECT MAX(id) FROM {connection.ops.quote_name(table)}), 0)) + 1"
+        )
+    confirm, params = routing.confirmation(found, connection)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {number}, {confirm}", [table, *params])
+        pk, holds = cursor.fetchone()
+    return pk, bool(holds)
 
 
 @transaction.atomic
@@ -139,13 +179,9 @@ def triage_handling(handling, *, by, service=None, priority=None):
 def _change_service(handling, *, by, service):
     request = _locked_request(handling)
     # Routing reads the names and the district's number, not the large boundaries.
-    municipality = (
-        Municipality.objects.select_related("district")
-        .only("pk", "name", "district__id", "district__number", "district__name")
-        .get(pk=request.municipality_id)
-    )
+    municipality = routing.municipalities().get(pk=request.municipality_id)
     try:
-        found = routing.route(service, municipality=municipality)
+        found = routing.route(service, municipality=municipality, fresh=True)
     except routing.RoutingError as exc:
         raise DeskError(str(exc)) from exc
     before = log.snapshot(request)

@@ -273,7 +273,8 @@ class ServiceRequest(models.Model):
         WEB = "web", _("Web form")
         OPEN311 = "open311", _("Open311 client")
 
-    # Set right after the insert, from the primary key; NULL until then keeps it unique.
+    # Made from the primary key and written with the row (actions.submit_request); NULL, for
+    # a row stored another way, keeps it unique.
     reference = models.CharField(  # noqa: DJ001
         _("reference"), max_length=30, unique=True, null=True
     )
