@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "tryghed.statistics",
     "tryghed.incidents",
     "tryghed.indicators",
+    "tryghed.dashboard",
     "tryghed.portal",
     "tryghed.demo",
     "tryghed.api",
@@ -148,6 +149,10 @@ STATICFILES_DIRS = [
     ),
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
     ("vendor/leaflet", BASE_DIR / "node_modules" / "leaflet" / "dist"),
+    *(
+        (f"vendor/{package}", BASE_DIR / "node_modules" / package / "build")
+        for package in ("vega", "vega-lite", "vega-embed")
+    ),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

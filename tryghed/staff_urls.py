@@ -14,4 +14,5 @@ urlpatterns = [
     path("api-noegler/", include("tryghed.open311.staff_urls")),
     path("sager/", include("tryghed.servicedesk.staff.urls")),
     path("haendelser/", include("tryghed.incidents.urls")),
+    path("tal/", include("tryghed.dashboard.urls")),
 ]

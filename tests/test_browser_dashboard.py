@@ -1,0 +1,70 @@
+"""The dashboard in a real browser: the secretariat filters a municipality, the charts are
+drawn by vega-embed, the chart's CSV downloads with the same numbers, and the page passes
+axe-core."""
+
+import datetime
+
+import pytest
+
+from tests.browser import axe_check, browser_page  # noqa: F401
+from tests.conftest import PASSWORD
+from tryghed.incidents.models import DANISH_TIME, Incident, IncidentSource
+
+pytestmark = pytest.mark.browser
+
+URL = "/medarbejder/tal/"
+
+
+@pytest.fixture
+def incidents(district, greve, koege):
+    source = IncidentSource.objects.create(name="doegnrapport-test", district=district)
+    for n, (month, municipality) in enumerate(
+        [(3, greve), (3, greve), (7, greve), (3, koege), (5, koege)], start=1
+    ):
+        Incident.objects.create(
+            source=source,
+            external_id=f"T-{n}",
+            occurred_at=datetime.datetime(2024, month, 10, 12, tzinfo=DANISH_TIME),
+            category="violence",
+            municipality=municipality,
+        )
+
+
+@pytest.mark.usefixtures("incidents")
+def test_filter_a_municipality_and_download_the_chart(
+    live_server,
+    secretariat,
+    browser_page,  # noqa: F811
+    tmp_path,
+):
+    page = browser_page
+    page.goto(f"{live_server.url}/konto/login/?next={URL}")
+    page.locator("#id_username").fill(secretariat.username)
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("#id_password").press("Enter")
+    page.wait_for_url(f"{live_server.url}{URL}")
+
+    page.get_by_label("År", exact=True).fill("2024")
+    page.get_by_label("Kommune", exact=True).select_option(label="Greve")
+    page.get_by_label("Gruppér efter").select_option(label="Kvartal")
+    page.get_by_role("button", name="Vis", exact=True).click()
+    page.wait_for_url("**/medarbejder/tal/?*municipality=0253*")
+
+    page.locator("#chart-trend svg.marks, #chart-trend canvas").first.wait_for()
+    page.locator("#chart-season svg.marks, #chart-season canvas").first.wait_for()
+    page.locator("#dashboard-map-block .leaflet-interactive").first.wait_for()
+    assert page.locator("#table-municipalities tbody tr").count() == 1
+
+    with page.expect_download() as download_info:
+        page.locator('#chart-trend-heading ~ p a[href*="trend.csv"]').click()
+    path = tmp_path / "trend.csv"
+    download_info.value.save_as(path)
+    assert path.read_text(encoding="utf-8").splitlines() == [
+        "period,label,count",
+        "2024-Q1,1. kvartal 2024,2",
+        "2024-Q2,2. kvartal 2024,0",
+        "2024-Q3,3. kvartal 2024,1",
+        "2024-Q4,4. kvartal 2024,0",
+    ]
+    violations = axe_check(page)
+    assert violations == [], violations

@@ -1,0 +1,306 @@
+"""The councils' dashboard at /medarbejder/tal/: the numbers on the page, in the charts'
+JSON and in the CSV downloads equal counts made by hand from the incidents below; the
+filters narrow them; bad filters get a clear message; each persona reads only its area."""
+
+import csv
+import datetime
+import io
+import re
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+
+from tests.access import StaffView, StaffViewAccess
+from tests.conftest import _user
+from tryghed.accounts.models import RoleAssignment
+from tryghed.incidents.models import DANISH_TIME, Incident, IncidentSource
+from tryghed.indicators.models import Indicator
+from tryghed.organisation.models import Municipality
+
+URL = "/medarbejder/tal/"
+
+
+@pytest.fixture
+def incidents(district, other_district, greve, koege):
+    """2024 in Greve: 3 violence in March, 1 burglary in July; in Køge: 6 violence in March
+    (one at 23:30 on 31 March, still March in Denmark) and 1 in December 2023. One in a
+    district-8 source without a municipality, and one in another district's source."""
+    source = IncidentSource.objects.create(name="doegnrapport-test", district=district)
+    serial = iter(range(1, 1000))
+
+    def add(when, municipality, category="violence", src=source):
+        Incident.objects.create(
+            source=src,
+            external_id=f"T-{next(serial)}",
+            occurred_at=when.replace(tzinfo=DANISH_TIME),
+            category=category,
+            municipality=municipality,
+        )
+
+    for day in (1, 2, 3):
+        add(datetime.datetime(2024, 3, day, 12), greve)
+    add(datetime.datetime(2024, 7, 10, 12), greve, "burglary_home")
+    for day in (1, 2, 3, 4, 5):
+        add(datetime.datetime(2024, 3, day, 9), koege)
+    add(datetime.datetime(2024, 3, 31, 23, 30), koege)
+    add(datetime.datetime(2023, 12, 1, 12), koege)
+    add(datetime.datetime(2024, 5, 1, 12), None)
+    foreign = IncidentSource.objects.create(name="doegnrapport-nord", district=other_district)
+    add(datetime.datetime(2024, 3, 1, 12), Municipality.objects.get(code="0851"), src=foreign)
+    return source
+
+
+def table(response, table_id):
+    """{row key: the text of the count cell} of a table on the page."""
+    html = response.content.decode()
+    block = re.search(rf'<table[^>]*id="{table_id}".*?</table>', html, re.S).group(0)
+    rows = re.findall(
+        r'<tr data-(?:key|code)="([^"]+)">.*?<td class="text-align-right">([^<]*)</td>',
+        block,
+        re.S,
+    )
+    return {key: value.replace("&lt;", "<") for key, value in rows}
+
+
+def read_csv(response):
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    assert response["Content-Disposition"].startswith("attachment;")
+    return list(csv.reader(io.StringIO(response.content.decode())))
+
+
+@pytest.mark.usefixtures("incidents")
+class TestNumbers:
+    def test_trend_per_quarter_on_the_page_in_json_and_csv(self, secretariat, client_for):
+        client = client_for(secretariat)
+        query = "?year=2024&period=quarter"
+        page = client.get(URL + query)
+        assert page.status_code == 200
+        # 3 + 6 in Q1 (31 March 23:30 is March in Denmark), the May incident without a
+        # municipality in Q2, the July burglary in Q3; the 2023 and foreign ones not at all.
+        expected = {"2024-Q1": "9", "2024-Q2": "1", "2024-Q3": "1", "2024-Q4": "0"}
+        assert table(page, "table-trend") == expected
+
+        spec = client.get(URL + "trend.json" + query).json()
+        assert spec["mark"]["type"] == "line"
+        values = spec["data"]["values"]
+        assert [(v["key"], v["count"]) for v in values] == [
+            ("2024-Q1", 9),
+            ("2024-Q2", 1),
+            ("2024-Q3", 1),
+            ("2024-Q4", 0),
+        ]
+        assert values[0]["label"] == "1. kvartal 2024"
+
+        rows = read_csv(client.get(URL + "trend.csv" + query))
+        assert rows == [
+            ["period", "label", "count"],
+            ["2024-Q1", "1. kvartal 2024", "9"],
+            ["2024-Q2", "2. kvartal 2024", "1"],
+            ["2024-Q3", "3. kvartal 2024", "1"],
+            ["2024-Q4", "4. kvartal 2024", "0"],
+        ]
+
+    def test_months_without_incidents_are_zero_between_the_first_and_the_last(
+        self, secretariat, client_for
+    ):
+        page = client_for(secretariat).get(URL + "?municipality=0259")
+        assert table(page, "table-trend") == {
+            "2023-12": "1",
+            "2024-01": "0",
+            "2024-02": "0",
+            "2024-03": "6",
+        }
+
+    def test_seasonal_profile_sums_every_year_by_month(self, secretariat, client_for):
+        client = client_for(secretariat)
+        season = table(client.get(URL), "table-season")
+        assert len(season) == 12
+        assert (season["3"], season["5"], season["7"], season["12"]) == ("9", "1", "1", "1")
+        assert sum(int(count) for count in season.values()) == 12
+        rows = read_csv(client.get(URL + "season.csv?year=2023"))
+        assert rows[0] == ["month", "label", "count"]
+        assert rows[12] == ["12", "december", "1"]
+        assert sum(int(row[2]) for row in rows[1:]) == 1
+
+    def test_the_municipality_table_is_the_commands_table(self, secretariat, client_for):
+        client = client_for(secretariat)
+        download = client.get(URL + "kommuner.csv?year=2024")
+        out = io.StringIO()
+        call_command(
+            "incident_counts", "--source", "doegnrapport-test", "--by", "municipality",
+            "--year", "2024", stdout=out, stderr=io.StringIO(),
+        )  # fmt: skip
+        assert download.content.decode() == out.getvalue()
+        rows = read_csv(download)
+        assert rows[0] == ["municipality_code", "municipality_name", "count"]
+        assert ["0253", "Greve", "4"] in rows and ["0259", "Køge", "6"] in rows
+        assert len(rows) == 1 + 10  # every municipality of the district, 0 included
+        page = client.get(URL + "?year=2024")
+        shown = table(page, "table-municipalities")
+        assert (shown["0253"], shown["0259"], shown["0265"]) == ("4", "6", "0")
+
+    def test_the_map_has_boundaries_counts_and_rates(self, secretariat, client_for, greve):
+        from tests.test_incident_numbers import population
+
+        population(greve, 2024, 1, 50_000)
+        client = client_for(secretariat)
+        geojson = client.get(URL + "kommuner.geojson?year=2024&measure=rate").json()
+        features = {f["properties"]["code"]: f for f in geojson["features"]}
+        assert len(features) == 10
+        assert features["0253"]["geometry"]["type"] in ("Polygon", "MultiPolygon")
+        assert features["0253"]["properties"]["count"] == 4
+        assert features["0253"]["properties"]["rate"] == 0.1  # 4 per 50,000
+        assert features["0259"]["properties"]["rate"] is None  # no population known
+        page = client.get(URL + "?year=2024")
+        assert re.search(
+            r'data-code="0253">.*?<td class="text-align-right">0,1</td>',
+            page.content.decode(),
+            re.S,
+        )
+
+    def test_filters_narrow_every_number(self, secretariat, client_for):
+        client = client_for(secretariat)
+        query = "?year=2024&municipality=0253&category=burglary_home&period=year"
+        page = client.get(URL + query)
+        assert table(page, "table-trend") == {"2024": "1"}
+        assert table(page, "table-municipalities") == {"0253": "1"}
+        assert read_csv(client.get(URL + "kommuner.csv" + query)) == [
+            ["municipality_code", "municipality_name", "count"],
+            ["0253", "Greve", "1"],
+        ]
+        assert read_csv(client.get(URL + "trend.csv" + query))[1:] == [["2024", "2024", "1"]]
+        assert 'value="0253" selected' in page.content.decode()
+
+    def test_no_incidents_for_the_choice_is_said(self, secretariat, client_for):
+        page = client_for(secretariat).get(URL + "?category=it_crime")
+        assert "Der er ingen hændelser for dette valg." in page.content.decode()
+        assert 'id="table-trend"' not in page.content.decode()
+
+
+BAD = [
+    ("year=abc", "Angiv et år med fire cifre"),
+    ("year=1800", "År"),
+    ("municipality=9999", "Vælg en af kommunerne på listen."),
+    ("municipality=0851", "Vælg en af kommunerne på listen."),  # another district's
+    ("category=nope", "Vælg en af kategorierne på listen."),
+    ("period=week", "Vælg måned, kvartal eller år."),
+]
+
+
+@pytest.mark.usefixtures("incidents")
+@pytest.mark.parametrize(("query", "message"), BAD)
+def test_bad_filters_get_a_clear_message(secretariat, client_for, query, message):
+    client = client_for(secretariat)
+    page = client.get(f"{URL}?{query}")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert message in text
+    assert 'id="table-trend"' not in text
+    for download in ("trend.csv", "season.json", "kommuner.csv", "kommuner.geojson"):
+        response = client.get(f"{URL}{download}?{query}")
+        assert response.status_code == 400, download
+        assert message in response.content.decode(), download
+
+
+@pytest.mark.usefixtures("incidents")
+class TestAreas:
+    def test_a_local_officer_reads_only_the_municipality(self, koege_officer, client_for):
+        client = client_for(koege_officer)
+        page = client.get(URL + "?year=2024&period=year")
+        assert table(page, "table-trend") == {"2024": "6"}
+        assert table(page, "table-municipalities") == {"0259": "6"}
+        response = client.get(URL + "kommuner.csv?municipality=0253")
+        assert response.status_code == 400
+
+    def test_the_kredsraad_reads_the_district_with_small_counts_hidden(
+        self, council_member, client_for
+    ):
+        client = client_for(council_member)
+        page = client.get(URL + "?year=2024&period=quarter")
+        assert page.status_code == 200
+        assert table(page, "table-trend") == {
+            "2024-Q1": "9",
+            "2024-Q2": "<5",
+            "2024-Q3": "<5",
+            "2024-Q4": "0",
+        }
+        municipalities = table(page, "table-municipalities")
+        assert (municipalities["0253"], municipalities["0259"]) == ("<5", "6")
+        rows = read_csv(client.get(URL + "kommuner.csv?year=2024"))
+        assert ["0253", "Greve", "<5"] in rows and ["0259", "Køge", "6"] in rows
+        values = client.get(URL + "trend.json?year=2024&period=quarter").json()["data"]["values"]
+        assert values[1] == {
+            "key": "2024-Q2",
+            "label": "2. kvartal 2024",
+            "count": None,
+            "shown": "<5",
+        }
+        geojson = client.get(URL + "kommuner.geojson?year=2024").json()
+        greve = next(f for f in geojson["features"] if f["properties"]["code"] == "0253")
+        assert greve["properties"] == {"code": "0253", "name": "Greve", "count": "<5", "rate": None}
+
+    def test_a_lokalraad_member_reads_the_municipality(self, councils, client_for):
+        member = _user(
+            "lokalraad", role=RoleAssignment.Role.COUNCIL_MEMBER, council=councils["greve"]
+        )
+        page = client_for(member).get(URL + "?year=2024&period=year")
+        assert page.status_code == 200
+        assert table(page, "table-municipalities") == {"0253": "<5"}
+        assert table(page, "table-trend") == {"2024": "<5"}
+
+    def test_staff_read_exact_numbers(self, greve_staff, client_for):
+        page = client_for(greve_staff).get(URL + "?year=2024&period=year")
+        assert table(page, "table-municipalities") == {"0253": "4"}
+
+    def test_another_district_sees_only_its_own(self, foreign_secretariat, client_for):
+        page = client_for(foreign_secretariat).get(URL + "?period=year")
+        assert table(page, "table-trend") == {"2024": "1"}
+        assert "Greve" not in page.content.decode()
+
+
+def test_the_current_plans_indicators_are_shown(plan, secretariat, client_for):
+    area = plan.focus_areas.get()
+    Indicator.objects.create(
+        focus_area=area,
+        title="Indbrud i private hjem",
+        kind=Indicator.Kind.INCIDENTS,
+        categories=["burglary_home"],
+        baseline_year=2022,
+        target_percent=Decimal("10"),
+    )
+    page = client_for(secretariat).get(URL)
+    text = page.content.decode()
+    assert "Indikatorer for Samarbejdsplan 2023" in text
+    assert "Indbrud i private hjem" in text
+
+
+def test_the_nav_links_to_the_dashboard_for_those_who_read_it(personas, client_for):
+    assert (
+        'href="/medarbejder/tal/"'
+        in client_for(personas["council_member"]).get("/medarbejder/").content.decode()
+    )
+    assert (
+        'href="/medarbejder/tal/"'
+        not in client_for(personas["outsider"]).get("/medarbejder/").content.decode()
+    )
+
+
+READERS = {"secretariat", "district_staff", "koege_officer", "greve_staff", "council_member"}
+# Another district's secretariat reads its own district here, never district 8 (above).
+ALLOWED = READERS | {"foreign_secretariat"}
+
+
+class TestDashboardAccess(StaffViewAccess):
+    views = [
+        StaffView("dashboard", lambda ctx: URL, ALLOWED),
+        StaffView("trend_json", lambda ctx: URL + "trend.json", ALLOWED),
+        StaffView("season_csv", lambda ctx: URL + "season.csv", ALLOWED),
+        StaffView("municipalities_csv", lambda ctx: URL + "kommuner.csv", ALLOWED),
+        StaffView("map", lambda ctx: URL + "kommuner.geojson", ALLOWED),
+    ]
+
+    @pytest.fixture
+    def ctx(self, incidents):
+        return {}

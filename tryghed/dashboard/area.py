@@ -1,0 +1,95 @@
+"""What part of the country a user's dashboard covers, and which incidents it counts.
+
+District roles (secretariat, district staff) and kredsråd members read their whole district;
+local officers, municipal staff and lokalråd members their municipality.
+
+Council members are not staff: `Incident.objects.visible_to` gives them no incidents at all,
+because the entries describe people and places. The councils decide from the numbers,
+though, so their dashboard counts the incidents of their district (kredsråd) or municipality
+(lokalråd) directly, and shows them only as the public reads them: a count of 1 to 4 is
+"<5" and no rate gives it away (see `tryghed.incidents.numbers`). They never reach a single
+incident, only aggregates. A user whose council membership reaches beyond their staff role
+(a Greve employee on the kredsråd) reads the whole area by the same public rule, so that
+the exact numbers of their own municipality cannot be told apart from the rest.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Q
+
+from tryghed.accounts.scope import scope_of
+from tryghed.incidents.models import Incident
+from tryghed.organisation.models import Council, Municipality
+
+
+@dataclass(frozen=True)
+class Area:
+    is_global: bool
+    district_ids: frozenset
+    municipality_ids: frozenset  # besides the whole districts above
+    public: bool  # numbers follow the public small-count rule
+
+    @property
+    def empty(self):
+        return not (self.is_global or self.district_ids or self.municipality_ids)
+
+    def municipalities(self):
+        """The municipalities the user may choose, by name; boundaries left out."""
+        qs = Municipality.objects.defer("boundary")
+        if not self.is_global:
+            qs = qs.filter(Q(district__in=self.district_ids) | Q(pk__in=self.municipality_ids))
+        return qs.order_by("name")
+
+    def incidents(self, user):
+        if not self.public:
+            return Incident.objects.visible_to(user)
+        return Incident.objects.filter(
+            Q(source__district__in=self.district_ids) | Q(municipality__in=self.municipality_ids)
+        )
+
+    def plan_district_ids(self):
+        """The districts whose plans the dashboard shows indicators of."""
+        if self.is_global:
+            return None
+        districts = set(self.district_ids)
+        districts |= set(
+            Municipality.objects.filter(pk__in=self.municipality_ids).values_list(
+                "district_id", flat=True
+            )
+        )
+        return districts
+
+
+def area_for(user):
+    scope = scope_of(user)
+    if scope.is_global:
+        return Area(True, frozenset(), frozenset(), public=False)
+    councils = Council.objects.filter(pk__in=scope.council_ids).values_list(
+        "kind", "district_id", "municipality_id"
+    )
+    council_districts = {
+        district for kind, district, _ in councils if kind == Council.Kind.DISTRICT_COUNCIL
+    }
+    council_municipalities = {
+        municipality
+        for kind, _, municipality in councils
+        if kind == Council.Kind.LOCAL_COUNCIL and municipality
+    }
+    staff_districts = set(scope.district_ids)
+    staff_municipalities = set(scope.municipality_ids)
+    extra_districts = council_districts - staff_districts
+    extra_municipalities = council_municipalities - staff_municipalities
+    if extra_municipalities and staff_districts:
+        # A lokalråd in a district the user already reads as staff adds nothing.
+        inside = set(
+            Municipality.objects.filter(
+                pk__in=extra_municipalities, district__in=staff_districts
+            ).values_list("pk", flat=True)
+        )
+        extra_municipalities -= inside
+    return Area(
+        False,
+        frozenset(staff_districts | council_districts),
+        frozenset(staff_municipalities | council_municipalities),
+        public=bool(extra_districts or extra_municipalities),
+    )

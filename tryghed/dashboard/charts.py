@@ -1,0 +1,148 @@
+"""The dashboard's charts as rows, Vega-Lite specifications and CSV files.
+
+The page's tables, the JSON a chart is drawn from and the CSV download are built from the
+same rows, so the three always show the same numbers.
+"""
+
+import csv
+import datetime
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from tryghed.incidents.numbers import (
+    SMALL_COUNT,
+    Period,
+    counts,
+    is_small,
+    municipality_table,
+    population_for,
+    populations,
+    rate_per_1000,
+    seasonal_profile,
+    shown_count,
+    year_span,
+)
+
+CHARTS = ("trend", "season")
+
+
+@dataclass(frozen=True)
+class Point:
+    key: str  # a stable name: 2024-03, 2024-Q1, 2024, or the month number
+    label: str
+    count: int | str  # "<5" where the small-count rule applies
+
+
+def _periods(kind, first, last):
+    """Every period from the one holding `first` to the one holding `last`."""
+    period = Period.containing(kind, first)
+    while period.start <= last:
+        yield period
+        period = Period(kind, period.end)
+
+
+def trend(incidents, *, period, year=None, public=False):
+    """Incidents per period; periods without incidents are included as 0, so that a line
+    over time does not skip them. With a year, its every period; otherwise from the first
+    incident's period to the last's."""
+    found = {
+        row.period: row.count for row in counts(incidents, by=(), period=period, public=public)
+    }
+    if year is not None:
+        start, end = year_span(year)
+        first, last = start, end - datetime.timedelta(days=1)
+    elif found:
+        first, last = min(found).start, max(found).start
+    else:
+        return []
+    return [Point(p.key, p.label, found.get(p, 0)) for p in _periods(period, first, last)]
+
+
+def season(incidents, *, year=None, public=False):
+    """Incidents per month of the year, January to December."""
+    years = None if year is None else [year]
+    return [
+        Point(str(month.month), str(month.label), month.count)
+        for month in seasonal_profile(incidents, years=years, public=public)
+    ]
+
+
+def _values(points):
+    # A hidden count cannot be drawn; the bar is left out and the tooltip says "<5".
+    return [
+        {
+            "key": point.key,
+            "label": point.label,
+            "count": None if point.count == SMALL_COUNT else point.count,
+            "shown": str(point.count),
+        }
+        for point in points
+    ]
+
+
+def spec(chart, points, *, title):
+    """A Vega-Lite specification with its data inline."""
+    x_title = _("Period") if chart == "trend" else _("Month")
+    tooltip = [
+        {"field": "label", "type": "nominal", "title": x_title},
+        {"field": "shown", "type": "nominal", "title": _("Incidents")},
+    ]
+    encoding = {
+        # Labels are unique per chart ("marts 2024", "1. kvartal 2024"); the rows come in order.
+        "x": {"field": "label", "type": "ordinal", "sort": None, "title": x_title},
+        "y": {
+            "field": "count",
+            "type": "quantitative",
+            "title": _("Incidents"),
+            # Counts are whole numbers; no axis ticks between them.
+            "axis": {"tickMinStep": 1, "format": "d"},
+        },
+        "tooltip": tooltip,
+    }
+    mark = {"type": "line", "point": True} if chart == "trend" else {"type": "bar"}
+    return {
+        "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
+        "title": title,
+        "description": title,
+        "width": "container",
+        "height": 260,
+        "data": {"values": _values(points)},
+        "mark": mark,
+        "encoding": encoding,
+    }
+
+
+CSV_HEADERS = {
+    "trend": ("period", "label", "count"),
+    "season": ("month", "label", "count"),
+}
+
+
+def write_csv(out, chart, points):
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_HEADERS[chart])
+    for point in points:
+        writer.writerow([point.key, point.label, point.count])
+
+
+@dataclass(frozen=True)
+class MunicipalityRow:
+    municipality: object
+    count: int | str
+    rate: object  # Decimal per 1,000 inhabitants, or None
+
+
+def municipality_rows(incidents, municipalities, *, public=False):
+    """Every municipality with its count (0 included) and rate per 1,000 inhabitants from
+    the newest known population, as `counts` gives it."""
+    by_code = {m.code: m for m in municipalities}
+    known = populations([m.pk for m in municipalities])
+    rows = []
+    for code, _name, count in municipality_table(incidents, municipalities):
+        municipality = by_code[code]
+        rate = rate_per_1000(count, population_for(known.get(municipality.pk), None))
+        if public and is_small(count):
+            rate = None  # with the population known, the rate gives the count away
+        rows.append(MunicipalityRow(municipality, shown_count(count, public=public), rate))
+    return rows

@@ -1,0 +1,91 @@
+"""The dashboard's filters, read from the query string so that every page, chart and
+download can be linked to and works without JavaScript."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from tryghed.incidents.models import Category
+
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+PERIOD_CHOICES = [
+    ("month", _("Month")),
+    ("quarter", _("Quarter")),
+    ("year", _("Year")),
+]
+MEASURE_CHOICES = [("count", _("Number")), ("rate", _("Per 1,000 inhabitants"))]
+
+
+class MunicipalityChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.name
+
+
+class FilterForm(forms.Form):
+    year = forms.IntegerField(
+        label=_("Year"),
+        required=False,
+        min_value=FIRST_YEAR,
+        max_value=LAST_YEAR,
+        help_text=_("Leave empty for every year."),
+        error_messages={"invalid": _("Enter a year as four digits, e.g. 2024.")},
+        widget=forms.TextInput(
+            attrs={"class": "form-input input-width-xs", "inputmode": "numeric"}
+        ),
+    )
+    municipality = MunicipalityChoice(
+        label=_("Municipality"),
+        required=False,
+        queryset=None,
+        to_field_name="code",
+        empty_label=_("All municipalities"),
+        error_messages={
+            "invalid_choice": _("Choose one of the municipalities in the list."),
+        },
+    )
+    category = forms.ChoiceField(
+        label=_("Category"),
+        required=False,
+        choices=[("", _("All categories")), *Category.choices],
+        error_messages={"invalid_choice": _("Choose one of the categories in the list.")},
+    )
+    period = forms.ChoiceField(
+        label=_("Group by"),
+        required=False,
+        choices=PERIOD_CHOICES,
+        error_messages={"invalid_choice": _("Choose month, quarter or year.")},
+    )
+    measure = forms.ChoiceField(
+        label=_("Colour the map by"),
+        required=False,
+        choices=MEASURE_CHOICES,
+        error_messages={"invalid_choice": _("Choose number or per 1,000 inhabitants.")},
+    )
+
+    def __init__(self, data, *, municipalities):
+        # An empty query string is a valid, unfiltered view, not a form with errors.
+        super().__init__(data, auto_id="filter-%s")
+        self.fields["municipality"].queryset = municipalities
+        for name in ("municipality", "category", "period", "measure"):
+            self.fields[name].widget.attrs["class"] = "form-select"
+
+    def filters(self):
+        """The cleaned filters with their defaults."""
+        data = self.cleaned_data
+        return {
+            "year": data["year"],
+            "municipality": data["municipality"],
+            "category": data["category"] or None,
+            "period": data["period"] or "month",
+            "measure": data["measure"] or "count",
+        }
+
+    def apply(self, incidents):
+        """The incidents narrowed by year, municipality and category."""
+        filters = self.filters()
+        if filters["year"] is not None:
+            incidents = incidents.in_year(filters["year"])
+        if filters["municipality"] is not None:
+            incidents = incidents.filter(municipality=filters["municipality"])
+        if filters["category"] is not None:
+            incidents = incidents.filter(category=filters["category"])
+        return incidents

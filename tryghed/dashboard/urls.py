@@ -1,0 +1,13 @@
+from django.urls import path, re_path
+
+from tryghed.dashboard import views
+
+app_name = "dashboard"
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    re_path(r"^(?P<chart>trend|season)\.json$", views.chart_json, name="chart_json"),
+    re_path(r"^(?P<chart>trend|season)\.csv$", views.chart_csv, name="chart_csv"),
+    path("kommuner.csv", views.municipalities_csv, name="municipalities_csv"),
+    path("kommuner.geojson", views.map_geojson, name="map"),
+]

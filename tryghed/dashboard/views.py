@@ -1,0 +1,196 @@
+"""The councils' dashboard: incident numbers for the district or the municipality a user
+reads (see area.py), filtered by year, municipality and category.
+
+Every chart, table and download reads the same filters from the query string; a bad value
+gets a clear message (on the page, or as a 400 from a download) and never an error page.
+"""
+
+import datetime
+import io
+import json
+
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from tryghed.dashboard import charts
+from tryghed.dashboard.area import area_for
+from tryghed.dashboard.forms import FilterForm
+from tryghed.incidents.numbers import write_municipality_csv
+from tryghed.indicators.models import Indicator
+from tryghed.indicators.present import present_all
+from tryghed.plans.models import CooperationPlan
+
+
+class DashboardQuery:
+    """The dashboard's area and filters for one request; 404 for a user with no area."""
+
+    def __init__(self, request):
+        self.area = area_for(request.user)
+        if self.area.empty:
+            raise Http404
+        self.user = request.user
+        self.municipalities = self.area.municipalities()
+        self.form = FilterForm(request.GET, municipalities=self.municipalities)
+        self.valid = self.form.is_valid()
+        self.query = request.GET.urlencode()
+
+    @property
+    def filters(self):
+        return self.form.filters()
+
+    def incidents(self):
+        return self.form.apply(self.area.incidents(self.user))
+
+    def shown_municipalities(self):
+        chosen = self.filters["municipality"]
+        return [chosen] if chosen else list(self.municipalities)
+
+    def chart(self, chart):
+        public = self.area.public
+        if chart == "trend":
+            return charts.trend(
+                self.incidents(),
+                period=self.filters["period"],
+                year=self.filters["year"],
+                public=public,
+            )
+        return charts.season(self.incidents(), year=self.filters["year"], public=public)
+
+    def errors(self):
+        """The form's messages as plain text, one a line."""
+        return "\n".join(
+            f"{self.form.fields[name].label}: {message}"
+            for name, messages in self.form.errors.items()
+            for message in messages
+        )
+
+    def suffix(self):
+        """What the downloaded file's name says of the filters."""
+        parts = []
+        if self.filters["year"]:
+            parts.append(str(self.filters["year"]))
+        if self.filters["municipality"]:
+            parts.append(self.filters["municipality"].code)
+        if self.filters["category"]:
+            parts.append(self.filters["category"])
+        return "".join(f"-{part}" for part in parts)
+
+
+def _titles():
+    return {
+        "trend": _("Incidents over time"),
+        "season": _("Incidents per month of the year"),
+    }
+
+
+def _bad_request(current):
+    return HttpResponse(current.errors(), status=400, content_type="text/plain; charset=utf-8")
+
+
+def _csv(body, filename):
+    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _current_plans(area, user):
+    """The current plan of each district of the area: the newest not after this year, or
+    the newest at all when every plan lies ahead."""
+    plans = CooperationPlan.objects.visible_to(user).select_related("district")
+    districts = area.plan_district_ids()
+    if districts is not None:
+        plans = plans.filter(district__in=districts)
+    this_year = datetime.date.today().year
+    chosen = {}
+    for plan in plans.order_by("district__number", "-year"):
+        best = chosen.get(plan.district_id)
+        if best is None or (best.year > this_year and plan.year <= this_year):
+            chosen[plan.district_id] = plan
+    return list(chosen.values())
+
+
+@require_GET
+def dashboard(request):
+    current = DashboardQuery(request)
+    context = {"form": current.form, "area": current.area, "query": current.query}
+    plans = []
+    for plan in _current_plans(current.area, request.user):
+        indicators = Indicator.objects.visible_to(request.user).of_plan(plan)
+        plans.append((plan, present_all(indicators, plan, public=current.area.public)))
+    context["plans"] = plans
+    if current.valid:
+        titles = _titles()
+        context.update(
+            filters=current.filters,
+            charts=[(chart, titles[chart], current.chart(chart)) for chart in charts.CHARTS],
+            municipality_rows=charts.municipality_rows(
+                current.incidents(), current.shown_municipalities(), public=current.area.public
+            ),
+        )
+    return render(request, "dashboard/dashboard.html", context)
+
+
+@require_GET
+def chart_json(request, chart):
+    current = DashboardQuery(request)
+    if not current.valid:
+        return _bad_request(current)
+    points = current.chart(chart)
+    return JsonResponse(charts.spec(chart, points, title=_titles()[chart]))
+
+
+@require_GET
+def chart_csv(request, chart):
+    current = DashboardQuery(request)
+    if not current.valid:
+        return _bad_request(current)
+    out = io.StringIO()
+    charts.write_csv(out, chart, current.chart(chart))
+    return _csv(out.getvalue(), f"incidents-{chart}{current.suffix()}.csv")
+
+
+@require_GET
+def municipalities_csv(request):
+    """The table `manage.py incident_counts` prints, for the dashboard's area and filters."""
+    current = DashboardQuery(request)
+    if not current.valid:
+        return _bad_request(current)
+    out = io.StringIO()
+    write_municipality_csv(
+        out, current.incidents(), current.shown_municipalities(), public=current.area.public
+    )
+    return _csv(out.getvalue(), f"incidents-municipalities{current.suffix()}.csv")
+
+
+@require_GET
+def map_geojson(request):
+    """The municipalities' boundaries with their counts and rates, for the choropleth."""
+    current = DashboardQuery(request)
+    if not current.valid:
+        return _bad_request(current)
+    rows = charts.municipality_rows(
+        current.incidents(), current.shown_municipalities(), public=current.area.public
+    )
+    boundaries = dict(
+        current.municipalities.model.objects.filter(
+            pk__in=[row.municipality.pk for row in rows]
+        ).values_list("pk", "boundary")
+    )
+    features = [
+        {
+            "type": "Feature",
+            "properties": {
+                "code": row.municipality.code,
+                "name": row.municipality.name,
+                "count": row.count,
+                "rate": None if row.rate is None else float(row.rate),
+            },
+            "geometry": boundaries[row.municipality.pk],
+        }
+        for row in rows
+        if boundaries.get(row.municipality.pk)
+    ]
+    body = json.dumps({"type": "FeatureCollection", "features": features}, separators=(",", ":"))
+    return HttpResponse(body, content_type="application/geo+json")

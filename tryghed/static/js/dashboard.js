@@ -1,0 +1,134 @@
+/* The dashboard's charts and map. The page already holds every number in tables, so
+   without JavaScript (or when a chart cannot load) nothing is lost. Each chart fetches
+   its Vega-Lite specification with the data inline; vega-embed draws it and offers PNG
+   and SVG downloads only. The map draws the municipalities' own boundaries, coloured by
+   count or rate, without any tile server. */
+(function () {
+  "use strict";
+
+  if (!window.fetch) {
+    return;
+  }
+
+  function getJSON(url) {
+    return fetch(url, { credentials: "same-origin" }).then(function (response) {
+      if (!response.ok) {
+        throw new Error(response.status);
+      }
+      return response.json();
+    });
+  }
+
+  if (window.vegaEmbed) {
+    document.querySelectorAll("[data-dashboard-chart]").forEach(function (element) {
+      getJSON(element.dataset.dashboardChart).then(function (spec) {
+        return window.vegaEmbed(element, spec, {
+          renderer: "svg",
+          actions: { export: true, source: false, compiled: false, editor: false }
+        }).then(function () {
+          // vega-embed's menu button is an icon without a name for screen readers.
+          var summary = element.querySelector("details > summary");
+          if (summary) {
+            summary.setAttribute("aria-label", element.dataset.actionsLabel);
+          }
+        });
+      }).catch(function () {
+        element.hidden = true;
+      });
+    });
+  }
+
+  var block = document.querySelector("[data-dashboard-map]");
+  if (!block || !window.L) {
+    return;
+  }
+  // Five steps of one blue, light to dark, that keep borders and text readable.
+  var COLOURS = ["#deebf7", "#9ecae1", "#6baed6", "#3182bd", "#08519c"];
+  var SMALL = "#f0f0f0";
+  var NONE = "#ffffff";
+  var measure = block.dataset.measure;
+  var format = new Intl.NumberFormat(document.documentElement.lang || "da", {
+    maximumFractionDigits: 1
+  });
+
+  function valueOf(properties) {
+    var value = measure === "rate" ? properties.rate : properties.count;
+    return typeof value === "number" ? value : null;
+  }
+
+  function steps(values) {
+    var high = Math.max.apply(null, values.concat([0]));
+    // Counts are whole numbers, so their steps are too.
+    var size = measure === "rate" ? high / COLOURS.length || 1 :
+      Math.max(1, Math.ceil(high / COLOURS.length));
+    return COLOURS.map(function (colour, i) {
+      return { colour: colour, from: i * size, to: (i + 1) * size };
+    });
+  }
+
+  function colourOf(properties, classes) {
+    var value = valueOf(properties);
+    if (value === null) {
+      return properties.count === "<5" ? SMALL : NONE;
+    }
+    for (var i = 0; i < classes.length; i++) {
+      if (value <= classes[i].to) {
+        return classes[i].colour;
+      }
+    }
+    return classes[classes.length - 1].colour;
+  }
+
+  function legendItem(list, colour, text) {
+    var item = document.createElement("li");
+    var swatch = document.createElement("span");
+    swatch.style.background = colour;
+    item.appendChild(swatch);
+    item.appendChild(document.createTextNode(text));
+    list.appendChild(item);
+  }
+
+  getJSON(block.dataset.dashboardMap).then(function (geojson) {
+    block.hidden = false;
+    var map = L.map(block.querySelector(".dashboard-map"), {
+      attributionControl: false,
+      zoomSnap: 0.5,
+      scrollWheelZoom: false
+    });
+    var values = geojson.features.map(function (f) { return valueOf(f.properties); })
+      .filter(function (v) { return v !== null; });
+    var classes = steps(values);
+    var layer = L.geoJSON(geojson, {
+      style: function (feature) {
+        return {
+          color: "#333",
+          weight: 1,
+          fillOpacity: 0.85,
+          fillColor: colourOf(feature.properties, classes)
+        };
+      },
+      onEachFeature: function (feature, shape) {
+        var p = feature.properties;
+        var value = valueOf(p);
+        shape.bindTooltip(p.name + ": " + (value === null ? p.count : format.format(value)));
+      }
+    }).addTo(map);
+    if (layer.getBounds().isValid()) {
+      map.fitBounds(layer.getBounds());
+    } else {
+      map.setView([55.5, 11.7], 8);
+    }
+    var legend = document.getElementById("dashboard-legend");
+    classes.forEach(function (step) {
+      legendItem(legend, step.colour, format.format(step.from) + "–" + format.format(step.to));
+    });
+    if (geojson.features.some(function (f) { return f.properties.count === "<5"; })) {
+      legendItem(legend, SMALL, block.dataset.small);
+    }
+    if (geojson.features.some(function (f) { return f.properties.rate === null && measure === "rate" && f.properties.count !== "<5"; })) {
+      legendItem(legend, NONE, block.dataset.noData);
+    }
+  }).catch(function () {
+    block.hidden = true;
+  });
+})();
