@@ -15,12 +15,6 @@ from tryghed.plans.models import CooperationPlan
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    # Seven personas hashed with the production hasher take seconds per test.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def da(text):
     """What the page shows for `text` in Danish, the default language."""
     with translation.override("da"):

@@ -19,12 +19,6 @@ from tryghed.plans.models import Initiative, ProgressUpdate
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    # Seven personas hashed with the production hasher take seconds per test.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 API = "/api/v1"
 
 

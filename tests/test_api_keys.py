@@ -31,13 +31,6 @@ def fresh_memo():
     memo.forget_all()
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    """The personas' passwords are hashed before every test; the production hasher would
-    spend most of this module's time on them."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def services(reference):
     return make_services()

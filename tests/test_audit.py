@@ -20,12 +20,6 @@ from tryghed.organisation.models import Council, CouncilMembership, Organisation
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    # Seven personas hashed with the production hasher take seconds per test.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def da(text):
     with translation.override("da"):
         return gettext(text)

@@ -6,7 +6,7 @@ from django.utils import translation
 
 from tests.browser import axe_check, browser_page  # noqa: F401
 from tests.conftest import PASSWORD
-from tests.test_servicedesk_staff import KOEGE, fast_password_hashing, services  # noqa: F401
+from tests.test_servicedesk_staff import KOEGE, services  # noqa: F401
 from tryghed.servicedesk import actions
 from tryghed.servicedesk.models import Handling
 

@@ -98,12 +98,6 @@ OCR_WORDS = [
 OCR_FRAGMENTS = ["ege trygheden", "|", "  "]
 
 
-@pytest.fixture(autouse=True)
-def fast_hashing(settings):
-    # Eight demo accounts are hashed on every load; the real hasher would dominate the run.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def load():
     out = StringIO()
     call_command("load_demo", stdout=out)

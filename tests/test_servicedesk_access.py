@@ -14,7 +14,6 @@ from tests.access import StaffView, StaffViewAccess
 from tests.test_servicedesk_staff import (  # noqa: F401
     KOEGE,
     desk,
-    fast_password_hashing,
     services,
 )
 from tryghed.servicedesk import actions

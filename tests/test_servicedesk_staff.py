@@ -27,12 +27,6 @@ from tryghed.servicedesk.models import (
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    # Seven personas hashed with the production hasher take seconds per test.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 KOEGE = (55.4581, 12.1822)
 GREVE = (55.5833, 12.3000)
 
