@@ -14,7 +14,7 @@ from tryghed.indicators import actions
 from tryghed.indicators.forms import IndicatorForm
 from tryghed.indicators.models import Indicator
 from tryghed.plans.models import CooperationPlan
-from tryghed.plans.views import _form_page
+from tryghed.plans.views import form_page
 
 
 def _editable_indicator(request, pk):
@@ -47,7 +47,7 @@ def indicator_add(request, pk):
     cancel = plan.get_absolute_url()
     if "initiative" in initial:
         cancel = plan.initiatives.get(pk=initial["initiative"]).get_absolute_url()
-    return _form_page(request, form, title=_("Add an indicator"), plan=plan, cancel_url=cancel)
+    return form_page(request, form, title=_("Add an indicator"), plan=plan, cancel_url=cancel)
 
 
 def indicator_edit(request, pk):
@@ -59,7 +59,7 @@ def indicator_edit(request, pk):
         actions.save_indicator(form.instance, by=request.user)
         messages.success(request, _("The indicator was saved."))
         return redirect(_back(indicator))
-    return _form_page(
+    return form_page(
         request,
         form,
         title=_("Edit indicator"),

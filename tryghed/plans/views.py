@@ -134,7 +134,8 @@ def plan_detail(request, pk):
     )
 
 
-def _form_page(request, form, *, title, plan, cancel_url, crumbs=(), status=200, **extra):
+def form_page(request, form, *, title, plan, cancel_url, crumbs=(), status=200, **extra):
+    """A form page inside a plan's breadcrumbs; the indicators' pages use it too."""
     return render(
         request,
         "plans/form_page.html",
@@ -158,7 +159,7 @@ def plan_edit(request, pk):
         actions.save_plan_object(form.instance, by=request.user)
         messages.success(request, _("The plan was saved."))
         return redirect(plan)
-    return _form_page(
+    return form_page(
         request,
         form,
         title=_("Edit the plan"),
@@ -210,7 +211,7 @@ def focus_area_form(request, pk, area_pk=None):
         actions.save_plan_object(form.instance, by=request.user)
         messages.success(request, _("The focus area was saved."))
         return redirect(plan)
-    return _form_page(
+    return form_page(
         request,
         form,
         title=_("Edit focus area") if area_pk else _("Add a focus area"),
@@ -244,7 +245,7 @@ def initiative_add(request, pk):
         if initiative is not None:
             messages.success(request, _("The initiative was added."))
             return redirect(initiative)
-    return _form_page(
+    return form_page(
         request,
         form,
         title=_("Add a part to %(title)s") % {"title": parent.tr("title")}
@@ -265,7 +266,7 @@ def initiative_edit(request, pk):
     if saved:
         messages.success(request, _("The initiative was saved."))
         return redirect(initiative)
-    return _form_page(
+    return form_page(
         request,
         form,
         title=_("Edit initiative"),
