@@ -16,6 +16,7 @@ from django_tasks import task
 
 from tryghed.audit import log
 from tryghed.audit.models import AuditEntry
+from tryghed.core import writelock
 from tryghed.servicedesk import routing
 from tryghed.servicedesk.models import (
     REFERENCE_PREFIX,
@@ -61,7 +62,7 @@ def submit_request(
         check(found)
     token = new_token()
     using = router.db_for_write(ServiceRequest)
-    with transaction.atomic(using=using):
+    with writelock.serialized_writes(using), transaction.atomic(using=using):
         pk, holds = _number_and_confirm(using, found)
         if not holds:
             # What the worker remembered has changed since (reference data reloaded, a queue
