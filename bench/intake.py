@@ -86,6 +86,9 @@ class Phase:
     failures: list = field(default_factory=list)
     samples: list = field(default_factory=list)
     elapsed: float = 0.0
+    # CPU seconds the benchmark's own client used: on a small machine it competes with the
+    # server for the same cores.
+    client_cpu: float = 0.0
     rounds: list = field(default_factory=list)
 
     @property
@@ -188,7 +191,9 @@ def run_phase(name, port, path, bodies, *, concurrency, seconds, requests, parse
         )
         phase.elapsed = time.perf_counter() - started
 
+    cpu = time.process_time()
     asyncio.run(main())
+    phase.client_cpu = time.process_time() - cpu
     return phase
 
 
@@ -202,6 +207,7 @@ def combine(name, phases):
         total.failures += phase.failures
         total.samples += phase.samples
         total.elapsed += phase.elapsed
+        total.client_cpu += phase.client_cpu
     total.rounds = phases
     return total
 
@@ -483,11 +489,16 @@ def main():
         f"{args.concurrency} connections, {seconds:g} s per phase, {len(intake.rounds)} round(s); "
         f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}"
     )
-    print(f"{'':24}{'requests':>10}{'errors':>8}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}")
+    print(
+        f"{'':24}{'requests':>10}{'errors':>8}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}"
+        f"{'client CPU':>12}"
+    )
     for phase in (baseline, intake):
+        busy = phase.client_cpu / phase.elapsed if phase.elapsed else 0.0
         print(
             f"{phase.name:24}{phase.ok + phase.errors:>10}{phase.errors:>8}"
             f"{phase.rate():>9.0f}{phase.percentile(50):>9.1f}{phase.percentile(99):>9.1f}"
+            f"{busy:>11.0%}"
         )
     ratio = intake.rate() / baseline.rate() if baseline.rate() else 0.0
     if len(intake.rounds) > 1:
