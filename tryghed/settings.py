@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tasks",
     "django_tasks_db",
+    "tryghed.core",
     "tryghed.accounts",
     "tryghed.audit",
     "tryghed.organisation",
@@ -50,6 +51,8 @@ INSTALLED_APPS = [
     "tryghed.indicators",
     "tryghed.dashboard",
     "tryghed.portal",
+    "tryghed.citizen_meetings",
+    "tryghed.meetings",
     "tryghed.demo",
     "tryghed.api",
     # Serves the bundled Swagger UI of the API documentation from our own static files.

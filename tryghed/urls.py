@@ -7,6 +7,7 @@ from django.views.i18n import set_language
 urlpatterns = [
     path("", include("tryghed.servicedesk.public.urls")),
     path("", include("tryghed.portal.urls")),
+    path("borgermoeder/", include("tryghed.citizen_meetings.public_urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("konto/", include("tryghed.accounts.urls")),
     path("medarbejder/", include("tryghed.staff_urls")),

@@ -14,10 +14,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from tryghed.accounts.models import RoleAssignment, User
+from tryghed.citizen_meetings.demo import load_demo_meetings
 from tryghed.demo import people
 from tryghed.demo.plan2023 import FOCUS_AREAS, PLAN, YEAR
 from tryghed.demo.plan2023.indicators import INDICATORS
 from tryghed.indicators.models import Indicator
+from tryghed.meetings.demo import load_demo_council_meetings
 from tryghed.organisation.models import (
     Council,
     CouncilMembership,
@@ -54,6 +56,8 @@ KINDS = [
     ("milestone", "milestones"),
     ("timeline entry", "timeline entries"),
     ("indicator", "indicators"),
+    ("citizen meeting", "citizen meetings"),
+    ("council meeting", "council meetings"),
 ]
 
 
@@ -124,6 +128,19 @@ class _Loader:
         self._memberships(members)
         self._accounts(accounts)
         self._plan()
+        self._citizen_meetings()
+        self._council_meetings()
+
+    def _council_meetings(self):
+        plan = CooperationPlan.objects.filter(district=self.district, year=YEAR).first()
+        created, found = load_demo_council_meetings(self.councils, plan, self.today)
+        self.tally.add("council meeting", True, created)
+        self.tally.add("council meeting", False, found)
+
+    def _citizen_meetings(self):
+        created, found = load_demo_meetings(self.district, self.municipalities, self.today)
+        self.tally.add("citizen meeting", True, created)
+        self.tally.add("citizen meeting", False, found)
 
     def _reference(self):
         district = PoliceDistrict.objects.filter(number=people.DISTRICT_NUMBER).first()

@@ -1,0 +1,97 @@
+"""Private iCalendar feeds of council meetings, by secret address: a council's and a person's."""
+
+import pytest
+from django.urls import reverse
+from icalendar import Calendar
+
+from tests.meetings_helpers import *  # noqa: F403
+from tests.meetings_helpers import make_meeting
+from tryghed.audit.models import AuditEntry
+from tryghed.meetings import actions
+from tryghed.meetings.models import CalendarFeed
+
+pytestmark = pytest.mark.django_db
+
+
+def events(response):
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/calendar")
+    calendar = Calendar.from_ical(response.content)
+    return {str(event["summary"]): event for event in calendar.walk("VEVENT")}
+
+
+def test_council_feed_by_secret_address(councils, people, secretariat, client_for, client):
+    first = make_meeting(councils["kredsraad"], secretariat, title="Marts")
+    actions.cancel_meeting(
+        make_meeting(councils["kredsraad"], secretariat, days=40, title="Maj"), by=secretariat
+    )
+    make_meeting(councils["koege"], secretariat, title="Køge-mødet")
+    staff = client_for(secretariat)
+    response = staff.post(reverse("staff:meetings:council_feed", args=[councils["kredsraad"].pk]))
+    assert response.status_code == 302
+    feed = CalendarFeed.objects.get(council=councils["kredsraad"])
+    assert AuditEntry.objects.filter(object_id=str(feed.pk)).exists()
+    assert feed.secret not in str(AuditEntry.objects.values_list("changes", flat=True))
+    page = staff.get(reverse("staff:meetings:council", args=[councils["kredsraad"].pk]))
+    assert feed.get_absolute_url() in page.content.decode()
+    # The calendar program has no login: the secret address is enough.
+    found = events(client.get(feed.get_absolute_url()))
+    assert set(found) == {"Kredsrådet: Marts", "Kredsrådet: Maj"}
+    event = found["Kredsrådet: Marts"]
+    assert event["dtstart"].dt == first.starts_at
+    assert event["dtend"].dt == first.ends_at
+    assert str(event["location"]) == "Politigården, Næstved"
+    assert str(found["Kredsrådet: Maj"]["status"]) == "CANCELLED"
+    # A new address replaces the old one.
+    old = feed.get_absolute_url()
+    staff.post(reverse("staff:meetings:council_feed", args=[councils["kredsraad"].pk]))
+    assert client.get(old).status_code == 404
+    feed.refresh_from_db()
+    assert client.get(feed.get_absolute_url()).status_code == 200
+
+
+def test_person_feed_has_the_meetings_they_are_invited_to(
+    councils, people, secretariat, council_member, client_for, client
+):
+    make_meeting(councils["kredsraad"], secretariat, title="Kredsråd")
+    make_meeting(councils["koege"], secretariat, title="Køge")  # the mayor is not on it
+    member = client_for(council_member)
+    assert member.post(reverse("staff:meetings:my_calendar")).status_code == 302
+    feed = CalendarFeed.objects.get(person=people["mayor"])
+    page = member.get(reverse("staff:meetings:my_calendar")).content.decode()
+    assert feed.get_absolute_url() in page
+    assert set(events(client.get(feed.get_absolute_url()))) == {"Kredsrådet: Kredsråd"}
+
+
+def test_unknown_secret_is_not_found(client):
+    assert client.get(reverse("staff:meetings:feed", args=["guess"])).status_code == 404
+
+
+def test_moving_a_meeting_raises_its_sequence(councils, people, secretariat, client):
+    meeting = make_meeting(councils["kredsraad"], secretariat)
+    feed = actions.issue_feed(by=secretariat, council=councils["kredsraad"])
+    actions.update_meeting(meeting, by=secretariat, place="Rådhuset, Holbæk")
+    event = next(iter(events(client.get(feed.get_absolute_url())).values()))
+    assert int(event["sequence"]) == 1
+    assert str(event["location"]) == "Rådhuset, Holbæk"
+
+
+def test_secretariat_gives_a_member_without_account_a_calendar(
+    councils, people, secretariat, district_staff, client_for, client
+):
+    make_meeting(councils["kredsraad"], secretariat, title="Kredsråd")
+    director = people["director"]
+    assert director.user is None
+    feed_url = reverse("staff:meetings:person_feed", args=[councils["kredsraad"].pk, director.pk])
+    assert client_for(district_staff).post(feed_url).status_code == 404
+    staff = client_for(secretariat)
+    assert staff.post(feed_url).status_code == 302
+    feed = CalendarFeed.objects.get(person=director)
+    page = staff.get(reverse("staff:meetings:council", args=[councils["kredsraad"].pk]))
+    assert feed.get_absolute_url() in page.content.decode()
+    assert set(events(client.get(feed.get_absolute_url()))) == {"Kredsrådet: Kredsråd"}
+    # Only the council's own members: the Køge leader sits on another council.
+    other = reverse(
+        "staff:meetings:person_feed", args=[councils["kredsraad"].pk, people["leader"].pk]
+    )
+    assert staff.post(other).status_code == 404
