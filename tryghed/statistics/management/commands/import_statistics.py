@@ -2,7 +2,6 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from tryghed.core.progress import ProgressBar
 from tryghed.statistics import statbank
@@ -11,7 +10,7 @@ MAX_SHOWN = 50
 
 
 class Command(BaseCommand):
-    help = gettext_lazy(
+    help = _(
         "Import a table file downloaded from Danmarks Statistik's StatBank (e.g. STRAF11). "
         "Safe to re-run: an unchanged file changes nothing."
     )
