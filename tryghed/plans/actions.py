@@ -1,5 +1,7 @@
 """Writes to plans. Each takes the acting user and leaves an audit entry."""
 
+import re
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -205,6 +207,10 @@ def change_plan_status(plan, *, by, status):
     return plan
 
 
+def _with_year(title, old, new):
+    return re.sub(rf"(?<!\d){old}(?!\d)", str(new), title)
+
+
 @transaction.atomic
 def start_next_year(plan, *, by):
     """A draft plan for the following year with the same focus areas and the initiatives
@@ -215,8 +221,9 @@ def start_next_year(plan, *, by):
     new_plan = CooperationPlan.objects.create(
         district=plan.district,
         year=year,
-        title=plan.title,
-        title_en=plan.title_en,
+        # "Samarbejdsplan 2023" continues as "Samarbejdsplan 2024", not as last year's.
+        title=_with_year(plan.title, plan.year, year),
+        title_en=_with_year(plan.title_en, plan.year, year),
         foreword=plan.foreword,
         foreword_en=plan.foreword_en,
     )

@@ -1,3 +1,4 @@
+import re
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
@@ -64,13 +65,25 @@ class CooperationPlan(Translated, models.Model):
         ]
 
     def __str__(self):
-        return f"{self.title} {self.year}"
+        return self.heading_for(self.title)
 
     def get_absolute_url(self):
         return reverse("staff:plans:plan", args=[self.pk])
 
     def get_public_url(self):
         return reverse("portal:plan", args=[self.year])
+
+    def heading_for(self, title):
+        """`title` with the plan's year, unless the title already says it
+        ("Samarbejdsplan 2023" stays as it is, "Samarbejdsplan" becomes "Samarbejdsplan 2023")."""
+        if re.search(rf"(?<!\d){self.year}(?!\d)", title):
+            return title
+        return f"{title} {self.year}"
+
+    @property
+    def heading(self):
+        """The plan's title with its year, in the active language, as headings show it."""
+        return self.heading_for(self.tr("title"))
 
     @property
     def is_published(self):

@@ -66,9 +66,7 @@ class PlanOutline:
     @property
     def heading(self):
         """The plan's title with its year, unless the title already says it."""
-        title = self.plan.tr("title")
-        year = str(self.plan.year)
-        return title if year in title else f"{title} {year}"
+        return self.plan.heading
 
 
 def published_plan(year, district_number=None):
