@@ -42,6 +42,7 @@ setup: install
 	$(MANAGE) import_statistics data/statistics/dst_straf11_kommune_kvartal_hovedgrupper_2008K1_2022K2.csv
 	$(MANAGE) load_services
 	$(MANAGE) load_demo
+	$(MANAGE) load_guarantees --demo
 	$(MANAGE) import_incidents data/incidents/doegnrapport_mvsj_greve_uddrag_2026-07.csv --source doegnrapport-mvsj
 
 run: setup

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "tryghed.open311",
     "tryghed.statistics",
     "tryghed.incidents",
+    "tryghed.guarantees",
     "tryghed.indicators",
     "tryghed.dashboard",
     "tryghed.portal",

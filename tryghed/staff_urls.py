@@ -15,6 +15,7 @@ urlpatterns = [
     path("sager/", include("tryghed.servicedesk.staff.urls")),
     path("haendelser/", include("tryghed.incidents.urls")),
     path("tal/", include("tryghed.dashboard.urls")),
+    path("garantier/", include("tryghed.guarantees.urls")),
     path("borgermoeder/", include("tryghed.citizen_meetings.staff_urls")),
     path("moeder/", include("tryghed.meetings.urls")),
 ]

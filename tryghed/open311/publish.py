@@ -17,6 +17,7 @@ import re
 from django.db.models import Exists, OuterRef, Prefetch
 from django.utils.translation import gettext as _
 
+from tryghed.guarantees.models import Deadline
 from tryghed.open311.dates import w3c
 from tryghed.servicedesk.models import Handling, Kind, Message, ServiceRequest
 
@@ -54,6 +55,11 @@ def public_requests():
                     "-created_at", "-pk"
                 ),
                 to_attr="public_replies",
+            ),
+            Prefetch(
+                "guarantee_deadlines",
+                queryset=Deadline.objects.counted().only("service_request_id", "due_at"),
+                to_attr="counted_deadlines",
             ),
         )
     )
@@ -94,6 +100,14 @@ def _municipality_label(request):
     return request.municipality.name if request.municipality_id else ""
 
 
+def _expected(request):
+    """The earliest due time a police guarantee gives the request, when one covers it."""
+    deadlines = getattr(request, "counted_deadlines", None)
+    if deadlines is None:
+        deadlines = list(request.guarantee_deadlines.exclude(outcome=Deadline.Outcome.VOID))
+    return w3c(min(d.due_at for d in deadlines)) if deadlines else None
+
+
 def record(request):
     """The public Open311 record of a request fetched through public_requests()."""
     service = request.service
@@ -128,7 +142,7 @@ def record(request):
         "service_notice": notice_for(service.kind),
         "requested_datetime": w3c(request.submitted_at),
         "updated_datetime": w3c(updated),
-        "expected_datetime": None,
+        "expected_datetime": _expected(request),
         "address": (redact(request.place, request) or _municipality_label(request))
         if shown
         else _municipality_label(request),

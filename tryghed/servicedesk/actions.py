@@ -17,6 +17,8 @@ from django_tasks import task
 from tryghed.audit import log
 from tryghed.audit.models import AuditEntry
 from tryghed.core import writelock
+from tryghed.guarantees import actions as guarantee_actions
+from tryghed.guarantees.models import StopEvent
 from tryghed.servicedesk import routing
 from tryghed.servicedesk.models import (
     REFERENCE_PREFIX,
@@ -89,6 +91,7 @@ def submit_request(
             channel=channel,
         )
         Handling.objects.bulk_create(Handling(request=request, queue=q) for q in found.queues)
+        guarantee_actions.open_request_deadlines(request)
         for photo in photos:
             photo.request = request
             photo.save()
@@ -189,6 +192,7 @@ def _change_service(handling, *, by, service):
     request.service = service
     request.save(update_fields=["service"])
     log.record(request, by=by, action=UPDATE, before=before, message="service")
+    guarantee_actions.request_service_changed(request)
     have = set(request.handlings.values_list("queue_id", flat=True))
     for queue in found.queues:
         if queue.pk not in have:
@@ -271,6 +275,7 @@ def mark_duplicate(handling, *, by, original):
     request.duplicate_of = root
     request.save(update_fields=["duplicate_of"])
     log.record(request, by=by, action=UPDATE, before=before, message="duplicate")
+    guarantee_actions.request_voided(request)
     before = log.snapshot(handling)
     handling.close(Handling.Outcome.DUPLICATE)
     _save(
@@ -293,6 +298,7 @@ def mark_spam(handling, *, by):
         request.is_spam = True
         request.save(update_fields=["is_spam"])
         log.record(request, by=by, action=UPDATE, before=before, message="spam")
+        guarantee_actions.request_voided(request)
     before = log.snapshot(handling)
     handling.close(Handling.Outcome.SPAM)
     _save(handling, by=by, before=before, message="spam", fields=["status", "outcome", "closed_at"])
@@ -323,6 +329,9 @@ def send_public_reply(handling, *, by, body):
     when they gave an address. A reply means someone has taken the request up."""
     handling = _locked(handling, by)
     message = _message(handling, by=by, kind=Message.Kind.PUBLIC_REPLY, body=body)
+    guarantee_actions.request_event(
+        handling.request, event=StopEvent.ANSWER_SENT, at=message.created_at, by=by
+    )
     if handling.status == Handling.Status.NEW:
         before = log.snapshot(handling)
         handling.move_to(Handling.Status.IN_PROGRESS)

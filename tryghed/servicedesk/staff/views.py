@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tryghed.accounts.scope import scope_of
+from tryghed.guarantees.views import request_panel
 from tryghed.servicedesk import actions
 from tryghed.servicedesk.duplicates import likely_duplicates
 from tryghed.servicedesk.models import Handling, Queue, ServiceRequest
@@ -327,6 +328,7 @@ def _detail_context(request, service_request, *, current=None, failed=None):
         "known_duplicates": visible.filter(duplicate_of=service_request).only(
             "pk", "reference", "submitted_at"
         ),
+        "guarantees": request_panel(request, service_request),
     }
 
 

@@ -1,0 +1,360 @@
+"""Writes to deadlines and safety follow-ups.
+
+The service desk and the incident importer call the `*_request_*` and `incidents_written`
+functions from inside their own transactions; staff actions take the acting user, check
+again that the user may work the deadline, lock the row and write the audit entry. Every
+deadline created or changing outcome is written by `counts.save`, which keeps the
+compliance counts in step.
+"""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tryghed.accounts.models import RoleAssignment
+from tryghed.audit import log
+from tryghed.audit.models import AuditEntry
+from tryghed.guarantees import counts, rules
+from tryghed.guarantees.models import (
+    Advice,
+    Deadline,
+    SafetyFollowUp,
+    StopEvent,
+    deadline_window,
+    month_of,
+)
+
+UPDATE = AuditEntry.Action.UPDATE
+# A stop event may be recorded a little ahead of the server's clock (a phone that runs
+# fast), never further.
+FUTURE_SLACK = datetime.timedelta(minutes=5)
+
+
+class GuaranteeError(ValueError):
+    """A change the deadline's state does not allow; the message is shown as is."""
+
+
+def new_deadline(version, *, started_at, municipality_id, district_id, **case):
+    due, warn = deadline_window(version, started_at)
+    return Deadline(
+        version=version,
+        guarantee=version.guarantee,
+        month=month_of(started_at),
+        target_minutes=version.target_minutes,
+        started_at=started_at,
+        due_at=due,
+        warn_at=warn,
+        municipality_id=municipality_id,
+        district_id=district_id,
+        **case,
+    )
+
+
+def _stop(deadline, at):
+    """Stop the clock at `at` and decide met or missed on the rule's own clock."""
+    counter = deadline.version.counter()
+    if deadline.paused_at is not None:
+        deadline.paused_minutes += counter.between(deadline.paused_at, at)
+        deadline.paused_at = None
+        deadline.pause_reason = ""
+    response = max(0.0, counter.between(deadline.started_at, at) - deadline.paused_minutes)
+    deadline.stopped_at = at
+    deadline.response_minutes = round(response, 2)
+    deadline.margin_minutes = round(deadline.target_minutes - response, 2)
+    deadline.outcome = (
+        Deadline.Outcome.MET if response <= deadline.target_minutes else Deadline.Outcome.MISSED
+    )
+
+
+STOP_FIELDS = [
+    "stopped_at",
+    "response_minutes",
+    "margin_minutes",
+    "outcome",
+    "paused_at",
+    "pause_reason",
+    "paused_minutes",
+]
+
+
+# Citizen requests (called by tryghed.servicedesk.actions) ---------------------------------
+
+
+def open_request_deadlines(request):
+    """Give a new citizen request the deadlines of the guarantees that cover it: no query
+    to find them (rules.py) and one INSERT, only when a guarantee covers the request."""
+    versions = rules.for_request(request.service.code, request.details, request.submitted_at)
+    if not versions:
+        return []
+    return counts.save(
+        new_deadline(
+            version,
+            started_at=request.submitted_at,
+            municipality_id=request.municipality_id,
+            district_id=request.district_id,
+            service_request=request,
+        )
+        for version in versions
+    )
+
+
+@transaction.atomic
+def request_service_changed(request):
+    """After staff changed a request's service: deadlines of guarantees that now cover it are
+    opened from the moment it was received, running ones that no longer do stop counting."""
+    versions = rules.for_request(
+        request.service.code, request.details, request.submitted_at, fresh=True
+    )
+    wanted = {v.guarantee_id: v for v in versions}
+    have = set()
+    voided = []
+    for deadline in Deadline.objects.select_for_update().filter(service_request=request):
+        have.add(deadline.guarantee_id)
+        if deadline.guarantee_id not in wanted and deadline.is_running:
+            deadline.outcome = Deadline.Outcome.VOID
+            voided.append(deadline)
+    counts.save(voided, fields=["outcome"])
+    counts.save(
+        new_deadline(
+            version,
+            started_at=request.submitted_at,
+            municipality_id=request.municipality_id,
+            district_id=request.district_id,
+            service_request=request,
+        )
+        for guarantee_id, version in wanted.items()
+        if guarantee_id not in have
+    )
+
+
+@transaction.atomic
+def request_voided(request):
+    """The request was spam or a duplicate: its running deadlines do not count."""
+    running = list(
+        Deadline.objects.select_for_update().filter(
+            service_request=request, outcome=Deadline.Outcome.OPEN
+        )
+    )
+    for deadline in running:
+        deadline.outcome = Deadline.Outcome.VOID
+        deadline.paused_at = None
+    counts.save(running, fields=["outcome", "paused_at"])
+
+
+def request_event(request, *, event, at, by):
+    """Something happened on a request that stops the clock of the deadlines waiting for it
+    (a public reply is the "answer sent" of an officer request)."""
+    for deadline in (
+        Deadline.objects.select_for_update()
+        .select_related("version")
+        .filter(service_request=request, outcome=Deadline.Outcome.OPEN, version__stop_event=event)
+    ):
+        before = log.snapshot(deadline)
+        _stop(deadline, at)
+        deadline.stopped_by = by
+        counts.save([deadline], fields=[*STOP_FIELDS, "stopped_by"])
+        log.record(deadline, by=by, action=UPDATE, before=before, message=event)
+
+
+# Incidents (called by tryghed.incidents.importer) -----------------------------------------
+
+
+@transaction.atomic
+def incidents_written(incidents, *, district_id, statistics_only=False):
+    """After the importer wrote a batch of incidents (created or updated, with primary
+    keys): open the deadlines of the guarantees that cover them, stop the on-site clocks
+    of those with a response time, and give burglaries their follow-up task.
+
+    A fixed number of queries per batch, whatever its size. A statistics-only import
+    (published døgnrapporter, which carry no response times) opens nothing.
+    """
+    if statistics_only:
+        return
+    incidents = [i for i in incidents if i.reported_at is not None]
+    if not incidents:
+        return
+    existing = {}
+    for deadline in (
+        Deadline.objects.select_for_update(of=("self",))
+        .select_related("version")
+        .filter(incident__in=[i.pk for i in incidents])
+        .order_by()
+    ):
+        existing[(deadline.incident_id, deadline.guarantee_id)] = deadline
+    to_create, to_stop = [], []
+    for incident in incidents:
+        for version in rules.for_incident(incident.category, incident.reported_at):
+            deadline = existing.get((incident.pk, version.guarantee_id))
+            if deadline is None:
+                deadline = new_deadline(
+                    version,
+                    started_at=incident.reported_at,
+                    municipality_id=incident.municipality_id,
+                    district_id=district_id,
+                    incident=incident,
+                )
+                to_create.append(deadline)
+                if incident.responded_at and version.stop_event == StopEvent.ON_SITE:
+                    _stop(deadline, max(incident.responded_at, incident.reported_at))
+            elif (
+                deadline.is_running
+                and incident.responded_at
+                and deadline.version.stop_event == StopEvent.ON_SITE
+            ):
+                _stop(deadline, max(incident.responded_at, deadline.started_at))
+                to_stop.append(deadline)
+    counts.save(to_create + to_stop, fields=STOP_FIELDS)
+    follow_ups = [d for d in to_create if d.guarantee.is_follow_up]
+    if follow_ups:
+        officers = _officers({d.municipality_id for d in follow_ups})
+        SafetyFollowUp.objects.bulk_create(
+            SafetyFollowUp(
+                incident=d.incident,
+                deadline=d,
+                municipality_id=d.municipality_id,
+                district_id=d.district_id,
+                officer_id=officers.get(d.municipality_id),
+            )
+            for d in follow_ups
+        )
+
+
+def _officers(municipality_ids):
+    """The local officer who gets each municipality's follow-ups: the first by name, when
+    the municipality has any."""
+    found = {}
+    for municipality_id, user_id in (
+        RoleAssignment.objects.active()
+        .filter(
+            role=RoleAssignment.Role.LOCAL_OFFICER,
+            municipality__in=[m for m in municipality_ids if m],
+            user__is_active=True,
+        )
+        .order_by("municipality", "user__first_name", "user__last_name", "user__username")
+        .values_list("municipality", "user")
+    ):
+        found.setdefault(municipality_id, user_id)
+    return found
+
+
+# Staff actions ------------------------------------------------------------------------------
+
+
+def _locked(deadline, by):
+    if not Deadline.objects.workable_by(by).filter(pk=deadline.pk).exists():
+        raise PermissionDenied
+    return (
+        Deadline.objects.select_for_update(of=("self",))
+        .select_related("version")
+        .get(pk=deadline.pk)
+    )
+
+
+def _check_moment(deadline, at, now):
+    if at > now + FUTURE_SLACK:
+        raise GuaranteeError(_("The time lies in the future."))
+    if at < deadline.started_at:
+        raise GuaranteeError(_("The time lies before the clock started."))
+
+
+@transaction.atomic
+def record_stop(deadline, *, by, at=None):
+    """Record the stop event ("police on site at 14:05") and with it met or missed."""
+    deadline = _locked(deadline, by)
+    now = timezone.now()
+    at = at or now
+    if not deadline.is_running:
+        raise GuaranteeError(_("The clock of this deadline has already stopped."))
+    _check_moment(deadline, at, now)
+    before = log.snapshot(deadline)
+    _stop(deadline, at)
+    deadline.stopped_by = by
+    counts.save([deadline], fields=[*STOP_FIELDS, "stopped_by"])
+    log.record(deadline, by=by, action=UPDATE, before=before, message="stop")
+    return deadline
+
+
+@transaction.atomic
+def pause_deadline(deadline, *, by, reason):
+    """Stop counting for one of the reasons the rule allows (the citizen asked to be
+    visited later); the time paused is added to the deadline when it resumes."""
+    deadline = _locked(deadline, by)
+    if not deadline.is_running:
+        raise GuaranteeError(_("The clock of this deadline has already stopped."))
+    if deadline.paused_at is not None:
+        raise GuaranteeError(_("The clock is already paused."))
+    if reason not in (deadline.version.pause_reasons or []):
+        raise GuaranteeError(_("The guarantee cannot be paused for that reason."))
+    before = log.snapshot(deadline)
+    deadline.paused_at = timezone.now()
+    deadline.pause_reason = reason
+    deadline.save(update_fields=["paused_at", "pause_reason"])
+    log.record(deadline, by=by, action=UPDATE, before=before, message="pause")
+    return deadline
+
+
+def _extend(deadline):
+    """The due and warning times after the pauses so far."""
+    version = deadline.version
+    counter = version.counter()
+    extra = deadline.paused_minutes
+    deadline.due_at = counter.add(deadline.started_at, deadline.target_minutes + extra)
+    if deadline.warn_at is not None:
+        lead = max(0, deadline.target_minutes - version.warn_before_minutes)
+        deadline.warn_at = counter.add(deadline.started_at, lead + extra)
+
+
+@transaction.atomic
+def resume_deadline(deadline, *, by, at=None):
+    deadline = _locked(deadline, by)
+    if deadline.paused_at is None or not deadline.is_running:
+        raise GuaranteeError(_("The clock is not paused."))
+    at = at or timezone.now()
+    before = log.snapshot(deadline)
+    deadline.paused_minutes += deadline.version.counter().between(deadline.paused_at, at)
+    deadline.paused_at = None
+    deadline.pause_reason = ""
+    _extend(deadline)
+    deadline.save(
+        update_fields=["paused_at", "pause_reason", "paused_minutes", "due_at", "warn_at"]
+    )
+    log.record(deadline, by=by, action=UPDATE, before=before, message="resume")
+    return deadline
+
+
+@transaction.atomic
+def record_follow_up(follow_up, *, by, reached, at=None, advice=(), next_step=""):
+    """Record a safety follow-up call: reached (which stops its deadline) or not yet."""
+    if not SafetyFollowUp.objects.workable_by(by).filter(pk=follow_up.pk).exists():
+        raise PermissionDenied
+    follow_up = SafetyFollowUp.objects.select_for_update(of=("self",)).get(pk=follow_up.pk)
+    if follow_up.status == SafetyFollowUp.Status.DONE:
+        raise GuaranteeError(_("This follow-up is already done."))
+    unknown = set(advice) - set(Advice.values)
+    if unknown:
+        raise GuaranteeError(_("Unknown advice."))
+    now = timezone.now()
+    at = at or now
+    deadline = Deadline.objects.select_for_update(of=("self",)).select_related("version")
+    deadline = deadline.get(pk=follow_up.deadline_id)
+    _check_moment(deadline, at, now)
+    before = log.snapshot(follow_up)
+    follow_up.attempts += 1
+    follow_up.reached = reached
+    follow_up.next_step = next_step.strip()
+    if reached:
+        follow_up.status = SafetyFollowUp.Status.DONE
+        follow_up.contacted_at = at
+        follow_up.advice = sorted(set(advice))
+    follow_up.save()
+    log.record(follow_up, by=by, action=UPDATE, before=before, message="follow-up")
+    if reached and deadline.is_running:
+        before = log.snapshot(deadline)
+        _stop(deadline, at)
+        deadline.stopped_by = by
+        counts.save([deadline], fields=[*STOP_FIELDS, "stopped_by"])
+        log.record(deadline, by=by, action=UPDATE, before=before, message="follow-up")
+    return follow_up

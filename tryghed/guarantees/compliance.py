@@ -1,0 +1,304 @@
+"""Compliance per guarantee × municipality × month: cases, met, missed, open, and the median
+and 90th percentile response time.
+
+A case counts in the month its clock started (Danish time). It is met or missed when its
+stop event was recorded in time or late; a running case whose due time has passed is
+already missed (the promise is broken whenever the stop comes); the rest are open. Cases
+of spam or duplicate requests do not count. Response times are those of the stopped cases,
+in minutes on the rule's own clock; the median is the middle value (the mean of the two
+middle ones for an even count), the 90th percentile the nearest-rank value.
+"""
+
+import csv
+import datetime
+import io
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import Count, Q
+
+from tryghed.guarantees.models import ComplianceCount, Deadline, Guarantee
+from tryghed.organisation.models import Municipality
+
+HEADER = [
+    "guarantee",
+    "municipality_code",
+    "month",
+    "cases",
+    "met",
+    "missed",
+    "open",
+    "median_minutes",
+    "p90_minutes",
+]
+
+
+@dataclass
+class Row:
+    guarantee: Guarantee
+    municipality: Municipality | None
+    month: datetime.date
+    cases: int
+    met: int
+    missed: int
+    open: int
+    median_minutes: float | None
+    p90_minutes: float | None
+
+    @property
+    def decided(self):
+        return self.met + self.missed
+
+    @property
+    def met_percent(self):
+        """Share of the decided cases that were met, or None before any is decided."""
+        return round(100 * self.met / self.decided, 1) if self.decided else None
+
+
+def percentile(values, share):
+    """Nearest rank: the smallest value with at least `share` of the values at or below."""
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
+
+
+def period(year=None, month=None):
+    """(first month, first month after) for a year or a month (a date, day 1)."""
+    if month is not None:
+        end = (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+        return month, end
+    return datetime.date(year, 1, 1), datetime.date(year + 1, 1, 1)
+
+
+def rows(area=None, *, now, start, end, guarantee=None, municipality=None):
+    """The compliance rows of the reader's `area` (a condition on `district` and
+    `municipality`, such as accounts' area Q; None for all), for the months from `start` up
+    to `end`, in guarantee, municipality and month order.
+
+    The decided and running cases come from the counts (counts.py); of the running ones,
+    those paused or not yet due are open and the rest missed, and only those open are
+    counted here: the cases of the last target's length, from their own indexes.
+    """
+    scope = {"month__gte": start, "month__lt": end}
+    if guarantee is not None:
+        scope["guarantee"] = guarantee
+    if municipality is not None:
+        scope["municipality"] = municipality
+    area = area if area is not None else Q()
+    deadlines = Deadline.objects.filter(area, **scope)
+    stored = ComplianceCount.objects.filter(area, **scope)
+    groups = {}
+    for c in stored.values_list("guarantee", "municipality", "month", "met", "missed", "running"):
+        key, (met, missed, running) = c[:3], c[3:]
+        totals = groups.setdefault(key, [0, 0, 0])
+        totals[0] += met
+        totals[1] += missed
+        totals[2] += running
+    running = deadlines.filter(outcome=Deadline.Outcome.OPEN)
+    open_counts = defaultdict(int)
+    for part in (
+        running.filter(due_at__gt=now),
+        running.filter(due_at__lte=now, paused_at__isnull=False),
+    ):
+        for *key, n in (
+            part.values_list("guarantee", "municipality", "month")
+            .annotate(n=Count("pk"))
+            .order_by()
+        ):
+            open_counts[tuple(key)] += n
+    times = response_times(deadlines, groups)
+    guarantees = {g.pk: g for g in Guarantee.objects.all()}
+    municipalities = {
+        m.pk: m
+        for m in Municipality.objects.defer("boundary").filter(
+            pk__in={key[1] for key in groups if key[1]}
+        )
+    }
+    result = []
+    for key, (met, missed, running_count) in groups.items():
+        if not met + missed + running_count:
+            continue
+        median, p90 = times.get(key, (None, None))
+        still_open = open_counts.get(key, 0)
+        result.append(
+            Row(
+                guarantee=guarantees[key[0]],
+                municipality=municipalities.get(key[1]),
+                month=key[2],
+                cases=met + missed + running_count,
+                met=met,
+                missed=missed + running_count - still_open,
+                open=still_open,
+                median_minutes=median,
+                p90_minutes=p90,
+            )
+        )
+    result.sort(
+        key=lambda r: (
+            r.guarantee.order,
+            r.guarantee.code,
+            r.municipality.name if r.municipality else "",
+            r.month,
+        )
+    )
+    return result
+
+
+# Ranked reads per statement: SQLite allows 500 SELECTs in one compound statement.
+RANKED_PER_STATEMENT = 200
+# Stand for one group's guarantee, municipality and month in the compiled ranked read.
+_GUARANTEE, _MUNICIPALITY, _MONTH = -1, -2, datetime.date(1, 1, 1)
+
+
+def ranks(n):
+    """The 1-based ranks the figures of `n` ordered response times are read from: the
+    middle one or two (median), and the nearest rank of the 90th percentile."""
+    return (n + 1) // 2, (n + 2) // 2, (9 * n + 9) // 10
+
+
+def _ranked(deadlines, *, municipality):
+    """(SQL, params, {position: name}) of one group's decided response times in order,
+    compiled once per page with stand-ins for the group, whose values go at the positions.
+    Building a queryset per group through the ORM would cost more than the database spends
+    reading all the groups' figures."""
+    stand_ins = {"guarantee": _GUARANTEE, "month": _MONTH}
+    if municipality:
+        stand_ins["municipality"] = _MUNICIPALITY
+    else:
+        stand_ins["municipality__isnull"] = True
+    qs = (
+        deadlines.filter(response_minutes__isnull=False, **stand_ins)
+        .order_by("response_minutes")
+        .values_list("response_minutes")
+    )
+    sql, params = qs.query.sql_with_params()
+    month = connection.ops.adapt_datefield_value(_MONTH)
+    names = {_GUARANTEE: "guarantee", _MUNICIPALITY: "municipality", month: "month"}
+    positions = {i: names[p] for i, p in enumerate(params) if p in names}
+    return sql, list(params), positions
+
+
+def response_times(deadlines, groups):
+    """{group: (median, p90)} of the decided deadlines among `deadlines`.
+
+    The number of decided cases of each group is known from the counts, so only the values
+    at the needed ranks are read, by LIMIT … OFFSET on the response-time index (which holds
+    each group's times in order), all groups in a few statements: the cost grows with the
+    index entries stepped over in the database, not with rows sent to Python.
+    """
+    templates = {}
+    reads = []
+    for key, (met, missed, _running) in groups.items():
+        n = met + missed
+        if not n:
+            continue
+        guarantee, municipality, month = key
+        has_municipality = municipality is not None
+        if has_municipality not in templates:
+            templates[has_municipality] = _ranked(deadlines, municipality=has_municipality)
+        sql, params, positions = templates[has_municipality]
+        values = {
+            "guarantee": guarantee,
+            "municipality": municipality,
+            "month": connection.ops.adapt_datefield_value(month),
+        }
+        params = [values[positions[i]] if i in positions else p for i, p in enumerate(params)]
+        low, high, p90 = ranks(n)
+        reads.append((key, "median", sql, [*params, high - low + 1, low - 1]))
+        reads.append((key, "p90", sql, [*params, 1, p90 - 1]))
+    found_values = defaultdict(list)
+    for start in range(0, len(reads), RANKED_PER_STATEMENT):
+        chunk = reads[start : start + RANKED_PER_STATEMENT]
+        parts, params = [], []
+        for i, (_key, _kind, sql, part_params) in enumerate(chunk):
+            parts.append(
+                f"SELECT {i}, response_minutes FROM ({sql} LIMIT %s OFFSET %s) AS ranked{i}"
+            )
+            params += part_params
+        with connection.cursor() as cursor:
+            cursor.execute(" UNION ALL ".join(parts), params)
+            for i, value in cursor.fetchall():
+                key, kind = chunk[i][:2]
+                found_values[key, kind].append(value)
+    found = {}
+    for key in groups:
+        middle = found_values.get((key, "median"))
+        if middle:
+            p90 = found_values[key, "p90"][0]
+            found[key] = (round(sum(middle) / len(middle), 1), round(p90, 1))
+    return found
+
+
+def _number(value):
+    if value is None:
+        return ""
+    return f"{value:g}" if value == int(value) else f"{value:.1f}"
+
+
+def csv_lines(found):
+    """The rows as CSV text, with the documented header."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(HEADER)
+    for r in found:
+        writer.writerow(
+            [
+                r.guarantee.code,
+                r.municipality.code if r.municipality else "",
+                r.month.strftime("%Y-%m"),
+                r.cases,
+                r.met,
+                r.missed,
+                r.open,
+                _number(r.median_minutes),
+                _number(r.p90_minutes),
+            ]
+        )
+    return out.getvalue()
+
+
+def chart_spec(found, *, title, met_label, missed_label, open_label, month_label, cases_label):
+    """A Vega-Lite stacked bar chart of met, missed and open cases per month, one panel row
+    per guarantee, with the data inline."""
+    totals = defaultdict(lambda: {"met": 0, "missed": 0, "open": 0})
+    names = {}
+    for r in found:
+        key = (r.guarantee.code, r.month.strftime("%Y-%m"))
+        names[r.guarantee.code] = str(r.guarantee)
+        for name in ("met", "missed", "open"):
+            totals[key][name] += getattr(r, name)
+    labels = {"met": met_label, "missed": missed_label, "open": open_label}
+    values = [
+        {"guarantee": names[code], "month": month, "state": labels[name], "count": count}
+        for (code, month), counts in sorted(totals.items())
+        for name, count in counts.items()
+        if count
+    ]
+    return {
+        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+        "description": title,
+        "data": {"values": values},
+        "mark": "bar",
+        "width": "container",
+        "encoding": {
+            "x": {"field": "month", "type": "ordinal", "title": month_label},
+            "y": {"field": "count", "type": "quantitative", "title": cases_label},
+            "color": {
+                "field": "state",
+                "type": "nominal",
+                "title": None,
+                "scale": {
+                    "domain": [met_label, missed_label, open_label],
+                    "range": ["#358000", "#b51d09", "#747474"],
+                },
+            },
+            "row": {"field": "guarantee", "type": "nominal", "title": None},
+            "tooltip": [
+                {"field": "guarantee"},
+                {"field": "month"},
+                {"field": "state"},
+                {"field": "count"},
+            ],
+        },
+    }

@@ -1,0 +1,133 @@
+import datetime
+
+from django import forms
+from django.utils import timezone
+from django.utils.dates import MONTHS
+from django.utils.translation import gettext_lazy as _
+
+from tryghed.guarantees.models import Advice, Guarantee, PauseReason
+
+
+class MomentInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs={"class": "form-input", **(attrs or {})}, format="%Y-%m-%dT%H:%M")
+
+
+class StopForm(forms.Form):
+    at = forms.DateTimeField(
+        label=_("When"),
+        required=False,
+        widget=MomentInput(),
+        help_text=_("Leave empty for now."),
+    )
+
+    def clean_at(self):
+        return self.cleaned_data["at"] or timezone.now()
+
+
+class PauseForm(forms.Form):
+    reason = forms.ChoiceField(
+        label=_("Reason"), widget=forms.Select(attrs={"class": "form-select"})
+    )
+
+    def __init__(self, *args, deadline=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        allowed = set(deadline.version.pause_reasons or []) if deadline else set()
+        self.fields["reason"].choices = [c for c in PauseReason.choices if c[0] in allowed]
+
+
+class FollowUpForm(forms.Form):
+    reached = forms.TypedChoiceField(
+        label=_("Did you reach the citizen?"),
+        choices=[("yes", _("Yes, we talked")), ("no", _("No, not yet"))],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect(attrs={"class": "form-radio radio-large"}),
+    )
+    at = forms.DateTimeField(
+        label=_("When"), required=False, widget=MomentInput(), help_text=_("Leave empty for now.")
+    )
+    advice = forms.MultipleChoiceField(
+        label=_("Advice given"),
+        choices=Advice.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-checkbox"}),
+    )
+    next_step = forms.CharField(
+        label=_("Next step"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"class": "form-input", "rows": 3}),
+    )
+
+    def clean_at(self):
+        return self.cleaned_data["at"] or timezone.now()
+
+
+class DeadlineFilterForm(forms.Form):
+    STATES = [
+        ("running", _("Running")),
+        ("overdue", _("Overdue")),
+        ("decided", _("Decided")),
+        ("all", _("All")),
+    ]
+    state = forms.ChoiceField(
+        label=_("Show"),
+        choices=STATES,
+        required=False,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    guarantee = forms.ModelChoiceField(
+        label=_("Guarantee"),
+        queryset=Guarantee.objects.all(),
+        required=False,
+        empty_label=_("All guarantees"),
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+
+
+class ComplianceForm(forms.Form):
+    year = forms.TypedChoiceField(
+        label=_("Year"), coerce=int, widget=forms.Select(attrs={"class": "form-select"})
+    )
+    month = forms.TypedChoiceField(
+        label=_("Month"),
+        coerce=int,
+        required=False,
+        empty_value=None,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    guarantee = forms.ModelChoiceField(
+        label=_("Guarantee"),
+        queryset=Guarantee.objects.all(),
+        required=False,
+        empty_label=_("All guarantees"),
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    municipality = forms.ModelChoiceField(
+        label=_("Municipality"),
+        queryset=None,
+        required=False,
+        empty_label=_("All municipalities"),
+        to_field_name="code",
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+
+    def __init__(self, data, *, municipalities, today):
+        data = data.copy()
+        data.setdefault("year", str(today.year))
+        super().__init__(data)
+        years = range(today.year, 2020, -1)
+        self.fields["year"].choices = [(y, str(y)) for y in years]
+        self.fields["month"].choices = [("", _("The whole year"))] + [
+            (m, name) for m, name in MONTHS.items()
+        ]
+        self.fields["municipality"].queryset = municipalities
+
+    def period(self):
+        year = self.cleaned_data["year"]
+        month = self.cleaned_data.get("month")
+        if month:
+            return datetime.date(year, month, 1), None
+        return None, year

@@ -1,0 +1,42 @@
+import datetime
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tryghed.guarantees import compliance
+from tryghed.guarantees.clock import DANISH_TIME
+
+
+class Command(BaseCommand):
+    help = _(
+        "Print the police guarantees' compliance per guarantee, municipality and month as CSV."
+    )
+
+    def add_arguments(self, parser):
+        group = parser.add_mutually_exclusive_group()
+        group.add_argument("--year", help=_("a year, e.g. 2026 (default: this year)"))
+        group.add_argument("--month", help=_("a month, e.g. 2026-03"))
+
+    def handle(self, *args, year, month, **options):
+        now = timezone.now()
+        if month:
+            try:
+                first = datetime.datetime.strptime(month, "%Y-%m").date()
+            except ValueError as error:
+                raise CommandError(
+                    _("--month “%(value)s” is not a month; write it as 2026-03.") % {"value": month}
+                ) from error
+            start, end = compliance.period(month=first)
+        else:
+            if year is None:
+                number = now.astimezone(DANISH_TIME).year
+            elif year.isdigit() and 1900 <= int(year) <= 9998:
+                number = int(year)
+            else:
+                raise CommandError(
+                    _("--year “%(value)s” is not a year; write it as 2026.") % {"value": year}
+                )
+            start, end = compliance.period(year=number)
+        found = compliance.rows(now=now, start=start, end=end)
+        self.stdout.write(compliance.csv_lines(found), ending="")
