@@ -2,8 +2,9 @@
 
 Starts gunicorn as the Procfile does (2 workers, loopback only) on a fresh database in a
 temporary directory (SQLite by default, --postgres for a database of its own on PostgreSQL at
-127.0.0.1:5432, dropped afterwards), loads the reference data and the services, creates an API
-key, and then, over HTTP at 50 concurrent keep-alive connections:
+127.0.0.1:5432, dropped afterwards), loads the reference data, the services and the
+guarantees' rules, creates an API key, and then, over HTTP at 50 concurrent keep-alive
+connections:
 
 1. the baseline: a minimal Django view on the same server and database that does nothing but
    one INSERT of a comparable row (tryghed/open311/bench_views.py, mounted only under
@@ -328,6 +329,8 @@ def prepare(env):
         call_command("createcachetable", verbosity=0)
         call_command("load_reference", stdout=quiet)
         call_command("load_services", stdout=quiet)
+        # The guarantees as production has them: the requests they cover get their deadline.
+        call_command("load_guarantees", stdout=quiet)
         call_command("create_api_key", "bench", stdout=quiet)
     key = quiet.getvalue().split()[-1]
     points = []
