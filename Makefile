@@ -42,8 +42,8 @@ setup: install
 	$(MANAGE) import_statistics data/statistics/dst_straf11_kommune_kvartal_hovedgrupper_2008K1_2022K2.csv
 	$(MANAGE) load_services
 	$(MANAGE) load_demo
+	$(MANAGE) import_incidents data/incidents/doegnrapport_mvsj_greve_uddrag_2026-07.csv --source doegnrapport-mvsj --statistics-only
 	$(MANAGE) load_guarantees --demo
-	$(MANAGE) import_incidents data/incidents/doegnrapport_mvsj_greve_uddrag_2026-07.csv --source doegnrapport-mvsj
 
 run: setup
 	@echo

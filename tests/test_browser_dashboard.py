@@ -3,6 +3,7 @@ drawn by vega-embed, the chart's CSV downloads with the same numbers, and the pa
 axe-core."""
 
 import datetime
+from decimal import Decimal
 
 import pytest
 
@@ -66,5 +67,55 @@ def test_filter_a_municipality_and_download_the_chart(
         "2024-Q3,3. kvartal 2024,1",
         "2024-Q4,4. kvartal 2024,0",
     ]
+    violations = axe_check(page)
+    assert violations == [], violations
+
+
+@pytest.fixture
+def located(district, greve, koege):
+    """Three incidents in one square in Greve, one in Køge, in 2024; one in Greve in 2023."""
+    source = IncidentSource.objects.create(name="doegnrapport-kort", district=district)
+    places = [
+        (2024, greve, Decimal("55.591200"), Decimal("12.298700")),
+        (2024, greve, Decimal("55.591300"), Decimal("12.298800")),
+        (2024, greve, Decimal("55.591400"), Decimal("12.298900")),
+        (2024, koege, Decimal("55.457000"), Decimal("12.182000")),
+        (2023, greve, None, None),
+    ]
+    for n, (year, municipality, lat, lon) in enumerate(places, start=1):
+        Incident.objects.create(
+            source=source,
+            external_id=f"K-{n}",
+            occurred_at=datetime.datetime(year, 4, 10, 12, tzinfo=DANISH_TIME),
+            category="violence",
+            municipality=municipality,
+            lat=lat,
+            lon=lon,
+        )
+
+
+@pytest.mark.usefixtures("located")
+def test_hotspot_map_and_key_figures(live_server, secretariat, browser_page):  # noqa: F811
+    page = browser_page
+    page.goto(f"{live_server.url}/konto/login/?next={URL}%3Fyear%3D2024")
+    page.locator("#id_username").fill(secretariat.username)
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("#id_password").press("Enter")
+    page.wait_for_url(f"{live_server.url}{URL}?year=2024")
+
+    # Two squares with incidents, drawn over the municipalities' boundaries.
+    block = page.locator("#hotspot-map-block")
+    block.locator("path.leaflet-interactive").first.wait_for()
+    assert block.locator("path.leaflet-interactive").count() == 2
+    assert block.locator("#hotspot-legend li").count() >= 1
+    assert page.locator("#table-hotspots tbody tr").count() == 2
+    assert page.locator("#table-hotspots tbody tr td").first.inner_text() == "3"
+
+    tile = page.locator('[data-tile="incidents"]')
+    assert tile.locator(".tile-current").inner_text() == "4"  # against 1 in 2023
+    assert "+300,0 %" in tile.locator(".tile-change").inner_text()
+    previous = page.locator('#table-municipalities tr[data-code="0253"] .change-percent')
+    assert previous.inner_text() == "+200,0 %"
+
     violations = axe_check(page)
     assert violations == [], violations

@@ -11,6 +11,7 @@ PAGES = [
     lambda plan: "/medarbejder/",
     lambda plan: "/medarbejder/planer/",
     lambda plan: f"/medarbejder/planer/{plan.pk}/",
+    lambda plan: "/medarbejder/tal/",
     lambda plan: f"/samarbejdsplan/{plan.year}/",
 ]
 

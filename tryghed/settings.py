@@ -51,9 +51,9 @@ INSTALLED_APPS = [
     "tryghed.guarantees",
     "tryghed.indicators",
     "tryghed.dashboard",
-    "tryghed.portal",
     "tryghed.citizen_meetings",
     "tryghed.meetings",
+    "tryghed.portal",
     "tryghed.demo",
     "tryghed.api",
     # Serves the bundled Swagger UI of the API documentation from our own static files.

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from django.db.models import Q
 
 from tryghed.accounts.scope import scope_of
-from tryghed.incidents.models import Incident
+from tryghed.incidents.models import Incident, MonthlyCount, MonthlyTotal
 from tryghed.organisation.models import Council, Municipality
 
 
@@ -44,6 +44,17 @@ class Area:
         if not self.public:
             return Incident.objects.visible_to(user)
         return Incident.objects.filter(
+            Q(source__district__in=self.district_ids) | Q(municipality__in=self.municipality_ids)
+        )
+
+    def monthly_counts(self, user, *, every_category=False):
+        """The monthly counts of the same incidents as `incidents`: what the charts and
+        tables count from, since they ask only about whole months. `every_category`: the
+        totals over the categories, far fewer rows, when no category is asked about."""
+        model = MonthlyTotal if every_category else MonthlyCount
+        if not self.public:
+            return model.objects.visible_to(user)
+        return model.objects.filter(
             Q(source__district__in=self.district_ids) | Q(municipality__in=self.municipality_ids)
         )
 

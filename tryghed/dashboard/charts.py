@@ -6,14 +6,16 @@ same rows, so the three always show the same numbers.
 
 import csv
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.utils.translation import gettext as _
 
 from tryghed.incidents.numbers import (
     SMALL_COUNT,
     Period,
+    changes,
     counts,
+    hotspots,
     is_small,
     municipality_table,
     population_for,
@@ -131,6 +133,10 @@ class MunicipalityRow:
     municipality: object
     count: int | str
     rate: object  # Decimal per 1,000 inhabitants, or None
+    # Against the same period a year earlier, when the table compares (see with_changes).
+    previous: int | str | None = None
+    difference: int | None = None
+    percent: object = None  # Decimal, or None when it cannot (or may not) be said
 
 
 def municipality_rows(incidents, municipalities, *, public=False):
@@ -146,3 +152,108 @@ def municipality_rows(incidents, municipalities, *, public=False):
             rate = None  # with the population known, the rate gives the count away
         rows.append(MunicipalityRow(municipality, shown_count(count, public=public), rate))
     return rows
+
+
+# Change against the same period last year -------------------------------------------------
+
+
+def municipality_changes(incidents, municipalities, *, year, until=None, public=False):
+    """{municipality id: numbers.ChangeRow} of `year` (up to `until`) against the same
+    period a year earlier; `incidents` must hold both years. A municipality without
+    incidents in either year is left out: 0 against 0."""
+    rows = changes(
+        incidents.filter(municipality__in=municipalities),
+        year=year,
+        by=("municipality",),
+        until=until,
+        public=public,
+    )
+    return {row.municipality_id: row for row in rows}
+
+
+def with_changes(rows, changed):
+    """The table's rows with last year's count and the change from `municipality_changes`."""
+    result = []
+    for row in rows:
+        change = changed.get(row.municipality.pk)
+        if change is None:
+            result.append(replace(row, previous=0, difference=0))
+        else:
+            result.append(
+                replace(
+                    row,
+                    previous=change.previous,
+                    difference=change.difference,
+                    percent=change.percent,
+                )
+            )
+    return result
+
+
+CHANGE_CSV_HEADER = (
+    "municipality_code",
+    "municipality_name",
+    "period",
+    "count",
+    "previous_period",
+    "previous",
+    "difference",
+    "percent",
+)
+
+
+def write_changes_csv(out, rows, *, period, previous_period):
+    """The municipality table's comparison as CSV; a change that cannot or may not be
+    said is an empty cell."""
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CHANGE_CSV_HEADER)
+    for row in rows:
+        writer.writerow(
+            [
+                row.municipality.code,
+                row.municipality.name,
+                period,
+                row.count,
+                previous_period,
+                row.previous,
+                "" if row.difference is None else row.difference,
+                "" if row.percent is None else row.percent,
+            ]
+        )
+
+
+# Hotspots --------------------------------------------------------------------------------
+
+
+def hotspot_cells(incidents, *, public=False):
+    """The grid cells with incidents, the busiest first. In public output the cells under
+    five follow, in a fixed geographic order, so that their order does not rank them."""
+    cells = hotspots(incidents, public=public)
+    if public:
+        small = sorted((c for c in cells if c.count == SMALL_COUNT), key=_place)
+        cells = [c for c in cells if c.count != SMALL_COUNT] + small
+    return cells
+
+
+def _place(cell):
+    return (cell.row, cell.column)
+
+
+HOTSPOT_CSV_HEADER = ("row", "column", "south", "west", "north", "east", "count")
+
+
+def write_hotspots_csv(out, cells):
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(HOTSPOT_CSV_HEADER)
+    for cell in cells:
+        writer.writerow(
+            [
+                cell.row,
+                cell.column,
+                f"{cell.south:.6f}",
+                f"{cell.west:.6f}",
+                f"{cell.north:.6f}",
+                f"{cell.east:.6f}",
+                cell.count,
+            ]
+        )

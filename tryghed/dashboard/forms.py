@@ -79,10 +79,11 @@ class FilterForm(forms.Form):
             "measure": data["measure"] or "count",
         }
 
-    def apply(self, incidents):
-        """The incidents narrowed by year, municipality and category."""
+    def apply(self, incidents, *, year=True):
+        """The incidents narrowed by year, municipality and category; `year=False` leaves
+        every year in, for comparisons with the year before."""
         filters = self.filters()
-        if filters["year"] is not None:
+        if year and filters["year"] is not None:
             incidents = incidents.in_year(filters["year"])
         if filters["municipality"] is not None:
             incidents = incidents.filter(municipality=filters["municipality"])

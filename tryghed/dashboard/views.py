@@ -14,7 +14,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from tryghed.dashboard import charts
+from tryghed.dashboard import charts, report
 from tryghed.dashboard.area import area_for
 from tryghed.dashboard.forms import FilterForm
 from tryghed.incidents.numbers import write_municipality_csv
@@ -43,6 +43,11 @@ class DashboardQuery:
     def incidents(self):
         return self.form.apply(self.area.incidents(self.user))
 
+    def counted(self):
+        """The same incidents as monthly counts, for numbers of whole months."""
+        every_category = self.filters["category"] is None
+        return self.form.apply(self.area.monthly_counts(self.user, every_category=every_category))
+
     def shown_municipalities(self):
         chosen = self.filters["municipality"]
         return [chosen] if chosen else list(self.municipalities)
@@ -51,12 +56,12 @@ class DashboardQuery:
         public = self.area.public
         if chart == "trend":
             return charts.trend(
-                self.incidents(),
+                self.counted(),
                 period=self.filters["period"],
                 year=self.filters["year"],
                 public=public,
             )
-        return charts.season(self.incidents(), year=self.filters["year"], public=public)
+        return charts.season(self.counted(), year=self.filters["year"], public=public)
 
     def errors(self):
         """The form's messages as plain text, one a line."""
@@ -111,14 +116,15 @@ def _current_plans(area, user):
     return list(chosen.values())
 
 
-@require_GET
-def dashboard(request):
-    current = DashboardQuery(request)
+def dashboard_context(request, current):
+    """Everything the page shows; the PDF prints the same."""
     context = {"form": current.form, "area": current.area, "query": current.query}
     plans = []
     for plan in _current_plans(current.area, request.user):
         indicators = Indicator.objects.visible_to(request.user).of_plan(plan)
-        plans.append((plan, present_all(indicators, plan, public=current.area.public)))
+        shown = present_all(indicators, plan, public=current.area.public)
+        tiles = report.indicator_tiles(shown, plan, public=current.area.public)
+        plans.append((plan, shown, tiles))
     context["plans"] = plans
     if current.valid:
         titles = _titles()
@@ -126,10 +132,17 @@ def dashboard(request):
             filters=current.filters,
             charts=[(chart, titles[chart], current.chart(chart)) for chart in charts.CHARTS],
             municipality_rows=charts.municipality_rows(
-                current.incidents(), current.shown_municipalities(), public=current.area.public
+                current.counted(), current.shown_municipalities(), public=current.area.public
             ),
         )
-    return render(request, "dashboard/dashboard.html", context)
+        context.update(report.extra_sections(current, context["municipality_rows"]))
+    return context
+
+
+@require_GET
+def dashboard(request):
+    current = DashboardQuery(request)
+    return render(request, "dashboard/dashboard.html", dashboard_context(request, current))
 
 
 @require_GET
@@ -159,7 +172,7 @@ def municipalities_csv(request):
         return _bad_request(current)
     out = io.StringIO()
     write_municipality_csv(
-        out, current.incidents(), current.shown_municipalities(), public=current.area.public
+        out, current.counted(), current.shown_municipalities(), public=current.area.public
     )
     return _csv(out.getvalue(), f"incidents-municipalities{current.suffix()}.csv")
 
@@ -171,7 +184,7 @@ def map_geojson(request):
     if not current.valid:
         return _bad_request(current)
     rows = charts.municipality_rows(
-        current.incidents(), current.shown_municipalities(), public=current.area.public
+        current.counted(), current.shown_municipalities(), public=current.area.public
     )
     boundaries = dict(
         current.municipalities.model.objects.filter(

@@ -53,6 +53,7 @@ HEADINGS = {
     "Trusler": C.VIOLENCE,
     "Vold i nære relationer": C.VIOLENCE_CLOSE_RELATIONS,
     "Partnervold": C.VIOLENCE_CLOSE_RELATIONS,
+    "Voldtægt": C.RAPE,
     "Bandekriminalitet": C.GANG_RELATED,
     "Bandekonflikt": C.GANG_RELATED,
     "It-kriminalitet": C.IT_CRIME,

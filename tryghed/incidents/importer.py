@@ -1,32 +1,39 @@
 """Importing incidents from a file into one source, keyed by the source and external id.
 
-Every row is checked in full before anything is written: a row is either imported (created,
+Every row is checked in full before it is written: a row is either imported (created,
 updated in place, or found unchanged) or rejected with its line number and the reason, and a
-bad row never stops the others. The rows are written in batches, each in one transaction, so
-that a failure leaves no half-written record. Points are located all at once (one vectorised
-query over the municipality boundaries), not one row at a time.
+bad row never stops the others. The file is read in chunks, so that memory does not grow with
+its rows (only the external ids seen so far are kept, to reject a repeated one); the points of
+a chunk are located all at once (one vectorised query over the municipality boundaries), and
+its rows written in batches, each in one transaction, so that a failure leaves no
+half-written record.
 """
 
 import datetime
+import functools
+import itertools
 import re
 import zoneinfo
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from django.db import transaction
+from django.db import connections, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tryghed.guarantees import actions as guarantee_actions
 from tryghed.incidents.categories import category_for
-from tryghed.incidents.models import Category, Incident
-from tryghed.incidents.reading import ImportFileError, read_rows, show
+from tryghed.incidents.models import Category, Incident, MonthlyCount, MonthlyTotal
+from tryghed.incidents.reading import ImportFileError, estimated_rows, read_rows, show
 from tryghed.organisation.geo import locate_many
 from tryghed.organisation.models import Municipality
 
 __all__ = ["ImportFileError", "ImportReport", "import_incidents"]
 
 COPENHAGEN = zoneinfo.ZoneInfo("Europe/Copenhagen")
-BATCH_SIZE = 500
+# Large enough that a round trip and a transaction per batch cost little beside its rows.
+BATCH_SIZE = 2000
+CHUNK_ROWS = 10 * BATCH_SIZE  # read, checked and located together
 COMPARED_FIELDS = [
     "occurred_at",
     "reported_at",
@@ -43,6 +50,8 @@ _MAX_LENGTH = {
     name: Incident._meta.get_field(name).max_length for name in ("external_id", "title", "place")
 }
 _SIX_PLACES = Decimal("0.000001")
+INCOMING = "incidents_incoming"
+TIDY_AFTER = 50_000  # rows written
 _PARENTHESES = re.compile(r"\([^)]*\)")
 
 
@@ -139,6 +148,10 @@ def _municipality_code(values, municipalities):
     return municipalities[code]
 
 
+# A file names the same few categories on every row; matching a heading takes a regex.
+_category_for = functools.lru_cache(maxsize=1024)(category_for)
+
+
 def _check(row, *, now, municipalities):
     """The row's incident fields, without the municipality from coordinates or place."""
     if row.error:
@@ -148,7 +161,7 @@ def _check(row, *, now, municipalities):
         if not values.get(name, "").strip():
             raise _RowError(_("%(field)s is empty.") % {"field": name})
     heading = _text(values, "category")
-    category = category_for(heading)
+    category = _category_for(heading)
     if category is None and row.headline:
         category = Category.OTHER
     if category is None:
@@ -232,46 +245,153 @@ def _differs(existing, incident):
     return any(getattr(existing, name) != incident[name] for name in COMPARED_FIELDS)
 
 
-def _write(source, batch, report, *, dry_run):
+def _write(source, batch, report, *, dry_run, statistics_only=False):
     """Create or update one batch; in one transaction, so it is written whole or not at all."""
+    if dry_run:
+        _compare(source, batch, report)
+        return
+    with transaction.atomic():
+        written = _upsert(source, batch, report)
+        # The police guarantees cover imported incidents like those entered by hand.
+        guarantee_actions.incidents_written(
+            written, district_id=source.district_id, statistics_only=statistics_only
+        )
+
+
+def _adapter(connection, name):
+    """How the database driver takes a value of the column `name`, as the ORM would pass it."""
+    field = Incident._meta.get_field(name)
+    if isinstance(field, models.DateTimeField):
+        return connection.ops.adapt_datetimefield_value
+    if isinstance(field, models.DecimalField):
+        return lambda value: connection.ops.adapt_decimalfield_value(
+            value, field.max_digits, field.decimal_places
+        )
+    return None
+
+
+def _upsert(source, batch, report):
+    """Write the batch in one statement: new rows inserted, changed rows updated in place,
+    unchanged rows left alone (not even their updated_at). Returns the written incidents.
+
+    One INSERT … ON CONFLICT … DO UPDATE … WHERE changed … RETURNING: no row of the batch
+    is read first, and no model is built for a row that stays as it was. PostgreSQL takes
+    the rows by COPY into a temporary table first (a statement with tens of thousands of
+    parameters costs more to send than the rows themselves); SQLite, in process, as
+    parameters of the statement."""
+    connection = connections[Incident.objects.db]
+    quote = connection.ops.quote_name
+    table = quote(Incident._meta.db_table)
+    columns = ["external_id", *(Incident._meta.get_field(n).column for n in COMPARED_FIELDS)]
+    adapters = [_adapter(connection, name) for name in ["external_id", *COMPARED_FIELDS]]
+    now = timezone.now()
+    stamp = connection.ops.adapt_datetimefield_value(now)
+    names = ["source_id", "imported_at", "updated_at", *columns]
+    postgres = connection.vendor == "postgresql"
+    rows = []
+    for incident in batch:
+        row = [source.pk, stamp, stamp]
+        for name, adapt in zip(["external_id", *COMPARED_FIELDS], adapters, strict=True):
+            value = incident[name]
+            row.append(adapt(value) if adapt and value is not None else value)
+        rows.append(row)
+    differs = "IS DISTINCT FROM" if postgres else "IS NOT"  # NULL-safe, both ways
+    changed = " OR ".join(f"{table}.{quote(c)} {differs} EXCLUDED.{quote(c)}" for c in columns[1:])
+    assignments = ", ".join(f"{quote(c)} = EXCLUDED.{quote(c)}" for c in columns[1:])
+    listed = ", ".join(quote(n) for n in names)
+    if postgres:
+        # Sorted, so that two imports into one source lock their rows in the same order.
+        values, params = f"SELECT {listed} FROM {INCOMING} ORDER BY external_id", []
+    else:
+        row = "(" + ", ".join(["%s"] * len(names)) + ")"
+        values, params = f"VALUES {', '.join([row] * len(rows))}", [v for r in rows for v in r]
+    sql = (
+        f"INSERT INTO {table} ({listed}) {values} "
+        f"ON CONFLICT (source_id, external_id) DO UPDATE SET {assignments}, "
+        f"updated_at = EXCLUDED.updated_at WHERE {changed} "
+        f"RETURNING id, external_id, imported_at = %s"
+    )
+    with connection.cursor() as cursor:
+        if postgres:
+            # The table lives as long as the connection, its rows until the commit, or the
+            # next batch when the import runs inside a longer transaction.
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE IF NOT EXISTS {INCOMING} ON COMMIT DELETE ROWS AS "
+                f"SELECT {listed} FROM {table} WITH NO DATA"
+            )
+            cursor.execute(f"TRUNCATE {INCOMING}")
+            with cursor.cursor.copy(f"COPY {INCOMING} ({listed}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        cursor.execute(sql, [*params, stamp])
+        returned = cursor.fetchall()
+    by_id = {incident["external_id"]: incident for incident in batch}
+    written = []
+    for pk, external_id, created in returned:
+        if created:
+            report.created += 1
+        else:
+            report.updated += 1
+        written.append(Incident(pk=pk, source=source, updated_at=now, **by_id[external_id]))
+    report.unchanged += len(batch) - len(returned)
+    return written
+
+
+def _compare(source, batch, report):
+    """Count what writing the batch would do, writing nothing (a dry run)."""
     ids = [incident["external_id"] for incident in batch]
     existing = {}
     if source.pk is not None:
         existing = {
             i.external_id: i for i in Incident.objects.filter(source=source, external_id__in=ids)
         }
-    now = timezone.now()
-    to_create, to_update = [], []
     for incident in batch:
         current = existing.get(incident["external_id"])
         if current is None:
-            to_create.append(Incident(source=source, **incident))
+            report.created += 1
         elif _differs(current, incident):
-            for name in COMPARED_FIELDS:
-                setattr(current, name, incident[name])
-            current.updated_at = now
-            to_update.append(current)
+            report.updated += 1
         else:
             report.unchanged += 1
-    report.created += len(to_create)
-    report.updated += len(to_update)
-    if dry_run:
-        return
-    with transaction.atomic():
-        Incident.objects.bulk_create(to_create)
-        Incident.objects.bulk_update(to_update, [*COMPARED_FIELDS, "updated_at"])
 
 
-def import_incidents(data, *, source, dry_run=False, progress=None):
+def import_incidents(data, *, source, dry_run=False, progress=None, statistics_only=False):
     """Import a file (bytes) into `source`, an IncidentSource, saved here when it is new and
     rows are written. Raises ImportFileError when the file as a whole is unusable; `progress`
-    is called with (rows done, rows in all)."""
+    is called with (rows done, rows in all), the total estimated until the end."""
     rows = read_rows(data)
+    total = estimated_rows(data)
     now = timezone.now()
     municipalities = {m.code: m for m in Municipality.objects.all()}
     report = ImportReport()
-    rejected, checked, first_line = {}, {}, {}
-    for row in rows:
+    first_line = {}
+    done = 0
+    while chunk := list(itertools.islice(rows, CHUNK_ROWS)):
+        valid = _checked_chunk(
+            chunk, report, first_line, source=source, now=now, municipalities=municipalities
+        )
+        done += len(chunk) - len(valid)
+        if valid and not dry_run and source.pk is None:
+            # A new source is saved only once there is something to put in it.
+            source.save()
+        for start in range(0, len(valid), BATCH_SIZE):
+            batch = valid[start : start + BATCH_SIZE]
+            _write(source, batch, report, dry_run=dry_run, statistics_only=statistics_only)
+            done += len(batch)
+            if progress:
+                progress(done, max(total, done))
+    if progress:
+        progress(done, done)
+    if not dry_run and report.created + report.updated >= TIDY_AFTER:
+        _tidy_counts()
+    return report
+
+
+def _checked_chunk(chunk, report, first_line, *, source, now, municipalities):
+    """The incidents of a chunk of rows ready to write; its rejected rows go to the report,
+    in line order. `first_line` holds the line of every external id seen so far."""
+    rejected, checked = {}, {}
+    for row in chunk:
         try:
             incident = _check(row, now=now, municipalities=municipalities)
         except _RowError as error:
@@ -299,18 +419,20 @@ def import_incidents(data, *, source, dry_run=False, progress=None):
         elif municipality.district_id != source.district_id:
             report.outside_district += 1
         valid.append(incident)
-    report.rejected = sorted(rejected.items())
-    if valid and not dry_run and source.pk is None:
-        # A new source is saved only once there is something to put in it.
-        source.save()
-    total = len(rows)
-    done = len(report.rejected)
-    for start in range(0, len(valid), BATCH_SIZE):
-        batch = valid[start : start + BATCH_SIZE]
-        _write(source, batch, report, dry_run=dry_run)
-        done += len(batch)
-        if progress:
-            progress(done, total)
-    if progress and not valid:
-        progress(total, total)
-    return report
+    report.rejected.extend(sorted(rejected.items()))
+    return valid
+
+
+def _tidy_counts():
+    """After a large import on PostgreSQL, vacuum the count tables: every batch updated
+    their rows, and until autovacuum comes round the dashboard would scan the dead versions
+    (millions after a million incidents) along with the few thousand live ones. VACUUM cannot
+    run inside a transaction; an import within one leaves it to autovacuum."""
+    connection = connections[Incident.objects.db]
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return
+    tables = ", ".join(
+        connection.ops.quote_name(model._meta.db_table) for model in (MonthlyCount, MonthlyTotal)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"VACUUM (ANALYZE) {tables}")

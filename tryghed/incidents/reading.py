@@ -4,11 +4,13 @@ Three layouts are read: CSV with the import's own columns (comma or semicolon se
 Danish Excel writes it), the same fields as JSON Lines, and the døgnrapport extract as it is
 scraped from politi.dk (dato, type, titel_eller_kategori, sted, klokkeslaet, tekst, kilde_url).
 Every row keeps the line it starts on, so that each problem can be reported where it is.
+Rows are produced one at a time, so that the importer holds only a chunk of them at once.
 """
 
 import csv
 import hashlib
 import io
+import itertools
 import json
 import re
 from dataclasses import dataclass
@@ -79,29 +81,53 @@ def decode(data):
 
 
 def read_rows(data):
-    """The rows of a file (bytes), whatever its layout; raises ImportFileError."""
+    """The rows of a file (bytes), whatever its layout, as an iterator; raises ImportFileError
+    at once when the header is unusable or no row follows it."""
     text = decode(data)
-    first = next(line for line in text.splitlines() if line.strip())
+    first = _first_line(text)
     rows = _read_json_lines(text) if first.lstrip().startswith("{") else _read_csv(text)
-    if not rows:
+    head = next(rows, None)
+    if head is None:
         raise ImportFileError(_("The file has no rows below its header."))
-    return rows
+    return itertools.chain([head], rows)
+
+
+def estimated_rows(data):
+    """About how many rows a file holds (its line count), for a progress bar."""
+    return data.count(b"\n") + 1
+
+
+def _first_line(text):
+    """The first line that is not blank, whatever ends it (a file may end its lines with a
+    carriage return alone)."""
+    line = next(line for line in _lines(text) if line.strip())
+    return next(part for part in line.splitlines() if part.strip())
+
+
+def _lines(text):
+    """The lines of a text, split on line feeds only and one at a time: splitlines() would
+    also break inside a string that holds a Unicode line separator, which JSON allows
+    unescaped, and would copy the whole file."""
+    start = 0
+    while start <= len(text):
+        end = text.find("\n", start)
+        if end < 0:
+            end = len(text)
+        yield text[start:end]
+        start = end + 1
 
 
 def _read_json_lines(text):
-    rows = []
-    # Split on line feeds only: splitlines() would also break inside a string that holds a
-    # Unicode line separator, which JSON allows unescaped.
-    for number, line in enumerate(text.split("\n"), start=1):
+    for number, line in enumerate(_lines(text), start=1):
         if not line.strip():
             continue
         try:
             record = json.loads(line)
         except ValueError as error:
-            rows.append(Row(number, {}, error=_("not valid JSON: %(reason)s") % {"reason": error}))
+            yield Row(number, {}, error=_("not valid JSON: %(reason)s") % {"reason": error})
             continue
         if not isinstance(record, dict):
-            rows.append(Row(number, {}, error=_("the line is not a JSON object.")))
+            yield Row(number, {}, error=_("the line is not a JSON object."))
             continue
         values, problem = {}, ""
         for key, value in record.items():
@@ -117,12 +143,11 @@ def _read_json_lines(text):
                 problem = _("the field %(name)s must be text or a number.") % {"name": key}
                 break
             values[key] = str(value)
-        rows.append(Row(number, values, error=problem))
-    return rows
+        yield Row(number, values, error=problem)
 
 
 def _read_csv(text):
-    header_line = next(line for line in text.splitlines() if line.strip())
+    header_line = _first_line(text)
     # Danish Excel separates with semicolons, because the comma is the decimal mark.
     delimiter = ";" if header_line.count(";") > header_line.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
@@ -158,7 +183,6 @@ def _read_csv(text):
             % {"missing": ", ".join(missing), "required": ", ".join(required)}
         )
 
-    rows = []
     line_end = reader.line_num
     while True:
         line = line_end + 1
@@ -167,26 +191,21 @@ def _read_csv(text):
         except StopIteration:
             break
         except csv.Error as error:
-            rows.append(
-                Row(line, {}, error=_("the line cannot be read: %(reason)s") % {"reason": error})
-            )
+            yield Row(line, {}, error=_("the line cannot be read: %(reason)s") % {"reason": error})
             break
         line_end = reader.line_num
         if not any(cell.strip() for cell in cells):
             continue
         if len(cells) != len(columns):
-            rows.append(
-                Row(
-                    line,
-                    {},
-                    error=_("expected %(expected)s fields, found %(found)s.")
-                    % {"expected": len(columns), "found": len(cells)},
-                )
+            yield Row(
+                line,
+                {},
+                error=_("expected %(expected)s fields, found %(found)s.")
+                % {"expected": len(columns), "found": len(cells)},
             )
             continue
         values = dict(zip(columns, cells, strict=True))
-        rows.append(_from_doegnrapport(line, values) if doegnrapport else Row(line, values))
-    return rows
+        yield _from_doegnrapport(line, values) if doegnrapport else Row(line, values)
 
 
 def _from_doegnrapport(line, cells):

@@ -132,3 +132,98 @@
     block.hidden = true;
   });
 })();
+
+/* The hotspot map: the municipalities' boundaries as the background (no tile server) and
+   the grid squares on top, darker the more incidents; squares shown as "<5" in one grey. */
+(function () {
+  "use strict";
+
+  var block = document.querySelector("[data-hotspot-map]");
+  if (!block || !window.fetch || !window.L) {
+    return;
+  }
+  var COLOURS = ["#fee391", "#fec44f", "#fe9929", "#d95f0e", "#993404"];
+  var SMALL = "#bdbdbd";
+
+  function getJSON(url) {
+    return fetch(url, { credentials: "same-origin" }).then(function (response) {
+      if (!response.ok) {
+        throw new Error(response.status);
+      }
+      return response.json();
+    });
+  }
+
+  function legendItem(list, colour, text) {
+    var item = document.createElement("li");
+    var swatch = document.createElement("span");
+    swatch.style.background = colour;
+    item.appendChild(swatch);
+    item.appendChild(document.createTextNode(text));
+    list.appendChild(item);
+  }
+
+  Promise.all([getJSON(block.dataset.boundaries), getJSON(block.dataset.hotspotMap)])
+    .then(function (results) {
+      var boundaries = results[0];
+      var cells = results[1];
+      block.hidden = false;
+      var map = L.map(block.querySelector(".dashboard-map"), {
+        attributionControl: false,
+        zoomSnap: 0.5,
+        scrollWheelZoom: false
+      });
+      var outline = L.geoJSON(boundaries, {
+        interactive: false,
+        style: { color: "#666", weight: 1, fillColor: "#fff", fillOpacity: 1 }
+      }).addTo(map);
+      var values = cells.features.map(function (f) { return f.properties.count; })
+        .filter(function (v) { return typeof v === "number"; });
+      var high = Math.max.apply(null, values.concat([1]));
+      var size = Math.max(1, Math.ceil(high / COLOURS.length));
+      function colourOf(count) {
+        if (typeof count !== "number") {
+          return SMALL;
+        }
+        return COLOURS[Math.min(COLOURS.length - 1, Math.floor((count - 1) / size))];
+      }
+      var layer = L.geoJSON(cells, {
+        style: function (feature) {
+          return {
+            stroke: false,
+            fillOpacity: 0.9,
+            fillColor: colourOf(feature.properties.count)
+          };
+        },
+        onEachFeature: function (feature, shape) {
+          shape.bindTooltip(String(feature.properties.count));
+        }
+      }).addTo(map);
+      // The whole area chosen, so that the squares are seen where they lie in it.
+      var bounds = outline.getBounds().isValid() ? outline.getBounds() : layer.getBounds();
+      if (bounds.isValid()) {
+        map.fitBounds(bounds);
+      } else {
+        map.setView([55.5, 11.7], 8);
+      }
+      var legend = document.getElementById("hotspot-legend");
+      COLOURS.forEach(function (colour, i) {
+        if (i * size + 1 <= high) {
+          legendItem(legend, colour, (i * size + 1) + "–" + Math.min(high, (i + 1) * size));
+        }
+      });
+      if (cells.features.some(function (f) { return f.properties.count === "<5"; })) {
+        legendItem(legend, SMALL, block.dataset.small);
+      }
+      if (cells.total_cells > cells.features.length) {
+        var note = document.getElementById("hotspot-map-note");
+        note.textContent = block.dataset.shownOf
+          .replace("{shown}", cells.features.length)
+          .replace("{total}", cells.total_cells);
+        note.hidden = false;
+      }
+    })
+    .catch(function () {
+      block.hidden = true;
+    });
+})();

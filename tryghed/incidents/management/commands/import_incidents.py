@@ -34,8 +34,16 @@ class Command(BaseCommand):
             action="store_true",
             help=_("check and report, but write nothing"),
         )
+        parser.add_argument(
+            "--statistics-only",
+            action="store_true",
+            help=_(
+                "for the numbers only, e.g. published døgnrapporter: the police guarantees "
+                "open no deadlines for these incidents"
+            ),
+        )
 
-    def handle(self, *args, file, source, district, dry_run, **options):
+    def handle(self, *args, file, source, district, dry_run, statistics_only, **options):
         path = Path(file)
         try:
             data = path.read_bytes()
@@ -46,7 +54,13 @@ class Command(BaseCommand):
         incident_source = self._source(source, district)
         bar = ProgressBar(self.stderr)
         try:
-            report = import_incidents(data, source=incident_source, dry_run=dry_run, progress=bar)
+            report = import_incidents(
+                data,
+                source=incident_source,
+                dry_run=dry_run,
+                progress=bar,
+                statistics_only=statistics_only,
+            )
         except ImportFileError as error:
             raise CommandError(f"{file}: {error}") from error
         finally:

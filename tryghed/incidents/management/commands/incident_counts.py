@@ -1,10 +1,11 @@
 import re
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db.models import Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from tryghed.incidents.models import Category, Incident, IncidentSource
+from tryghed.incidents.models import Category, IncidentSource, MonthlyCount
 from tryghed.incidents.numbers import write_municipality_csv
 
 FIRST_YEAR, LAST_YEAR = 1900, 2999
@@ -40,8 +41,9 @@ class Command(BaseCommand):
                 _("There is no incident source named “%(name)s”. Known sources: %(known)s.")
                 % {"name": source, "known": known or _("none")}
             )
-        # The analyst's command counts everything of the source, exactly, as staff see it.
-        incidents = Incident.objects.filter(source=incident_source)
+        # The analyst's command counts everything of the source, exactly, as staff see it,
+        # from the monthly counts: a year is whole months.
+        incidents = MonthlyCount.objects.filter(source=incident_source)
         if year is not None:
             incidents = incidents.in_year(self._year(year))
         if category is not None:
@@ -53,7 +55,7 @@ class Command(BaseCommand):
             incidents = incidents.filter(category=category)
         municipalities = list(incident_source.district.municipalities.all())
         total = write_municipality_csv(self.stdout, incidents, municipalities)
-        outside = incidents.count() - total
+        outside = (incidents.aggregate(n=Sum("incidents"))["n"] or 0) - total
         if outside:
             # Said on stderr so that stdout stays a clean CSV file.
             self.stderr.write(

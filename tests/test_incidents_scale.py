@@ -1,0 +1,259 @@
+"""The monthly counts the database keeps beside the incidents: always equal to counting the
+incidents themselves, after imports, corrections, updates and deletes however they are made,
+with months in Danish local time; and the dashboard's numbers read from them equal the
+numbers counted from the incidents."""
+
+import datetime
+import io
+import json
+
+import pytest
+from django.core.management import call_command
+from django.db.models import Count
+from django.db.models.functions import TruncMonth
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
+
+from tryghed.dashboard import charts
+from tryghed.incidents import numbers
+from tryghed.incidents.importer import import_incidents
+from tryghed.incidents.models import (
+    DANISH_TIME,
+    Incident,
+    IncidentSource,
+    MonthlyCount,
+    MonthlyTotal,
+)
+from tryghed.organisation.models import Municipality
+
+pytestmark = pytest.mark.usefixtures("reference")
+
+CATEGORIES = ["burglary_home", "violence", "youth_nuisance"]
+CODES = ["0253", "0259", ""]  # Greve, Køge, none given
+# Around New Year and the change to summer time, where UTC and local months differ.
+START = datetime.datetime(2023, 12, 31, 20, 0)
+
+
+def direct_counts():
+    """{(source, municipality, category, local month): n} counted from the incidents."""
+    rows = (
+        Incident.objects.order_by()
+        .annotate(month=TruncMonth("occurred_at", tzinfo=DANISH_TIME))
+        .values_list("source_id", "municipality_id", "category", "month")
+        .annotate(n=Count("pk"))
+    )
+    return {(s, m, c, month.astimezone(DANISH_TIME).date()): n for s, m, c, month, n in rows}
+
+
+def kept_counts():
+    rows = MonthlyCount.objects.values_list(
+        "source_id", "municipality_id", "category", "month", "incidents"
+    )
+    return {(s, m, c, month): n for s, m, c, month, n in rows}
+
+
+def direct_totals():
+    totals = {}
+    for (s, m, _category, month), n in direct_counts().items():
+        totals[(s, m, month)] = totals.get((s, m, month), 0) + n
+    return totals
+
+
+def kept_totals():
+    rows = MonthlyTotal.objects.values_list("source_id", "municipality_id", "month", "incidents")
+    return {(s, m, month): n for s, m, month, n in rows}
+
+
+def jsonl(rows):
+    return "\n".join(json.dumps(row) for row in rows).encode()
+
+
+def row(number, hours, category, code):
+    occurred = START + datetime.timedelta(hours=hours)
+    return {
+        "external_id": f"X-{number}",
+        "occurred_at": occurred.isoformat(timespec="minutes"),
+        "category": category,
+        "municipality_code": code,
+    }
+
+
+@pytest.fixture
+def source(district):
+    return IncidentSource.objects.create(name="scale-test", district=district)
+
+
+rows_strategy = st.lists(
+    st.builds(
+        row,
+        st.integers(0, 12),
+        # Up to about 100 days on: January, February, March and the end of March.
+        st.integers(0, 24 * 100),
+        st.sampled_from(CATEGORIES),
+        st.sampled_from(CODES),
+    ),
+    min_size=1,
+    max_size=15,
+)
+operation = st.one_of(
+    st.tuples(st.just("import"), rows_strategy),
+    st.tuples(st.just("delete"), st.integers(0, 12)),
+    st.tuples(st.just("save"), st.integers(0, 12), st.integers(-2000, 2000)),
+    st.tuples(st.just("recategorise"), st.sampled_from(CATEGORIES), st.sampled_from(CATEGORIES)),
+    st.tuples(st.just("unlocate"), st.sampled_from(CATEGORIES)),
+)
+
+
+@hypothesis_settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(operations=st.lists(operation, min_size=1, max_size=6))
+@pytest.mark.django_db
+def test_monthly_counts_always_equal_counting_the_incidents(source, operations):
+    for op, *args in operations:
+        if op == "import":
+            # Within one file an id may appear once; the rest are rejected, not counted.
+            import_incidents(jsonl(args[0]), source=source)
+        elif op == "delete":
+            Incident.objects.filter(source=source, external_id=f"X-{args[0]}").delete()
+        elif op == "save":
+            incident = Incident.objects.filter(external_id=f"X-{args[0]}").first()
+            if incident is not None:
+                incident.occurred_at += datetime.timedelta(hours=args[1])
+                incident.save()
+        elif op == "recategorise":
+            Incident.objects.filter(category=args[0]).update(category=args[1])
+        else:
+            Incident.objects.filter(category=args[0]).update(municipality=None)
+        assert kept_counts() == direct_counts()
+        assert kept_totals() == direct_totals()
+        assert all(n > 0 for n in [*kept_counts().values(), *kept_totals().values()])
+
+
+def test_months_are_danish_months(source, greve):
+    import_incidents(
+        jsonl(
+            [
+                # 23:30 on New Year's Eve is 22:30 UTC: still December in Denmark.
+                {"external_id": "a", "occurred_at": "2023-12-31T23:30", "category": "violence"},
+                {"external_id": "b", "occurred_at": "2024-01-01T00:30", "category": "violence"},
+                # 00:30 on 1 July in summer time is 22:30 UTC on 30 June.
+                {"external_id": "c", "occurred_at": "2024-07-01T00:30", "category": "violence"},
+            ]
+        ),
+        source=source,
+    )
+    months = sorted(MonthlyCount.objects.values_list("month", "incidents"))
+    assert months == [
+        (datetime.date(2023, 12, 1), 1),
+        (datetime.date(2024, 1, 1), 1),
+        (datetime.date(2024, 7, 1), 1),
+    ]
+
+
+def test_reimporting_changes_no_count_and_a_correction_moves_one(source):
+    rows = [row(n, n * 200, "violence", "0253") for n in range(10)]
+    import_incidents(jsonl(rows), source=source)
+    before = kept_counts()
+    import_incidents(jsonl(rows), source=source)
+    assert kept_counts() == before
+    rows[0] = {**rows[0], "category": "burglary_home", "municipality_code": "0259"}
+    report = import_incidents(jsonl(rows), source=source)
+    assert (report.created, report.updated, report.unchanged) == (0, 1, 9)
+    koege = Municipality.objects.get(code="0259")
+    moved = MonthlyCount.objects.get(municipality=koege)
+    december = datetime.date(2023, 12, 1)
+    assert (moved.category, moved.incidents, moved.month) == ("burglary_home", 1, december)
+    assert sum(kept_counts().values()) == 10
+    assert kept_counts() == direct_counts()
+
+
+@pytest.fixture
+def spread(source, district):
+    """Incidents over two years in Greve, Køge and nowhere, several categories."""
+    rows = [
+        row(n, n * 37, CATEGORIES[n % 3], CODES[n % 3] if n % 7 else "0253") for n in range(400)
+    ]
+    report = import_incidents(jsonl(rows), source=source)
+    assert report.created == 400
+    return district
+
+
+@pytest.mark.parametrize("period", ["month", "quarter", "year", None])
+@pytest.mark.parametrize("by", [(), ("municipality",), ("category",), ("municipality", "category")])
+def test_counts_from_monthly_counts_equal_counts_from_incidents(spread, period, by):
+    incidents, monthly = Incident.objects.all(), MonthlyCount.objects.all()
+    assert numbers.counts(monthly, by=by, period=period) == numbers.counts(
+        incidents, by=by, period=period
+    )
+    assert numbers.counts(monthly, by=by, period=period, public=True) == numbers.counts(
+        incidents, by=by, period=period, public=True
+    )
+    if "category" not in by:
+        totals = MonthlyTotal.objects.all()
+        assert numbers.counts(totals, by=by, period=period) == numbers.counts(
+            incidents, by=by, period=period
+        )
+
+
+def test_the_dashboards_other_numbers_equal_those_from_incidents(spread):
+    incidents, monthly = Incident.objects.all(), MonthlyCount.objects.all()
+    municipalities = list(spread.municipalities.all())
+    assert numbers.seasonal_profile(monthly) == numbers.seasonal_profile(incidents)
+    assert numbers.seasonal_profile(monthly, years=[2024]) == numbers.seasonal_profile(
+        incidents, years=[2024]
+    )
+    assert numbers.municipality_table(monthly, municipalities) == numbers.municipality_table(
+        incidents, municipalities
+    )
+    assert numbers.changes(monthly, year=2024, by=("category",), period="quarter") == (
+        numbers.changes(incidents, year=2024, by=("category",), period="quarter")
+    )
+    totals = MonthlyTotal.objects.all()
+    assert numbers.seasonal_profile(totals) == numbers.seasonal_profile(incidents)
+    assert numbers.municipality_table(totals, municipalities) == numbers.municipality_table(
+        incidents, municipalities
+    )
+    assert charts.trend(monthly.in_year(2024), period="month", year=2024) == charts.trend(
+        incidents.in_year(2024), period="month", year=2024
+    )
+
+
+def test_monthly_counts_have_no_weeks_nor_days(spread):
+    with pytest.raises(ValueError, match="weeks"):
+        numbers.counts(MonthlyCount.objects.all(), by=(), period="week")
+    with pytest.raises(ValueError, match="first day of a month"):
+        MonthlyCount.objects.occurred_between(datetime.date(2024, 3, 15), None)
+    with pytest.raises(ValueError, match="no categories"):
+        numbers.counts(MonthlyTotal.objects.all(), by=("category",))
+
+
+def test_monthly_counts_are_scoped_like_the_incidents(spread, personas):
+    for name, user in personas.items():
+        seen = {(s, m) for s, m, *_ in kept_counts() if s is not None}
+        visible_incidents = set(
+            Incident.objects.visible_to(user).values_list("source_id", "municipality_id")
+        )
+        visible_counts = set(
+            MonthlyCount.objects.visible_to(user).values_list("source_id", "municipality_id")
+        )
+        assert visible_counts == visible_incidents, name
+        visible_totals = set(
+            MonthlyTotal.objects.visible_to(user).values_list("source_id", "municipality_id")
+        )
+        assert visible_totals == visible_incidents, name
+        assert visible_counts <= seen
+    assert not MonthlyCount.objects.visible_to(personas["outsider"]).exists()
+
+
+def test_the_command_counts_from_the_monthly_counts(spread):
+    out, err = io.StringIO(), io.StringIO()
+    call_command(
+        "incident_counts", "--source", "scale-test", "--by", "municipality", stdout=out, stderr=err
+    )
+    lines = dict(line.split(",")[::2] for line in out.getvalue().splitlines()[1:])
+    greve = Incident.objects.filter(municipality__code="0253").count()
+    assert int(lines["0253"]) == greve > 0
+    unlocated = Incident.objects.filter(municipality=None).count()
+    assert str(unlocated) in err.getvalue()

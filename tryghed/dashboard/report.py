@@ -1,0 +1,249 @@
+"""What the dashboard shows beyond its charts: the key-figure tiles with the change against
+the same period last year, the municipality table's comparison and the hotspots. The page,
+its downloads and the PDF read them from here, so all of them show the same numbers.
+
+The same period last year: a year that is still running is compared from 1 January up to
+today with 1 January up to the same day a year earlier, never half a year with a whole one.
+"""
+
+import copy
+import csv
+import datetime
+from dataclasses import dataclass
+
+from django.utils.formats import date_format, number_format
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from tryghed.dashboard import charts
+from tryghed.incidents.models import DANISH_TIME, Category
+from tryghed.incidents.numbers import SMALL_COUNT, changes
+from tryghed.indicators.models import Indicator
+from tryghed.indicators.present import present
+
+# The page lists the busiest cells; the map and the CSV have them all.
+HOTSPOT_TABLE_ROWS = 10
+
+
+def local_today():
+    return datetime.datetime.now(DANISH_TIME).date()
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """A year, or the part of it up to (not including) `until`, against the year before."""
+
+    year: int
+    until: datetime.date | None = None
+
+    @property
+    def previous_year(self):
+        return self.year - 1
+
+    def _last_day(self, year):
+        last = self.until - datetime.timedelta(days=1)
+        try:
+            return last.replace(year=year)
+        except ValueError:  # 29 February
+            return datetime.date(year, 2, 28)
+
+    def _label(self, year):
+        if self.until is None:
+            return str(year)
+        return _("%(year)s up to %(day)s") % {
+            "year": year,
+            "day": date_format(self._last_day(year), "MONTH_DAY_FORMAT"),
+        }
+
+    @property
+    def label(self):
+        return self._label(self.year)
+
+    @property
+    def previous_label(self):
+        return self._label(self.previous_year)
+
+    def _key(self, year):
+        """The period as an ISO 8601 date interval for CSV files, or the year."""
+        if self.until is None:
+            return str(year)
+        return f"{datetime.date(year, 1, 1).isoformat()}/{self._last_day(year).isoformat()}"
+
+    @property
+    def key(self):
+        return self._key(self.year)
+
+    @property
+    def previous_key(self):
+        return self._key(self.previous_year)
+
+
+def comparison_for(year, today=None):
+    """The chosen year, or the current one, against the year before; None for a year that
+    has not begun."""
+    today = today or local_today()
+    year = year or today.year
+    if year > today.year:
+        return None
+    until = today + datetime.timedelta(days=1) if year == today.year else None
+    return Comparison(year, until)
+
+
+def signed_percent(value):
+    """+12,5 % / −3,0 % / ±0,0 %; – when the change cannot or may not be said."""
+    if value is None:
+        return "–"
+    sign = "+" if value > 0 else ("−" if value < 0 else "±")
+    return f"{sign}{number_format(abs(value), 1)} %"
+
+
+def _count(value):
+    if value is None:
+        return "–"
+    if value == SMALL_COUNT:
+        return value
+    return number_format(value, force_grouping=True)
+
+
+@dataclass
+class Tile:
+    key: str
+    title: str
+    current: str
+    previous: str
+    change: str
+    direction: str  # "up", "down" or "" (no change, or none that may be shown)
+    compared: str
+    hint: str = ""
+    target: str = ""
+    status: str = ""
+    badge: str = ""
+    lang: str = ""  # "da" when the title is shown in Danish on an English page
+
+
+def _in_english():
+    return (get_language() or "da").startswith("en")
+
+
+def _direction(change_text):
+    if change_text.startswith("+"):
+        return "up"
+    if change_text.startswith("−"):
+        return "down"
+    return ""
+
+
+def selection_tile(incidents, comparison, filters, *, public):
+    """The incidents of the filters' municipality and category in the comparison's period
+    against the same period last year. `incidents` must hold both years."""
+    rows = changes(incidents, year=comparison.year, until=comparison.until, public=public)
+    if rows:
+        row = rows[0]
+        count, previous, percent = row.count, row.previous, row.percent
+    else:
+        count, previous, percent = 0, 0, None
+    parts = []
+    if filters["municipality"] is not None:
+        parts.append(filters["municipality"].name)
+    if filters["category"] is not None:
+        parts.append(str(Category(filters["category"]).label))
+    title = _("Incidents")
+    if parts:
+        title = f"{title}: {', '.join(parts)}"
+    change = signed_percent(percent)
+    return Tile(
+        key="incidents",
+        title=title,
+        current=_count(count),
+        previous=_count(previous),
+        change=change,
+        direction=_direction(change),
+        compared=_("%(current)s compared with %(previous)s")
+        % {"current": comparison.label, "previous": comparison.previous_label},
+    )
+
+
+def indicator_tiles(shown_list, plan, *, public, today=None):
+    """A tile for each of the plan's indicators as `present_all` showed them: the current
+    value against the same period a year earlier, and the target against the baseline.
+
+    The year before is read by the indicator's own rules with last year as its baseline, so
+    incidents are compared up to the same day and statistics over the same quarters."""
+    tiles = []
+    for shown in shown_list:
+        indicator = shown.indicator
+        last_year = copy.copy(indicator)
+        last_year.baseline_year = shown.reading.year - 1
+        last_year.baseline_start = last_year.baseline_end = None
+        against = present(last_year, plan, public=public, today=today)
+        tiles.append(
+            Tile(
+                key=f"indicator-{indicator.pk}",
+                title=indicator.tr("title"),
+                lang="da" if _in_english() and not indicator.title_en else "",
+                current=against.current,
+                previous=against.baseline,
+                change=against.change,
+                direction=_direction(against.change),
+                compared=against.compared,
+                hint=_("per 1,000 inhabitants")
+                if indicator.measure == Indicator.Measure.RATE
+                else "",
+                target=shown.target,
+                status=shown.status,
+                badge=shown.badge,
+            )
+        )
+    return tiles
+
+
+TILE_CSV_HEADER = ("tile", "compared", "current", "previous", "change", "target", "status")
+
+
+def write_tiles_csv(out, tiles):
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(TILE_CSV_HEADER)
+    for tile in tiles:
+        writer.writerow(
+            [
+                tile.title,
+                tile.compared,
+                tile.current,
+                tile.previous,
+                "" if tile.change == "–" else tile.change,
+                tile.target,
+                tile.status,
+            ]
+        )
+
+
+def extra_sections(current, municipality_rows):
+    """The tiles, the table's comparison and the hotspots for the page and the PDF."""
+    public = current.area.public
+    filters = current.filters
+    every_year = current.form.apply(current.area.incidents(current.user), year=False)
+    comparison = comparison_for(filters["year"])
+    compare_table = filters["year"] is not None and comparison is not None
+    if compare_table:
+        changed = charts.municipality_changes(
+            every_year,
+            current.shown_municipalities(),
+            year=comparison.year,
+            until=comparison.until,
+            public=public,
+        )
+        municipality_rows = charts.with_changes(municipality_rows, changed)
+    cells = charts.hotspot_cells(current.incidents(), public=public)
+    return {
+        "comparison": comparison,
+        "compare_table": compare_table,
+        "municipality_rows": municipality_rows,
+        "selection_tile": (
+            None
+            if comparison is None
+            else selection_tile(every_year, comparison, filters, public=public)
+        ),
+        "hotspot_cells": cells,
+        "hotspots": cells[:HOTSPOT_TABLE_ROWS],
+        "hotspot_count": len(cells),
+    }
