@@ -2,12 +2,13 @@
 worker) and through the staff API (a batch of rows, imported at once), as each persona."""
 
 import json
+import threading
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
+from django.db import connection, connections, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -216,6 +217,7 @@ def test_a_second_worker_does_not_run_a_job_again(secretariat, client_for):
     assert AuditEntry.objects.count() == entries
 
 
+@pytest.mark.django_db(transaction=True)
 def test_progress_is_written_now_and_then_not_for_every_row(secretariat, district):
     job = IncidentImport.objects.create(
         district=district,
@@ -235,6 +237,33 @@ def test_progress_is_written_now_and_then_not_for_every_row(secretariat, distric
     assert len(queries) <= 102
     job.refresh_from_db()
     assert job.rows_done == job.rows_total == 20_000
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="one transaction on PostgreSQL")
+def test_progress_shows_while_the_import_transaction_is_open(secretariat, district):
+    # On PostgreSQL an import is one transaction; the progress bar must still move.
+    job = IncidentImport.objects.create(
+        district=district,
+        source_name="s",
+        filename="f.csv",
+        status=IncidentImport.Status.RUNNING,
+        created_by=secretariat,
+    )
+    progress = _Progress(job.pk)
+    seen = []
+    with transaction.atomic():
+        progress(7_000, 20_000)
+        progress.close()
+
+        def look():
+            seen.append(IncidentImport.objects.values_list("rows_done", flat=True).get(pk=job.pk))
+            connections.close_all()
+
+        outside = threading.Thread(target=look)
+        outside.start()
+        outside.join()
+    assert seen == [7_000]
 
 
 def test_upload_form_errors_are_shown_and_nothing_is_queued(

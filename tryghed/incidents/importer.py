@@ -4,13 +4,15 @@ Every row is checked in full before it is written: a row is either imported (cre
 updated in place, or found unchanged) or rejected with its line number and the reason, and a
 bad row never stops the others. The file is read in chunks, so that memory does not grow with
 its rows (only the external ids seen so far are kept, to reject a repeated one); the points of
-a chunk are located all at once (one vectorised query over the municipality boundaries), and
-its rows written in batches, each in one transaction, so that a failure leaves no
-half-written record.
+a chunk are located all at once (one vectorised query over the municipality boundaries).
+On PostgreSQL the whole import is one transaction, its new rows written by COPY (bulk.py);
+on SQLite each batch is one. Either way a failure leaves no half-written record.
 """
 
+import contextlib
 import datetime
 import functools
+import gc
 import itertools
 import re
 import zoneinfo
@@ -22,6 +24,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tryghed.guarantees import actions as guarantee_actions
+from tryghed.guarantees import rules as guarantee_rules
+from tryghed.incidents.bulk import Bulk, Collision, covered
 from tryghed.incidents.categories import category_for
 from tryghed.incidents.models import Category, Incident, MonthlyCount, MonthlyTotal
 from tryghed.incidents.reading import ImportFileError, estimated_rows, read_rows, show
@@ -53,6 +57,9 @@ _SIX_PLACES = Decimal("0.000001")
 INCOMING = "incidents_incoming"
 TIDY_AFTER = 50_000  # rows written
 _PARENTHESES = re.compile(r"\([^)]*\)")
+_FUTURE_SLACK = datetime.timedelta(days=1)
+_OFFSETS = {}  # local hour -> Copenhagen's UTC offset then, see _offset
+_OFFSETS_KEPT = 100_000  # some eleven years of hours
 
 
 @dataclass
@@ -73,14 +80,17 @@ class _RowError(Exception):
     pass
 
 
-def _text(values, name):
+def _text(values, name, *, strict=False):
+    """A field's text, stripped. `strict` looks for what makes text unstorable (a NUL, a
+    lone surrogate from a JSON escape); _check asks for it only when the row holds any."""
     value = values.get(name, "").strip()
-    if "\x00" in value:
-        raise _RowError(_("%(field)s contains a NUL character.") % {"field": name})
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError as error:
-        raise _RowError(_("%(field)s is not valid text.") % {"field": name}) from error
+    if strict:
+        if "\x00" in value:
+            raise _RowError(_("%(field)s contains a NUL character.") % {"field": name})
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as error:
+            raise _RowError(_("%(field)s is not valid text.") % {"field": name}) from error
     limit = _MAX_LENGTH.get(name)
     if limit and len(value) > limit:
         raise _RowError(
@@ -89,11 +99,63 @@ def _text(values, name):
     return value
 
 
-def _when(values, name, *, now):
-    """An ISO 8601 date or date-time; without an offset it is Copenhagen time."""
-    text = _text(values, name)
+def _unstorable(values):
+    """Whether any field of the row holds a NUL or text that is not valid Unicode: checked
+    on all fields at once, since almost no row does."""
+    joined = "".join(values.values())
+    if "\x00" in joined:
+        return True
+    if joined.isascii():
+        return False
+    try:
+        joined.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _offset(hour):
+    """Copenhagen's UTC offset (as "+01:00") at a local hour written "2026-07-20T17": the
+    same that zoneinfo gives, also in the hour that does not exist in spring and the one
+    that comes twice in autumn, remembered since a file repeats its hours."""
+    found = _OFFSETS.get(hour)
+    if found is None:
+        local = datetime.datetime.fromisoformat(f"{hour[:10]}T{hour[11:13]}:00")
+        minutes = int(local.replace(tzinfo=COPENHAGEN).utcoffset().total_seconds()) // 60
+        found = f"{'+' if minutes >= 0 else '-'}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+        if len(_OFFSETS) >= _OFFSETS_KEPT:
+            _OFFSETS.clear()
+        _OFFSETS[hour] = found
+    return found
+
+
+def _is_local(text):
+    """Whether a time is written as a local date and time to the minute or second
+    ("2026-07-20T17:25", "2026-07-20 17:25:00"), the way nearly every file writes it."""
+    return len(text) in (16, 19) and text[4] == "-" and text[10] in "T "
+
+
+def _when(values, name, *, now, strict=False):
+    """An ISO 8601 date or date-time; without an offset it is Copenhagen time. Returned in
+    Copenhagen time, so that its year and month are the Danish ones."""
+    text = _text(values, name, strict=strict)
     if not text:
         return None
+    value = None
+    if _is_local(text):
+        # Parsed with its offset in one step: attaching a time zone afterwards costs
+        # several times the parsing, and an import does it millions of times.
+        try:
+            value = datetime.datetime.fromisoformat(text + _offset(text[:13]))
+        except ValueError:
+            value = None
+        if value is not None and 1900 <= value.year <= now.year + 1:
+            if value > now + _FUTURE_SLACK:
+                raise _RowError(
+                    _("%(field)s %(value)s is in the future.")
+                    % {"field": name, "value": show(text)}
+                )
+            return value
     try:
         value = datetime.datetime.fromisoformat(text)
     except ValueError:
@@ -108,18 +170,19 @@ def _when(values, name, *, now):
         raise _RowError(
             _("%(field)s %(value)s is not a plausible time.") % {"field": name, "value": show(text)}
         )
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=COPENHAGEN)
-    value = value.astimezone(datetime.UTC)
-    if value > now + datetime.timedelta(days=1):
+    # Kept in Copenhagen time, like the fast path's values: the counts take their month
+    # from the local date.
+    value = value.replace(tzinfo=COPENHAGEN) if value.tzinfo is None else value
+    value = value.astimezone(COPENHAGEN)
+    if value > now + _FUTURE_SLACK:
         raise _RowError(
             _("%(field)s %(value)s is in the future.") % {"field": name, "value": show(text)}
         )
     return value
 
 
-def _coordinate(values, name, limit):
-    text = _text(values, name)
+def _coordinate(values, name, limit, *, strict=False):
+    text = _text(values, name, strict=strict)
     if not text:
         return None
     try:
@@ -134,8 +197,8 @@ def _coordinate(values, name, limit):
     return value.quantize(_SIX_PLACES)
 
 
-def _municipality_code(values, municipalities):
-    text = _text(values, "municipality_code")
+def _municipality_code(values, municipalities, *, strict=False):
+    text = _text(values, "municipality_code", strict=strict)
     if not text:
         return None
     # Spreadsheets drop the leading zero of "0253".
@@ -160,7 +223,8 @@ def _check(row, *, now, municipalities):
     for name in ("external_id", "occurred_at", "category"):
         if not values.get(name, "").strip():
             raise _RowError(_("%(field)s is empty.") % {"field": name})
-    heading = _text(values, "category")
+    strict = _unstorable(values)
+    heading = _text(values, "category", strict=strict)
     category = _category_for(heading)
     if category is None and row.headline:
         category = Category.OTHER
@@ -170,16 +234,16 @@ def _check(row, *, now, municipalities):
             % {"value": show(heading)}
         )
     incident = {
-        "external_id": _text(values, "external_id"),
-        "occurred_at": _when(values, "occurred_at", now=now),
-        "reported_at": _when(values, "reported_at", now=now),
-        "responded_at": _when(values, "responded_at", now=now),
+        "external_id": _text(values, "external_id", strict=strict),
+        "occurred_at": _when(values, "occurred_at", now=now, strict=strict),
+        "reported_at": _when(values, "reported_at", now=now, strict=strict),
+        "responded_at": _when(values, "responded_at", now=now, strict=strict),
         "category": category.value,
-        "title": _text(values, "title"),
-        "place": _text(values, "place"),
-        "summary": _text(values, "summary"),
-        "lat": _coordinate(values, "lat", 90),
-        "lon": _coordinate(values, "lon", 180),
+        "title": _text(values, "title", strict=strict),
+        "place": _text(values, "place", strict=strict),
+        "summary": _text(values, "summary", strict=strict),
+        "lat": _coordinate(values, "lat", 90, strict=strict),
+        "lon": _coordinate(values, "lon", 180, strict=strict),
     }
     if (incident["lat"] is None) != (incident["lon"] is None):
         raise _RowError(_("lat and lon must be given together."))
@@ -192,7 +256,7 @@ def _check(row, *, now, municipalities):
         and incident["responded_at"] < incident["reported_at"]
     ):
         raise _RowError(_("responded_at is before reported_at."))
-    incident["municipality"] = _municipality_code(values, municipalities)
+    incident["municipality"] = _municipality_code(values, municipalities, strict=strict)
     return incident
 
 
@@ -245,17 +309,14 @@ def _differs(existing, incident):
     return any(getattr(existing, name) != incident[name] for name in COMPARED_FIELDS)
 
 
-def _write(source, batch, report, *, dry_run, statistics_only=False):
+def _write(source, batch, report, *, guaranteed, dry_run=False):
     """Create or update one batch; in one transaction, so it is written whole or not at all."""
     if dry_run:
         _compare(source, batch, report)
         return
     with transaction.atomic():
         written = _upsert(source, batch, report)
-        # The police guarantees cover imported incidents like those entered by hand.
-        guarantee_actions.incidents_written(
-            written, district_id=source.district_id, statistics_only=statistics_only
-        )
+        _open_deadlines(source, written, guaranteed)
 
 
 def _adapter(connection, name):
@@ -272,7 +333,8 @@ def _adapter(connection, name):
 
 def _upsert(source, batch, report):
     """Write the batch in one statement: new rows inserted, changed rows updated in place,
-    unchanged rows left alone (not even their updated_at). Returns the written incidents.
+    unchanged rows left alone (not even their updated_at). Returns the written incidents as
+    (primary key, fields) pairs.
 
     One INSERT … ON CONFLICT … DO UPDATE … WHERE changed … RETURNING: no row of the batch
     is read first, and no model is built for a row that stays as it was. PostgreSQL takes
@@ -332,7 +394,7 @@ def _upsert(source, batch, report):
             report.created += 1
         else:
             report.updated += 1
-        written.append(Incident(pk=pk, source=source, updated_at=now, **by_id[external_id]))
+        written.append((pk, by_id[external_id]))
     report.unchanged += len(batch) - len(returned)
     return written
 
@@ -358,33 +420,166 @@ def _compare(source, batch, report):
 def import_incidents(data, *, source, dry_run=False, progress=None, statistics_only=False):
     """Import a file (bytes) into `source`, an IncidentSource, saved here when it is new and
     rows are written. Raises ImportFileError when the file as a whole is unusable; `progress`
-    is called with (rows done, rows in all), the total estimated until the end."""
+    is called with (rows done, rows in all), the total estimated until the end.
+
+    On PostgreSQL the import is one transaction (see bulk.py). On SQLite each batch is one:
+    SQLite has a single write lock for the whole database, and citizens' submissions must not
+    wait for a long import."""
+    # A file that cannot be read fails here, before anything is written.
     rows = read_rows(data)
-    total = estimated_rows(data)
+    guaranteed = {} if statistics_only else _guaranteed_categories()
+    work = {"data": data, "source": source, "progress": progress, "guaranteed": guaranteed}
+    with _collector_paused():
+        if dry_run or connections[Incident.objects.db].vendor != "postgresql":
+            report = _import_in_batches(rows, **work, dry_run=dry_run)
+        else:
+            with transaction.atomic():
+                try:
+                    report = _import_in_bulk(rows, **work, stream=True)
+                except Collision:
+                    # Nothing of the stream was kept; chunk by chunk, the upsert takes the
+                    # rows that exist by now.
+                    report = _import_in_bulk(read_rows(data), **work, stream=False)
+    if not dry_run and report.created + report.updated >= TIDY_AFTER:
+        _tidy_counts()
+    return report
+
+
+def _chunks(rows, report, *, source):
+    """The rows checked, a chunk at a time: (rows read, incidents to write).
+
+    Everything checking reads from the database is read here, before the first chunk:
+    on PostgreSQL the later chunks are checked while a COPY holds the connection."""
     now = timezone.now()
     municipalities = {m.code: m for m in Municipality.objects.all()}
-    report = ImportReport()
+    locate_many([], [])  # loads the boundaries, unless already in memory
     first_line = {}
-    done = 0
     while chunk := list(itertools.islice(rows, CHUNK_ROWS)):
         valid = _checked_chunk(
             chunk, report, first_line, source=source, now=now, municipalities=municipalities
         )
-        done += len(chunk) - len(valid)
+        yield len(chunk), valid
+
+
+class _RowsDone:
+    """The rows done so far, told to the `progress` callback."""
+
+    def __init__(self, data, progress):
+        self.total = estimated_rows(data)
+        self.progress = progress
+        self.done = 0
+
+    def add(self, rows):
+        self.done += rows
+        if self.progress:
+            self.progress(self.done, max(self.total, self.done))
+
+    def end(self):
+        if self.progress:
+            self.progress(self.done, self.done)
+
+
+def _import_in_batches(rows, *, data, source, progress, guaranteed, dry_run):
+    report = ImportReport()
+    done = _RowsDone(data, progress)
+    for size, valid in _chunks(rows, report, source=source):
         if valid and not dry_run and source.pk is None:
             # A new source is saved only once there is something to put in it.
             source.save()
+        done.add(size - len(valid))
         for start in range(0, len(valid), BATCH_SIZE):
             batch = valid[start : start + BATCH_SIZE]
-            _write(source, batch, report, dry_run=dry_run, statistics_only=statistics_only)
-            done += len(batch)
-            if progress:
-                progress(done, max(total, done))
-    if progress:
-        progress(done, done)
-    if not dry_run and report.created + report.updated >= TIDY_AFTER:
-        _tidy_counts()
+            _write(source, batch, report, dry_run=dry_run, guaranteed=guaranteed)
+            done.add(len(batch))
+    done.end()
     return report
+
+
+def _import_in_bulk(rows, *, data, source, progress, guaranteed, stream):
+    """The import on PostgreSQL, in the transaction import_incidents holds. `stream`: all
+    new incidents through one COPY when the source has none yet."""
+    report = ImportReport()
+    done = _RowsDone(data, progress)
+    chunks = _chunks(rows, report, source=source)
+    for size, valid in chunks:
+        if valid:
+            chunks = itertools.chain([(size, valid)], chunks)
+            break
+        done.add(size)
+    else:
+        done.end()
+        return report
+    if source.pk is None:
+        source.save()
+    bulk = Bulk(source, stamp=timezone.now(), guaranteed=guaranteed)
+    bulk.start()
+    if stream and bulk.empty:
+        with bulk.stream() as put:
+            for size, valid in chunks:
+                put(valid)
+                report.created += len(valid)
+                done.add(size)
+    else:
+        for size, valid in chunks:
+            _write_chunk(bulk, valid, report, guaranteed=guaranteed)
+            done.add(size)
+    bulk.finish()
+    done.end()
+    return report
+
+
+@contextlib.contextmanager
+def _collector_paused():
+    """Python's cycle collector off while importing: a chunk is some hundred thousand small
+    objects that live until it is written, none in a cycle, and the collector would walk them
+    over and over (a third of the time of checking them)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _write_chunk(bulk, incidents, report, *, guaranteed):
+    """Write a chunk on PostgreSQL: its new incidents by COPY, the others by the upsert."""
+    existing = bulk.existing(incident["external_id"] for incident in incidents)
+    new = [i for i in incidents if i["external_id"] not in existing] if existing else incidents
+    old = [i for i in incidents if i["external_id"] in existing] if existing else []
+    if new:
+        try:
+            with bulk.stream() as put:
+                put(new)
+            report.created += len(new)
+        except Collision:
+            # Someone wrote one of them since: the upsert takes the whole chunk.
+            old = incidents
+    for start in range(0, len(old), BATCH_SIZE):
+        _write(bulk.source, old[start : start + BATCH_SIZE], report, guaranteed=guaranteed)
+
+
+def _guaranteed_categories():
+    """The categories some police guarantee covers, each with the first moment a rule for it
+    is in force: the incidents outside them need not be looked at for deadlines."""
+    found = {}
+    for version in guarantee_rules.versions():
+        for category in version.incident_categories:
+            if category not in found or version.effective_from < found[category]:
+                found[category] = version.effective_from
+    return found
+
+
+def _open_deadlines(source, written, guaranteed):
+    """Give the police guarantees the written incidents ((key, fields) pairs) they may
+    cover: imported incidents are covered like those entered by hand."""
+    incidents = [
+        Incident(pk=key, source=source, **incident)
+        for key, incident in written
+        if covered(incident, guaranteed)
+    ]
+    if incidents:
+        guarantee_actions.incidents_written(incidents, district_id=source.district_id)
 
 
 def _checked_chunk(chunk, report, first_line, *, source, now, municipalities):
@@ -424,10 +619,11 @@ def _checked_chunk(chunk, report, first_line, *, source, now, municipalities):
 
 
 def _tidy_counts():
-    """After a large import on PostgreSQL, vacuum the count tables: every batch updated
-    their rows, and until autovacuum comes round the dashboard would scan the dead versions
-    (millions after a million incidents) along with the few thousand live ones. VACUUM cannot
-    run inside a transaction; an import within one leaves it to autovacuum."""
+    """After a large import on PostgreSQL, vacuum the count tables: the import updated
+    their rows (once each for its new incidents, once per changed incident besides), and until
+    autovacuum comes round the dashboard would scan the dead versions along with the live
+    ones. VACUUM cannot run inside a transaction; an import within one leaves it to
+    autovacuum."""
     connection = connections[Incident.objects.db]
     if connection.vendor != "postgresql" or connection.in_atomic_block:
         return

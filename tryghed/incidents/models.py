@@ -115,13 +115,15 @@ def local_midnight(day):
 class Incident(models.Model):
     # The foreign keys take no index of their own: each leads a composite index below (the
     # unique source + external id, the dashboard's municipality + category + time), and every
-    # further index is written once per imported row.
+    # further index is written once per imported row. Nor a database constraint: PostgreSQL
+    # checks one with a query per imported row (see migration 0007).
     source = models.ForeignKey(
         IncidentSource,
         models.PROTECT,
         related_name="incidents",
         verbose_name=_("source"),
         db_index=False,
+        db_constraint=False,
     )
     external_id = models.CharField(_("external id"), max_length=100)
     occurred_at = models.DateTimeField(_("occurred"))
@@ -138,6 +140,7 @@ class Incident(models.Model):
         related_name="incidents",
         verbose_name=_("municipality"),
         db_index=False,
+        db_constraint=False,
     )
     lat = models.DecimalField(_("latitude"), max_digits=8, decimal_places=6, null=True, blank=True)
     lon = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
@@ -200,13 +203,12 @@ class MonthlyCountQuerySet(models.QuerySet):
         return self.occurred_between(datetime.date(year, 1, 1), datetime.date(year + 1, 1, 1))
 
 
-class MonthlyCount(models.Model):
-    """How many incidents a source has per municipality (or none), category and month in
-    Danish local time: what the dashboard reads instead of counting millions of incidents.
-
-    Kept by triggers in the database (migration 0003) on every insert, update and delete of
-    an incident, whatever writes it, in the same transaction; a group whose count falls to 0
-    is deleted, so a row exists exactly when its group has incidents."""
+class _Monthly(models.Model):
+    """A source's incidents per municipality (or none) and month in Danish local time, kept
+    by triggers in the database on every insert, update and delete of an incident, whatever
+    writes it, in the same transaction (and by the importer for its own COPY, see bulk.py); a
+    group whose count falls to 0 is deleted, so a row exists exactly when its group has
+    incidents."""
 
     source = models.ForeignKey(
         IncidentSource, models.CASCADE, related_name="+", verbose_name=_("source")
@@ -219,11 +221,20 @@ class MonthlyCount(models.Model):
         related_name="+",
         verbose_name=_("municipality"),
     )
-    category = models.CharField(_("category"), max_length=40, choices=Category.choices)
     month = models.DateField(_("month"))  # its first day
     incidents = models.PositiveIntegerField(_("incidents"))
 
     objects = MonthlyCountQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
+class MonthlyCount(_Monthly):
+    """Incidents per municipality, category and month: what the dashboard reads instead of
+    counting millions of incidents (triggers of migration 0003)."""
+
+    category = models.CharField(_("category"), max_length=40, choices=Category.choices)
 
     class Meta:
         verbose_name = _("monthly incident count")
@@ -256,26 +267,9 @@ class MonthlyCount(models.Model):
         return f"{self.source} {self.municipality} {self.category} {self.month:%Y-%m}"
 
 
-class MonthlyTotal(models.Model):
-    """MonthlyCount with the categories added up: a source's incidents per municipality
-    (or none) and month, what a question about every category reads (98 × 60 rows for five
-    years of a source). Kept by triggers like MonthlyCount (migration 0004)."""
-
-    source = models.ForeignKey(
-        IncidentSource, models.CASCADE, related_name="+", verbose_name=_("source")
-    )
-    municipality = models.ForeignKey(
-        Municipality,
-        models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("municipality"),
-    )
-    month = models.DateField(_("month"))  # its first day
-    incidents = models.PositiveIntegerField(_("incidents"))
-
-    objects = MonthlyCountQuerySet.as_manager()
+class MonthlyTotal(_Monthly):
+    """MonthlyCount with the categories added up, what a question about every category reads
+    (98 × 60 rows for five years of a source; triggers of migration 0004)."""
 
     class Meta:
         verbose_name = _("monthly incident total")

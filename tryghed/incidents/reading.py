@@ -7,6 +7,7 @@ Every row keeps the line it starts on, so that each problem can be reported wher
 Rows are produced one at a time, so that the importer holds only a chunk of them at once.
 """
 
+import codecs
 import csv
 import hashlib
 import io
@@ -35,6 +36,7 @@ DOEGNRAPPORT_COLUMNS = ["dato", "type", "titel_eller_kategori", "sted", "klokkes
 DOEGNRAPPORT_COLUMNS += ["kilde_url"]
 DOEGNRAPPORT_REQUIRED = ["dato", "titel_eller_kategori"]
 _CLOCK = re.compile(r"^(\d{1,2})[.:](\d{2})$")
+_LEADING_SPACE = re.compile(rb"\s*")
 
 
 class ImportFileError(Exception):
@@ -93,8 +95,12 @@ def read_rows(data):
 
 
 def estimated_rows(data):
-    """About how many rows a file holds (its line count), for a progress bar."""
-    return data.count(b"\n") + 1
+    """About how many rows a file holds, for a progress bar: its lines, less a CSV file's
+    header (exact unless cells span lines or lines are blank)."""
+    lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
+    start = _LEADING_SPACE.match(data, 3 if data.startswith(codecs.BOM_UTF8) else 0).end()
+    header = 0 if data[start : start + 1] == b"{" else 1
+    return max(lines - header, 0)
 
 
 def _first_line(text):
@@ -194,7 +200,7 @@ def _read_csv(text):
             yield Row(line, {}, error=_("the line cannot be read: %(reason)s") % {"reason": error})
             break
         line_end = reader.line_num
-        if not any(cell.strip() for cell in cells):
+        if not "".join(cells).strip():
             continue
         if len(cells) != len(columns):
             yield Row(

@@ -1,8 +1,10 @@
 """The background half of an uploaded import, run by the task worker (`manage.py db_worker`)."""
 
+import functools
 import logging
+from concurrent.futures import ThreadPoolExecutor
 
-from django.db import IntegrityError
+from django.db import IntegrityError, connections
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
@@ -20,20 +22,41 @@ PROGRESS_EVERY_ROWS = 500
 
 
 class _Progress:
-    """Writes the importer's progress to the job row, at most every 1 % or 500 rows."""
+    """Writes the importer's progress to the job row, at most every 1 % or 500 rows.
+
+    On PostgreSQL the import is one transaction, which would hide the progress until the
+    end; there the row is written from a connection of its own, in a thread of its own."""
 
     def __init__(self, job_id):
         self.job_id = job_id
         self.written = -1
+        self.outside = None  # the thread that writes outside the import's transaction
 
     def __call__(self, done, total, stage=""):
         step = max(1, min(PROGRESS_EVERY_ROWS, total // 100))
         if done < total and self.written >= 0 and done - self.written < step:
             return
         self.written = done
+        update = functools.partial(self._write, min(done, total), total)
+        connection = connections[IncidentImport.objects.db]
+        if connection.vendor == "postgresql" and connection.in_atomic_block:
+            if self.outside is None:
+                self.outside = ThreadPoolExecutor(max_workers=1)
+            self.outside.submit(update)
+        else:
+            update()
+
+    def _write(self, done, total):
         IncidentImport.objects.filter(pk=self.job_id, status=IncidentImport.Status.RUNNING).update(
-            rows_done=min(done, total), rows_total=total
+            rows_done=done, rows_total=total
         )
+
+    def close(self):
+        """Wait for the last write, and close the thread's connection."""
+        if self.outside is not None:
+            self.outside.submit(connections.close_all)
+            self.outside.shutdown(wait=True)
+            self.outside = None
 
 
 def _claim(job_id):
@@ -73,9 +96,13 @@ def run_import(job_id):
         try:
             source = _source(job)
             was_new = source.pk is None
-            report = import_incidents(
-                bytes(job.data), source=source, dry_run=job.dry_run, progress=_Progress(job.pk)
-            )
+            progress = _Progress(job.pk)
+            try:
+                report = import_incidents(
+                    bytes(job.data), source=source, dry_run=job.dry_run, progress=progress
+                )
+            finally:
+                progress.close()
         except (ImportFileError, actions.ImportRefused) as error:
             actions.finish_import(job, error=str(error))
             return

@@ -1,0 +1,136 @@
+"""An import's writing: on PostgreSQL one transaction, new incidents by COPY (streamed
+through one COPY into a source without incidents) and the monthly counts added once; rows
+the source holds through the upsert; on SQLite batch by batch. Whatever the path, the
+counts equal counting the incidents, and the report says what happened."""
+
+import pytest
+from django.db import connection, transaction
+
+from tests.test_incidents_scale import direct_counts, direct_totals, jsonl, kept_counts, kept_totals
+from tryghed.incidents import bulk, importer
+from tryghed.incidents.importer import import_incidents
+from tryghed.incidents.models import Incident, IncidentSource
+from tryghed.organisation.models import Municipality
+
+pytestmark = pytest.mark.usefixtures("reference")
+postgres_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the bulk path is PostgreSQL's"
+)
+
+
+def rows(numbers, *, category="burglary_home", day=10):
+    return [
+        {
+            "external_id": f"B-{n}",
+            "occurred_at": f"2024-03-{day:02d}T{n % 24:02d}:15",
+            "category": category,
+            "municipality_code": ["0253", "0259", ""][n % 3],
+        }
+        for n in numbers
+    ]
+
+
+@pytest.fixture
+def small_chunks(monkeypatch):
+    # Many chunks and batches from a few rows, so that every path runs more than once.
+    monkeypatch.setattr(importer, "CHUNK_ROWS", 4)
+    monkeypatch.setattr(importer, "BATCH_SIZE", 3)
+
+
+@pytest.fixture
+def source(district):
+    return IncidentSource(name="bulk-test", district=district)
+
+
+def assert_counted():
+    assert kept_counts() == direct_counts()
+    assert kept_totals() == direct_totals()
+
+
+def test_a_first_import_then_new_changed_and_unchanged_rows(source, small_chunks):
+    first = import_incidents(jsonl(rows(range(10))), source=source)
+    assert (first.created, first.updated, first.unchanged) == (10, 0, 0)
+    assert_counted()
+    # Rows 0–4 as they were, 5–9 moved to another day and category, 10–14 new.
+    again = rows(range(5)) + rows(range(5, 10), category="violence", day=20) + rows(range(10, 15))
+    second = import_incidents(jsonl(again), source=source)
+    assert (second.created, second.updated, second.unchanged) == (5, 5, 5)
+    assert Incident.objects.filter(source=source).count() == 15
+    assert Incident.objects.filter(category="violence").count() == 5
+    assert_counted()
+
+
+def test_rejected_rows_among_the_chunks_leave_the_others(source, small_chunks):
+    data = rows(range(6))
+    data[2]["occurred_at"] = "yesterday"
+    data[5]["category"] = "no such thing"
+    report = import_incidents(jsonl(data), source=source)
+    assert report.created == 4
+    assert [line for line, _reason in report.rejected] == [3, 6]
+    assert_counted()
+
+
+def test_the_progress_total_is_the_rows_from_the_start(source):
+    calls = []
+    data = b"external_id,occurred_at,category\n" + b"".join(
+        f"P-{n},2024-03-10T10:00,violence\n".encode() for n in range(9)
+    )
+    import_incidents(data, source=source, progress=lambda done, total: calls.append(total))
+    assert set(calls) == {9}
+
+
+@postgres_only
+def test_a_row_written_meanwhile_sends_the_import_through_the_upsert(
+    source, small_chunks, monkeypatch
+):
+    # Another writer added B-3 after the import found the source empty: the streamed COPY
+    # collides, keeps nothing, and the import runs again chunk by chunk.
+    source.save()
+    Incident.objects.create(
+        source=source,
+        external_id="B-3",
+        occurred_at="2024-03-10T03:15+01:00",
+        category="violence",
+        municipality=Municipality.objects.get(code="0253"),
+    )
+    found_empty = bulk.Bulk.start
+
+    def start_that_misses_it(self):
+        found_empty(self)
+        self.empty = True
+
+    monkeypatch.setattr(bulk.Bulk, "start", start_that_misses_it)
+    report = import_incidents(jsonl(rows(range(8))), source=source)
+    assert (report.created, report.updated, report.unchanged) == (7, 1, 0)
+    assert Incident.objects.get(source=source, external_id="B-3").category == "burglary_home"
+    assert Incident.objects.filter(source=source).count() == 8
+    assert_counted()
+
+
+@postgres_only
+def test_writes_after_an_import_in_the_same_transaction_are_counted(source):
+    # The importer sets the triggers aside only for its own COPY statements.
+    with transaction.atomic():
+        import_incidents(jsonl(rows(range(4))), source=source)
+        Incident.objects.create(
+            source=source,
+            external_id="by-hand",
+            occurred_at="2024-03-11T12:00+01:00",
+            category="violence",
+        )
+        Incident.objects.filter(external_id="B-0").delete()
+    assert Incident.objects.filter(source=source).count() == 4
+    assert_counted()
+
+
+@postgres_only
+def test_an_import_that_fails_keeps_nothing(source, monkeypatch):
+    def broken_finish(self):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(bulk.Bulk, "finish", broken_finish)
+    with pytest.raises(RuntimeError):
+        import_incidents(jsonl(rows(range(5))), source=source)
+    assert not Incident.objects.exists()
+    assert not IncidentSource.objects.filter(name="bulk-test").exists()
+    assert_counted()

@@ -1,0 +1,204 @@
+"""Writing an import's new incidents in bulk on PostgreSQL.
+
+There an import is one transaction. Its new incidents go in by COPY, and the monthly counts
+and totals are added once, at the end, from what the importer counted itself: the count
+triggers stand aside for these COPY statements (migration 0007), since an import's rows
+spread over so many municipalities, categories and months that counting batch by batch
+changed nearly one count row per incident. Rows the source already holds are written by the
+importer's upsert, with the triggers counting what changes.
+
+Into a source without incidents, the whole import streams through one COPY, so that the
+database writes rows while the importer checks the next ones. Imports into one source run
+one after the other (its row is locked), so a row found new stays new; only a row written
+by hand in the meantime can collide, and then nothing of the COPY is kept (`Collision`).
+"""
+
+import contextlib
+import functools
+
+from django.db import IntegrityError, connections, transaction
+
+from tryghed.guarantees import actions as guarantee_actions
+from tryghed.incidents.models import Incident, MonthlyCount, MonthlyTotal
+
+# The setting the count triggers look at (migration 0007); local to the transaction.
+COUNTED_BY = "tryghed.counted_by"
+IMPORTER = "importer"
+LOOKUP_SIZE = 10_000  # keys looked up per query
+FIELDS = [
+    "external_id",
+    "occurred_at",
+    "reported_at",
+    "responded_at",
+    "category",
+    "title",
+    "place",
+    "municipality_id",
+    "lat",
+    "lon",
+    "summary",
+]
+
+
+class Collision(Exception):
+    """A row of a COPY was written by someone else meanwhile; nothing of the COPY is kept."""
+
+
+def covered(incident, guaranteed):
+    """Whether a police guarantee may cover an incident (fields as the importer checked them);
+    `guaranteed` maps each covered category to the moment its first rule takes effect."""
+    reported = incident["reported_at"]
+    first = guaranteed.get(incident["category"])
+    return reported is not None and first is not None and reported >= first
+
+
+class Bulk:
+    """The new incidents of one import on PostgreSQL, inside the import's transaction."""
+
+    def __init__(self, source, *, stamp, guaranteed):
+        self.connection = connections[Incident.objects.db]
+        self.source = source
+        self.stamp = stamp
+        self.guaranteed = guaranteed
+        self.counts = {}  # (municipality id, category, year, month) -> new incidents
+        self.started = False
+        self.empty = False
+
+    def start(self):
+        """Lock the source for this import; see whether every row will be new."""
+        if self.started:
+            return
+        self.started = True
+        table = self.connection.ops.quote_name(self.source._meta.db_table)
+        with self.connection.cursor() as cursor:
+            cursor.execute(f"SELECT id FROM {table} WHERE id = %s FOR UPDATE", [self.source.pk])
+        self.empty = not Incident.objects.filter(source=self.source).exists()
+
+    def existing(self, external_ids):
+        """Which of these external ids the source already holds."""
+        if self.empty:
+            return set()
+        table = self.connection.ops.quote_name(Incident._meta.db_table)
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT external_id FROM {table} WHERE source_id = %s AND external_id = ANY(%s)",
+                [self.source.pk, list(external_ids)],
+            )
+            return {external_id for (external_id,) in cursor.fetchall()}
+
+    @contextlib.contextmanager
+    def stream(self):
+        """A COPY of new incidents, in a savepoint of its own: yields the function that feeds
+        it a list of incidents. When it ends, the rows count and their deadlines open;
+        raises Collision (and keeps nothing) when one was written by someone else."""
+        quote = self.connection.ops.quote_name
+        fields = [
+            Incident._meta.get_field(name)
+            for name in ["source_id", "imported_at", "updated_at", *FIELDS]
+        ]
+        listed = ", ".join(quote(field.column) for field in fields)
+        sql = f"COPY {quote(Incident._meta.db_table)} ({listed}) FROM STDIN (FORMAT BINARY)"
+        taken = {"counts": {}, "covered": []}
+        try:
+            with (
+                transaction.atomic(using=self.connection.alias),
+                self.connection.cursor() as cursor,
+            ):
+                cursor.execute("SELECT set_config(%s, %s, true)", [COUNTED_BY, IMPORTER])
+                # The driver's own COPY: its errors become Django's, as a query's do.
+                with self.connection.wrap_database_errors, cursor.cursor.copy(sql) as copy:
+                    # Binary spares formatting every time and number as text; the types
+                    # without their length ("varchar(100)").
+                    copy.set_types([f.db_type(self.connection).split("(")[0] for f in fields])
+                    yield functools.partial(self._put, copy.write_row, taken)
+                cursor.execute("SELECT set_config(%s, '', true)", [COUNTED_BY])
+        except IntegrityError as error:
+            raise Collision from error
+        for key, n in taken["counts"].items():
+            self.counts[key] = self.counts.get(key, 0) + n
+        self._open_deadlines(taken["covered"])
+
+    def _put(self, write, taken, incidents):
+        counts, covering, guaranteed = taken["counts"], taken["covered"], self.guaranteed
+        head = (self.source.pk, self.stamp, self.stamp)
+        for incident in incidents:
+            write((*head, *map(incident.get, FIELDS)))
+            occurred = incident["occurred_at"]  # in Copenhagen time
+            key = (incident["municipality_id"], incident["category"], occurred.year, occurred.month)
+            counts[key] = counts.get(key, 0) + 1
+            if guaranteed and covered(incident, guaranteed):
+                covering.append(incident)
+
+    def _open_deadlines(self, incidents):
+        """The police guarantees cover imported incidents like those entered by hand; COPY
+        gives no keys back, so the covered ones (a few categories) are looked up."""
+        for start in range(0, len(incidents), LOOKUP_SIZE):
+            part = incidents[start : start + LOOKUP_SIZE]
+            keys = dict(
+                Incident.objects.filter(
+                    source=self.source, external_id__in=[i["external_id"] for i in part]
+                ).values_list("external_id", "pk")
+            )
+            guarantee_actions.incidents_written(
+                [Incident(pk=keys[i["external_id"]], source=self.source, **i) for i in part],
+                district_id=self.source.district_id,
+            )
+
+    def finish(self):
+        """Add the new incidents to the monthly counts and totals, in the order of their
+        keys, as the triggers do, so that imports at once cannot deadlock."""
+        if not self.counts:
+            return
+        totals = {}
+        for (municipality, _category, year, month), n in self.counts.items():
+            totals[municipality, year, month] = totals.get((municipality, year, month), 0) + n
+        by_category = sorted(self.counts.items(), key=_order)
+        by_month = sorted(totals.items(), key=_order)
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                _add(MonthlyCount, ["municipality_id", "category", "month"]),
+                [
+                    self.source.pk,
+                    [m for (m, _c, _y, _mo), _n in by_category],
+                    [c for (_m, c, _y, _mo), _n in by_category],
+                    [f"{y:04d}-{mo:02d}-01" for (_m, _c, y, mo), _n in by_category],
+                    [n for _key, n in by_category],
+                ],
+            )
+            cursor.execute(
+                _add(MonthlyTotal, ["municipality_id", "month"]),
+                [
+                    self.source.pk,
+                    [m for (m, _y, _mo), _n in by_month],
+                    [f"{y:04d}-{mo:02d}-01" for (_m, y, mo), _n in by_month],
+                    [n for _key, n in by_month],
+                ],
+            )
+        self.counts = {}
+
+
+def _order(item):
+    """The order PostgreSQL sorts the groups in (no municipality last)."""
+    (municipality, *rest), _n = item
+    return (municipality is None, municipality or 0, *rest)
+
+
+_TYPES = {"municipality_id": "bigint", "category": "text", "month": "date"}
+
+
+def _add(model, group):
+    """INSERT … ON CONFLICT that adds counts per group (arrays: the groups' columns, then
+    the counts) to a count table, on the same key as its triggers."""
+    table = model._meta.db_table
+    arrays = ", ".join(f"%s::{_TYPES[column]}[]" for column in group)
+    listed = ", ".join(group)
+    key = ", ".join(
+        "COALESCE(municipality_id, 0)" if column == "municipality_id" else column
+        for column in group
+    )
+    return (
+        f"INSERT INTO {table} AS c (source_id, {listed}, incidents) "
+        f"SELECT %s, {listed}, incidents FROM unnest({arrays}, %s::integer[]) "
+        f"AS delta ({listed}, incidents) "
+        f"ON CONFLICT (source_id, {key}) DO UPDATE SET incidents = c.incidents + EXCLUDED.incidents"
+    )
