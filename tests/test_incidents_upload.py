@@ -217,15 +217,20 @@ def test_a_second_worker_does_not_run_a_job_again(secretariat, client_for):
     assert AuditEntry.objects.count() == entries
 
 
-@pytest.mark.django_db(transaction=True)
-def test_progress_is_written_now_and_then_not_for_every_row(secretariat, district):
-    job = IncidentImport.objects.create(
+@pytest.fixture
+def running_job(secretariat, district):
+    return IncidentImport.objects.create(
         district=district,
         source_name="s",
         filename="f.csv",
         status=IncidentImport.Status.RUNNING,
         created_by=secretariat,
     )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_progress_is_written_now_and_then_not_for_every_row(running_job):
+    job = running_job
     progress = _Progress(job.pk)
     with CaptureQueriesContext(connection) as queries:
         for done in range(1, 20_001):
@@ -241,15 +246,9 @@ def test_progress_is_written_now_and_then_not_for_every_row(secretariat, distric
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="one transaction on PostgreSQL")
-def test_progress_shows_while_the_import_transaction_is_open(secretariat, district):
+def test_progress_shows_while_the_import_transaction_is_open(running_job):
     # On PostgreSQL an import is one transaction; the progress bar must still move.
-    job = IncidentImport.objects.create(
-        district=district,
-        source_name="s",
-        filename="f.csv",
-        status=IncidentImport.Status.RUNNING,
-        created_by=secretariat,
-    )
+    job = running_job
     progress = _Progress(job.pk)
     seen = []
     with transaction.atomic():

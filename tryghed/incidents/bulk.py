@@ -25,6 +25,7 @@ from tryghed.incidents.models import Incident, MonthlyCount, MonthlyTotal
 COUNTED_BY = "tryghed.counted_by"
 IMPORTER = "importer"
 LOOKUP_SIZE = 10_000  # keys looked up per query
+# The fields an import writes, the key within the source first.
 FIELDS = [
     "external_id",
     "occurred_at",

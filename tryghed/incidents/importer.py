@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from tryghed.guarantees import actions as guarantee_actions
 from tryghed.guarantees import rules as guarantee_rules
+from tryghed.incidents.bulk import FIELDS as WRITTEN_FIELDS
 from tryghed.incidents.bulk import Bulk, Collision, covered
 from tryghed.incidents.categories import category_for
 from tryghed.incidents.models import Category, Incident, MonthlyCount, MonthlyTotal
@@ -38,18 +39,7 @@ COPENHAGEN = zoneinfo.ZoneInfo("Europe/Copenhagen")
 # Large enough that a round trip and a transaction per batch cost little beside its rows.
 BATCH_SIZE = 2000
 CHUNK_ROWS = 10 * BATCH_SIZE  # read, checked and located together
-COMPARED_FIELDS = [
-    "occurred_at",
-    "reported_at",
-    "responded_at",
-    "category",
-    "title",
-    "place",
-    "municipality_id",
-    "lat",
-    "lon",
-    "summary",
-]
+COMPARED_FIELDS = WRITTEN_FIELDS[1:]  # all but the key
 _MAX_LENGTH = {
     name: Incident._meta.get_field(name).max_length for name in ("external_id", "title", "place")
 }
@@ -344,8 +334,8 @@ def _upsert(source, batch, report):
     connection = connections[Incident.objects.db]
     quote = connection.ops.quote_name
     table = quote(Incident._meta.db_table)
-    columns = ["external_id", *(Incident._meta.get_field(n).column for n in COMPARED_FIELDS)]
-    adapters = [_adapter(connection, name) for name in ["external_id", *COMPARED_FIELDS]]
+    columns = [Incident._meta.get_field(name).column for name in WRITTEN_FIELDS]
+    adapters = [_adapter(connection, name) for name in WRITTEN_FIELDS]
     now = timezone.now()
     stamp = connection.ops.adapt_datetimefield_value(now)
     names = ["source_id", "imported_at", "updated_at", *columns]
@@ -353,7 +343,7 @@ def _upsert(source, batch, report):
     rows = []
     for incident in batch:
         row = [source.pk, stamp, stamp]
-        for name, adapt in zip(["external_id", *COMPARED_FIELDS], adapters, strict=True):
+        for name, adapt in zip(WRITTEN_FIELDS, adapters, strict=True):
             value = incident[name]
             row.append(adapt(value) if adapt and value is not None else value)
         rows.append(row)
@@ -622,13 +612,14 @@ def _tidy_counts():
     """After a large import on PostgreSQL, vacuum the count tables: the import updated
     their rows (once each for its new incidents, once per changed incident besides), and until
     autovacuum comes round the dashboard would scan the dead versions along with the live
-    ones. VACUUM cannot run inside a transaction; an import within one leaves it to
-    autovacuum."""
+    ones. And let the planner know the incidents anew: with its old figures it takes a
+    year's hundreds of thousands of incidents for a few hundred. VACUUM cannot run inside a
+    transaction; an import within one leaves both to autovacuum."""
     connection = connections[Incident.objects.db]
     if connection.vendor != "postgresql" or connection.in_atomic_block:
         return
-    tables = ", ".join(
-        connection.ops.quote_name(model._meta.db_table) for model in (MonthlyCount, MonthlyTotal)
-    )
+    quote = connection.ops.quote_name
+    tables = ", ".join(quote(model._meta.db_table) for model in (MonthlyCount, MonthlyTotal))
     with connection.cursor() as cursor:
         cursor.execute(f"VACUUM (ANALYZE) {tables}")
+        cursor.execute(f"ANALYZE {quote(Incident._meta.db_table)}")
