@@ -210,8 +210,10 @@ class _Monthly(models.Model):
     group whose count falls to 0 is deleted, so a row exists exactly when its group has
     incidents."""
 
+    # No index of their own: each key leads one of the indexes below (the unique key, the
+    # one by municipality), and every index costs each count written (migration 0008).
     source = models.ForeignKey(
-        IncidentSource, models.CASCADE, related_name="+", verbose_name=_("source")
+        IncidentSource, models.CASCADE, related_name="+", verbose_name=_("source"), db_index=False
     )
     municipality = models.ForeignKey(
         Municipality,
@@ -220,6 +222,7 @@ class _Monthly(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("municipality"),
+        db_index=False,
     )
     month = models.DateField(_("month"))  # its first day
     incidents = models.PositiveIntegerField(_("incidents"))
