@@ -1,0 +1,95 @@
+"""INSERTs of a model's rows as plain SQL made once, for the writes that must be fast.
+
+Compiling the statement is most of what create() and bulk_create() cost, far more than the
+database takes to run it; citizen intake pays it for every row it writes. `Insert` builds the
+statement from the model's _meta once per database and number of rows, and adapts every value
+with its field, as the ORM does (pre_save with add, then get_db_prep_save), so a field added
+to the model is written without a change here. What it cannot write as plain values (a
+database expression, a field with its own placeholder, generated columns, several tables) is
+left to bulk_create.
+"""
+
+from django.db import connections
+from django.db.models import AutoField
+
+
+class Insert:
+    """bulk_create for one model in plain SQL: the rows get their primary keys when the
+    database returns them, as with bulk_create, and no signals are sent."""
+
+    def __init__(self, model):
+        self.model = model
+        self._statements = {}
+        meta = model._meta
+        self.fields = [f for f in meta.concrete_fields if not f.generated]
+        self.fields_without_auto = [f for f in self.fields if not isinstance(f, AutoField)]
+        self.plain = not any(
+            parent._meta.concrete_model is not meta.concrete_model for parent in meta.all_parents
+        ) and not any(hasattr(f, "get_placeholder") for f in self.fields)
+
+    def rows(self, objs, *, using="default"):
+        """Insert `objs` as bulk_create(objs) would, and return them."""
+        objs = list(objs)
+        if not objs:
+            return objs
+        connection = connections[using]
+        prepared = self._prepare(objs, connection)
+        if prepared is None:
+            return self.model._base_manager.using(using).bulk_create(objs)
+        fields, values, returning = prepared
+        batch = (
+            len(objs) if len(objs) == 1 else max(1, connection.ops.bulk_batch_size(fields, objs))
+        )
+        with connection.cursor() as cursor:
+            for start in range(0, len(objs), batch):
+                chunk = values[start : start + batch]
+                cursor.execute(
+                    self._statement(connection, fields, len(chunk), returning),
+                    [v for row in chunk for v in row],
+                )
+                if returning:
+                    for obj, (pk,) in zip(objs[start:], cursor.fetchall(), strict=False):
+                        obj.pk = pk
+        for obj in objs:
+            obj._state.adding = False
+            obj._state.db = using
+        return objs
+
+    def _prepare(self, objs, connection):
+        """(fields, values per row, whether the keys come back), or None for bulk_create."""
+        for obj in objs:
+            if not obj._is_pk_set():
+                obj.pk = obj._meta.pk.get_pk_value_on_save(obj)
+            # An unsaved related object is refused, as bulk_create refuses it.
+            obj._prepare_related_fields_for_save(operation_name="bulk_create")
+        with_pk = objs[0]._is_pk_set()
+        fields = self.fields if with_pk else self.fields_without_auto
+        values = [self._values(obj, fields, connection) for obj in objs]
+        if (
+            not self.plain
+            or any(obj._is_pk_set() != with_pk for obj in objs)
+            or any(hasattr(v, "resolve_expression") for row in values for v in row)
+        ):
+            return None
+        return fields, values, not with_pk and connection.features.can_return_rows_from_bulk_insert
+
+    @staticmethod
+    def _values(obj, fields, connection):
+        return [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
+
+    def _statement(self, connection, fields, count, returning):
+        key = (connection.alias, connection.vendor, len(fields), count, returning)
+        sql = self._statements.get(key)
+        if sql is None:
+            quote = connection.ops.quote_name
+            row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+            sql = (
+                f"INSERT INTO {quote(self.model._meta.db_table)} "
+                f"({', '.join(quote(f.column) for f in fields)}) VALUES " + ", ".join([row] * count)
+            )
+            if returning:
+                returned, _params = connection.ops.return_insert_columns([self.model._meta.pk])
+                sql += " " + returned
+            # Two threads may both build it; either copy is the same statement.
+            self._statements[key] = sql
+        return sql
