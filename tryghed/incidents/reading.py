@@ -4,7 +4,8 @@ Three layouts are read: CSV with the import's own columns (comma or semicolon se
 Danish Excel writes it), the same fields as JSON Lines, and the døgnrapport extract as it is
 scraped from politi.dk (dato, type, titel_eller_kategori, sted, klokkeslaet, tekst, kilde_url).
 Every row keeps the line it starts on, so that each problem can be reported where it is.
-Rows are produced one at a time, so that the importer holds only a chunk of them at once.
+Rows are produced one at a time, and the file decoded as they are read, so that the importer
+holds only a chunk of them at once.
 """
 
 import codecs
@@ -37,6 +38,7 @@ DOEGNRAPPORT_COLUMNS += ["kilde_url"]
 DOEGNRAPPORT_REQUIRED = ["dato", "titel_eller_kategori"]
 _CLOCK = re.compile(r"^(\d{1,2})[.:](\d{2})$")
 _LEADING_SPACE = re.compile(rb"\s*")
+_BLOCK = 1 << 20  # bytes decoded at a time to find the encoding
 
 
 class ImportFileError(Exception):
@@ -59,35 +61,51 @@ def show(text, limit=40):
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def decode(data):
-    """The file's text: UTF-8 (with or without a byte order mark) or else Windows-1252, the
-    two encodings Danish spreadsheets save in."""
+def encoding_of(data):
+    """The file's encoding: UTF-8 (with or without a byte order mark) or else Windows-1252,
+    the two encodings Danish spreadsheets save in. Found by decoding the file block by block,
+    without keeping the text: a file of millions of rows is then read as it is checked."""
     if not data:
         raise ImportFileError(_("The file is empty."))
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
+    for encoding in ("utf-8-sig", "cp1252"):
+        decoder = codecs.getincrementaldecoder(encoding)()
+        blank = True
         try:
-            text = data.decode("cp1252")
+            for start in range(0, len(data), _BLOCK):
+                block = decoder.decode(
+                    data[start : start + _BLOCK], final=start + _BLOCK >= len(data)
+                )
+                if "\x00" in block:
+                    raise ImportFileError(_("The file is not a text file."))
+                blank = blank and not block.strip()
         except UnicodeDecodeError as error:
-            line = data[: error.start].count(b"\n") + 1
+            if encoding == "utf-8-sig":
+                continue
+            line = data[: start + error.start].count(b"\n") + 1
             raise ImportFileError(
                 _("line %(line)s: the file is neither UTF-8 nor Windows-1252 text.")
                 % {"line": line}
             ) from error
-    if "\x00" in text:
-        raise ImportFileError(_("The file is not a text file."))
-    if not text.strip():
-        raise ImportFileError(_("The file is empty."))
-    return text
+        if blank:
+            raise ImportFileError(_("The file is empty."))
+        return encoding
+    raise AssertionError("cp1252 decodes or raises")  # pragma: no cover
+
+
+def _text_of(data, encoding, *, newline):
+    """The file as text, decoded as it is read (the bytes are not copied)."""
+    return io.TextIOWrapper(io.BytesIO(data), encoding=encoding, newline=newline)
 
 
 def read_rows(data):
     """The rows of a file (bytes), whatever its layout, as an iterator; raises ImportFileError
     at once when the header is unusable or no row follows it."""
-    text = decode(data)
-    first = _first_line(text)
-    rows = _read_json_lines(text) if first.lstrip().startswith("{") else _read_csv(text)
+    encoding = encoding_of(data)
+    first = _first_line(_text_of(data, encoding, newline=""))
+    if first.lstrip().startswith("{"):
+        rows = _read_json_lines(_text_of(data, encoding, newline="\n"))
+    else:
+        rows = _read_csv(_text_of(data, encoding, newline=""), first)
     head = next(rows, None)
     if head is None:
         raise ImportFileError(_("The file has no rows below its header."))
@@ -103,28 +121,17 @@ def estimated_rows(data):
     return max(lines - header, 0)
 
 
-def _first_line(text):
+def _first_line(lines):
     """The first line that is not blank, whatever ends it (a file may end its lines with a
-    carriage return alone)."""
-    line = next(line for line in _lines(text) if line.strip())
+    carriage return alone): `lines` splits on every line end."""
+    line = next(line for line in lines if line.strip())
     return next(part for part in line.splitlines() if part.strip())
 
 
-def _lines(text):
-    """The lines of a text, split on line feeds only and one at a time: splitlines() would
-    also break inside a string that holds a Unicode line separator, which JSON allows
-    unescaped, and would copy the whole file."""
-    start = 0
-    while start <= len(text):
-        end = text.find("\n", start)
-        if end < 0:
-            end = len(text)
-        yield text[start:end]
-        start = end + 1
-
-
-def _read_json_lines(text):
-    for number, line in enumerate(_lines(text), start=1):
+def _read_json_lines(lines):
+    """`lines` split on line feeds only: splitting also on other line ends would break inside
+    a string that holds a Unicode line separator, which JSON allows unescaped."""
+    for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         try:
@@ -152,11 +159,10 @@ def _read_json_lines(text):
         yield Row(number, values, error=problem)
 
 
-def _read_csv(text):
-    header_line = _first_line(text)
+def _read_csv(lines, header_line):
     # Danish Excel separates with semicolons, because the comma is the decimal mark.
     delimiter = ";" if header_line.count(";") > header_line.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = csv.reader(lines, delimiter=delimiter)
     try:
         header = next(reader)
         while not any(cell.strip() for cell in header):
