@@ -1,6 +1,7 @@
 """Importing incidents from the back office (an uploaded file, imported by the background
 worker) and through the staff API (a batch of rows, imported at once), as each persona."""
 
+import datetime
 import json
 import threading
 from pathlib import Path
@@ -12,11 +13,15 @@ from django.db import connection, connections, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from tests.access import StaffView, StaffViewAccess
 from tryghed.audit.models import AuditEntry
-from tryghed.incidents.models import Incident, IncidentImport, IncidentSource
+from tryghed.guarantees import rules
+from tryghed.guarantees.catalogue import load_guarantees
+from tryghed.guarantees.models import Deadline
+from tryghed.incidents.models import DANISH_TIME, Incident, IncidentImport, IncidentSource
 from tryghed.incidents.tasks import _Progress, run_import
 
 DOEGNRAPPORT = Path(settings.BASE_DIR) / "data" / "incidents"
@@ -38,7 +43,15 @@ IMPORTERS = DISTRICT_8 | {"foreign_secretariat"}
 pytestmark = pytest.mark.usefixtures("reference")
 
 
-def upload(client, data, *, name="incidents.csv", source="doegnrapport-mvsj", dry_run=False):
+def upload(
+    client,
+    data,
+    *,
+    name="incidents.csv",
+    source="doegnrapport-mvsj",
+    dry_run=False,
+    statistics_only=False,
+):
     """Post the upload form; a source that does not exist yet is created by name."""
     existing = IncidentSource.objects.filter(name=source).exists()
     form = {
@@ -48,7 +61,17 @@ def upload(client, data, *, name="incidents.csv", source="doegnrapport-mvsj", dr
     }
     if dry_run:
         form["dry_run"] = "on"
+    if statistics_only:
+        form["statistics_only"] = "on"
     return client.post(UPLOAD, form)
+
+
+@pytest.fixture
+def guarantees():
+    load_guarantees()
+    rules.forget()
+    yield
+    rules.forget()
 
 
 def run_queued_task():
@@ -440,6 +463,40 @@ def test_bad_rows_are_rejected_by_position_and_the_rest_imported(secretariat, cl
     assert reasons[1].startswith("unknown category “bingo”")
     assert reasons[2] == "K-1 appears again; it was already on line 1."
     assert "contradicts the coordinates" in reasons[3]
+
+
+def reported_burglaries(*external_ids):
+    # Reported an hour after they happened, as the rules of the police guarantees need.
+    reported = (timezone.now() - datetime.timedelta(days=2)).astimezone(DANISH_TIME)
+    occurred = reported - datetime.timedelta(hours=1)
+    return [
+        row(
+            external_id,
+            occurred_at=occurred.isoformat(timespec="minutes"),
+            reported_at=reported.isoformat(timespec="minutes"),
+        )
+        for external_id in external_ids
+    ]
+
+
+@pytest.mark.parametrize("statistics_only", [False, True])
+def test_numbers_only_uploads_and_batches_open_no_deadlines(
+    statistics_only, guarantees, secretariat, client_for
+):
+    client = client_for(secretariat)
+    response = push(client, reported_burglaries("A-1"), statistics_only=statistics_only)
+    assert response.status_code == 200 and response.json()["created"] == 1
+    data = "\n".join(json.dumps(r) for r in reported_burglaries("U-1")).encode()
+    upload(client, data, name="f.jsonl", source="upload-kilde", statistics_only=statistics_only)
+    job = IncidentImport.objects.get()
+    run_import.call(job.pk)
+    job.refresh_from_db()
+    assert job.status == IncidentImport.Status.DONE and job.statistics_only == statistics_only
+    assert Incident.objects.count() == 2
+    # Each burglary in a home has two guarantees: police on site, and the follow-up call.
+    assert Deadline.objects.count() == (0 if statistics_only else 4)
+    detail = client.get(job.get_absolute_url()).content.decode()
+    assert ("Kun til tallene" in detail) == statistics_only
 
 
 def test_a_dry_run_batch_writes_nothing(secretariat, client_for):

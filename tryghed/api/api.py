@@ -371,7 +371,11 @@ def import_incident_batch(request, payload: schemas.IncidentBatchIn):
         source = incident_actions.source_named(payload.source, by=request.user, district=district)
         rows = [row.model_dump(exclude_none=True) for row in payload.rows]
         report = incident_actions.import_batch(
-            source, rows, by=request.user, dry_run=payload.dry_run
+            source,
+            rows,
+            by=request.user,
+            dry_run=payload.dry_run,
+            statistics_only=payload.statistics_only,
         )
     except incident_actions.ImportRefused as error:
         if error.status == 422:

@@ -283,6 +283,13 @@ class IncidentBatchIn(Schema):
         min_length=1, description="At most 5,000 rows; send more in several batches."
     )
     dry_run: bool = Field(False, description="Check and report, but write nothing.")
+    statistics_only: bool = Field(
+        False,
+        description=(
+            "For the numbers only, e.g. published døgnrapporter: the police guarantees open "
+            "no deadlines for these incidents."
+        ),
+    )
 
 
 class RejectedRow(Schema):

@@ -100,7 +100,7 @@ def _summary(data):
     )
 
 
-def start_import(source, file, *, by, dry_run=False):
+def start_import(source, file, *, by, dry_run=False, statistics_only=False):
     """Keep the uploaded file in a new job and queue its import for the worker.
 
     `source` is an IncidentSource from `source_named`; `file` an uploaded file."""
@@ -120,6 +120,7 @@ def start_import(source, file, *, by, dry_run=False):
             data=data,
             size=len(data),
             dry_run=dry_run,
+            statistics_only=statistics_only,
             language=translation.get_language() or "da",
             created_by=by,
         )
@@ -166,7 +167,7 @@ def rows_as_json_lines(rows):
     return "\n".join(json.dumps(row) for row in rows).encode("utf-8")
 
 
-def import_batch(source, rows, *, by, dry_run=False):
+def import_batch(source, rows, *, by, dry_run=False, statistics_only=False):
     """Import rows pushed through the API at once; the report as JSON-ready data.
 
     Raises ImportRefused when the batch as a whole cannot be read."""
@@ -182,7 +183,12 @@ def import_batch(source, rows, *, by, dry_run=False):
         )
     was_new = source.pk is None
     try:
-        report = import_incidents(rows_as_json_lines(rows), source=source, dry_run=dry_run)
+        report = import_incidents(
+            rows_as_json_lines(rows),
+            source=source,
+            dry_run=dry_run,
+            statistics_only=statistics_only,
+        )
     except ImportFileError as error:
         raise ImportRefused(str(error), field="rows") from None
     except IntegrityError:

@@ -21,6 +21,14 @@ class UploadForm(DesignSystemForm, forms.Form):
     )
     # An empty file reaches the importer, which reports it with the other file errors.
     file = forms.FileField(label=_("File"), allow_empty_file=True)
+    statistics_only = forms.BooleanField(
+        label=_("For the numbers only"),
+        required=False,
+        help_text=_(
+            "For published døgnrapporter and the like: the incidents are counted, but the "
+            "police guarantees open no deadlines for them."
+        ),
+    )
     dry_run = forms.BooleanField(
         label=_("Dry run: check the file and report, but write nothing"), required=False
     )

@@ -343,6 +343,8 @@ class IncidentImport(models.Model):
     data = models.BinaryField(_("file"), blank=True)
     size = models.PositiveIntegerField(_("size in bytes"), default=0)
     dry_run = models.BooleanField(_("dry run"), default=False)
+    # Published døgnrapporter and the like: counted, but no guarantee deadlines open.
+    statistics_only = models.BooleanField(_("for the numbers only"), default=False)
     # The rejection reasons are written in the language of the person who uploaded the file.
     language = models.CharField(_("language"), max_length=10, default="da")
     status = models.CharField(

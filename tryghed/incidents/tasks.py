@@ -99,7 +99,11 @@ def run_import(job_id):
             progress = _Progress(job.pk)
             try:
                 report = import_incidents(
-                    bytes(job.data), source=source, dry_run=job.dry_run, progress=progress
+                    bytes(job.data),
+                    source=source,
+                    dry_run=job.dry_run,
+                    progress=progress,
+                    statistics_only=job.statistics_only,
                 )
             finally:
                 progress.close()

@@ -50,6 +50,7 @@ def import_upload(request):
                 form.cleaned_data["file"],
                 by=request.user,
                 dry_run=form.cleaned_data["dry_run"],
+                statistics_only=form.cleaned_data["statistics_only"],
             )
         except actions.ImportRefused as error:
             form.add_error("file", str(error))
