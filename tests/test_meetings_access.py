@@ -73,6 +73,8 @@ class TestMeetingViews(StaffViewAccess):
         StaffView("koege_meeting", url("meeting", "koege_meeting"), KOEGE_READERS),
         StaffView("internal_paper", url("document", "document"), {"secretariat", "council_member"}),
         StaffView("pack", url("pack", "meeting"), KREDSRAAD_READERS),
+        StaffView("ics", url("ics", "meeting"), KREDSRAAD_READERS),
+        StaffView("koege_ics", url("ics", "koege_meeting"), KOEGE_READERS),
         StaffView("annual_report", url("annual_report", "koege", "year"), KOEGE_READERS),
         StaffView("add", url("add", "kredsraad"), RUNS),
         StaffView("edit", url("edit", "meeting"), RUNS),

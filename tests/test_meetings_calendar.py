@@ -7,7 +7,7 @@ from icalendar import Calendar
 from tests.meetings_helpers import *  # noqa: F403
 from tests.meetings_helpers import make_meeting
 from tryghed.audit.models import AuditEntry
-from tryghed.meetings import actions
+from tryghed.meetings import actions, ical
 from tryghed.meetings.models import CalendarFeed
 
 pytestmark = pytest.mark.django_db
@@ -95,3 +95,18 @@ def test_secretariat_gives_a_member_without_account_a_calendar(
         "staff:meetings:person_feed", args=[councils["kredsraad"].pk, people["leader"].pk]
     )
     assert staff.post(other).status_code == 404
+
+
+def test_one_meeting_as_a_file_is_the_feeds_event(councils, people, secretariat, client_for):
+    meeting = make_meeting(councils["kredsraad"], secretariat, title="Marts")
+    make_meeting(councils["kredsraad"], secretariat, days=40, title="Maj")
+    staff = client_for(secretariat)
+    page = staff.get(reverse("staff:meetings:meeting", args=[meeting.pk])).content.decode()
+    address = reverse("staff:meetings:ics", args=[meeting.pk])
+    assert address in page
+    response = staff.get(address)
+    assert response["Content-Disposition"].startswith('attachment; filename="moede-')
+    (event,) = events(response).values()
+    assert event["dtstart"].dt == meeting.starts_at and event["dtend"].dt == meeting.ends_at
+    # The same UID as in the feeds: a calendar that has both shows the meeting once.
+    assert str(event["uid"]) == ical.uid(meeting)

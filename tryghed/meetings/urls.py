@@ -24,6 +24,7 @@ urlpatterns = [
     path("<int:pk>/dagsorden/ny/", views.item_add, name="item_add"),
     path("<int:pk>/godkend/", views.approve, name="approve"),
     path("<int:pk>/moedepakke.pdf", views.pack_pdf, name="pack"),
+    path("<int:pk>/moede.ics", views.meeting_ics, name="ics"),
     path("papirer/<int:pk>/", views.document_download, name="document"),
     path("papirer/<int:pk>/slet/", views.document_delete, name="document_delete"),
     path("punkter/<int:pk>/", views.item_edit, name="item_edit"),

@@ -452,6 +452,18 @@ def pack_pdf(request, pk):
     return response
 
 
+def meeting_ics(request, pk):
+    """One meeting as an iCalendar file, to add to a calendar by hand; the same event (the
+    same UID) as in the feeds, so that a calendar holding both shows it once."""
+    meeting = _meeting(request, pk)
+    response = HttpResponse(
+        ical.calendar(meeting.title, [meeting]), content_type="text/calendar; charset=utf-8"
+    )
+    stamp = timezone.localtime(meeting.starts_at).strftime("%Y-%m-%d")
+    response["Content-Disposition"] = f'attachment; filename="moede-{stamp}.ics"'
+    return response
+
+
 def annual_report(request, pk, year):
     from tryghed.meetings.pdf import annual_report as render_report
 
