@@ -314,6 +314,49 @@ def test_approved_minutes_are_locked_and_changes_are_new_versions(
     assert response.status_code == 200 and AgendaItem.objects.count() == 1
 
 
+def test_after_approval_attendance_is_amended_with_a_reason_and_papers_stay(
+    councils, people, media, secretariat, client_for
+):
+    client = client_for(secretariat)
+    meeting = make_meeting(councils["kredsraad"], secretariat, days=-2)
+    item = AgendaItem.objects.create(meeting=meeting, title="Status", order=1)
+    client.post(url("invite", meeting.pk), {"guest_name": "Gæst"})
+    guest = meeting.participants.get(guest_name="Gæst")
+    client.post(
+        url("document_add", meeting.pk), {"title": "Bilag", "file": upload("b.pdf", pdf_bytes())}
+    )
+    paper = Document.objects.get()
+    client.post(url("minutes", item.pk), {"minutes": "Drøftet."})
+    client.post(url("approve", meeting.pk))
+    attended = {f"p{p.pk}": p.attendance for p in meeting.participants.all()}
+    attended[f"p{guest.pk}"] = "present"
+    # Who attended is part of the approved minutes: no change without a reason.
+    response = client.post(url("attendance", meeting.pk), attended)
+    assert response.status_code == 200 and "reason" in response.context["form"].errors
+    guest.refresh_from_db()
+    assert guest.attendance != "present"
+    response = client.post(
+        url("attendance", meeting.pk), {**attended, "reason": "Gæsten kom alligevel."}
+    )
+    assert response.status_code == 302
+    guest.refresh_from_db()
+    assert guest.attendance == "present"
+    version = MinutesVersion.objects.get(number=2)
+    assert version.reason == "Gæsten kom alligevel."
+    assert {"name": "Gæst", "attendance": "present"} in version.content["attendance"]
+    # The papers stay as they were approved.
+    page = client.get(url("meeting", meeting.pk)).content.decode()
+    assert url("document_delete", paper.pk) not in page
+    assert url("document_add", meeting.pk) not in page
+    response = client.post(url("document_delete", paper.pk), follow=True)
+    assert "kan ikke længere ændres" in response.content.decode()
+    response = client.post(
+        url("document_add", meeting.pk), {"title": "Sent", "file": upload("s.pdf", pdf_bytes())}
+    )
+    assert response.status_code == 200
+    assert list(Document.objects.all()) == [paper]
+
+
 def test_attendance_and_guests(kredsraad_meeting, people, secretariat, client_for):
     client = client_for(secretariat)
     meeting = kredsraad_meeting
@@ -377,9 +420,9 @@ def test_every_staff_write_is_in_the_secretariats_log(
             "due_date": "2030-01-01",
         },
     )
+    client.post(url("document_delete", Document.objects.get().pk))
     client.post(url("approve", meeting.pk))
     client.post(url("council_feed", kreds.pk))
-    client.post(url("document_delete", Document.objects.get().pk))
     logged = set(AuditEntry.objects.visible_to(secretariat).values_list("content_type", flat=True))
     for model in ("meeting", "participant", "agendaitem", "document", "decision"):
         assert ContentType.objects.get(app_label="meetings", model=model).pk in logged, model

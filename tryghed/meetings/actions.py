@@ -5,6 +5,7 @@ for the user and changes nothing."""
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from tryghed.audit import log
 from tryghed.audit.models import AuditEntry
@@ -30,6 +31,10 @@ CREATE, UPDATE, DELETE = (
 
 class MeetingError(ValueError):
     """A change that the meeting's rules do not allow; the message is shown to the user."""
+
+
+# The papers are what the approved minutes refer to.
+PAPERS_KEPT = gettext_lazy("The minutes are approved; the meeting's papers can no longer change.")
 
 
 def _locked(meeting):
@@ -100,8 +105,10 @@ def invite(meeting, *, by, person=None, guest_name="", guest_email=""):
 
 
 @transaction.atomic
-def record_attendance(meeting, *, by, attendance):
-    """`attendance` maps participants of the meeting to their attendance."""
+def record_attendance(meeting, *, by, attendance, reason=""):
+    """`attendance` maps participants of the meeting to their attendance. Once the minutes
+    are approved a change needs a reason and becomes a new version of them."""
+    meeting = _locked(meeting)
     changed = 0
     for participant, value in attendance.items():
         if participant.meeting_id != meeting.pk:
@@ -113,6 +120,8 @@ def record_attendance(meeting, *, by, attendance):
         participant.save(update_fields=["attendance"])
         log.record(participant, by=by, action=UPDATE, before=before, message="attendance")
         changed += 1
+    if changed:
+        _amend(meeting, by=by, reason=reason)
     return changed
 
 
@@ -127,6 +136,8 @@ def _document_data(document):
 def add_document(meeting, *, by, title, file, internal=False, agenda_item=None):
     from tryghed.meetings.models import Document
 
+    if _locked(meeting).minutes_locked:
+        raise MeetingError(PAPERS_KEPT)
     if agenda_item is not None and agenda_item.meeting_id != meeting.pk:
         raise MeetingError(_("The agenda item belongs to another meeting."))
     document = Document(
@@ -145,6 +156,8 @@ def add_document(meeting, *, by, title, file, internal=False, agenda_item=None):
 
 @transaction.atomic
 def delete_document(document, *, by):
+    if _locked(document.meeting).minutes_locked:
+        raise MeetingError(PAPERS_KEPT)
     log.record(document, by=by, action=DELETE, before=_document_data(document))
     storage, name = document.file.storage, document.file.name
     document.delete()

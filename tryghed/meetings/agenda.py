@@ -66,4 +66,8 @@ def minutes_content(meeting):
             }
             for entry in numbered(items)
         ],
+        "attendance": [
+            {"name": participant.name, "attendance": participant.attendance}
+            for participant in meeting.participants.select_related("person")
+        ],
     }

@@ -84,8 +84,17 @@ class InviteForm(DesignSystemForm, forms.Form):
         return data
 
 
+def amendment_reason():
+    return forms.CharField(
+        label=_("Reason for the change"),
+        max_length=300,
+        required=False,
+        help_text=_("Needed once the minutes are approved: the change becomes a new version."),
+    )
+
+
 class AttendanceForm(DesignSystemForm, forms.Form):
-    def __init__(self, *args, participants, **kwargs):
+    def __init__(self, *args, participants, locked=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.participants = list(participants)
         for participant in self.participants:
@@ -94,6 +103,10 @@ class AttendanceForm(DesignSystemForm, forms.Form):
                 choices=Participant.Attendance.choices,
                 initial=participant.attendance,
             )
+        if locked:
+            # Who attended is part of the approved minutes.
+            self.fields["reason"] = amendment_reason()
+            self.fields["reason"].required = True
 
     def attendance(self):
         return {p: self.cleaned_data[f"p{p.pk}"] for p in self.participants}
@@ -165,12 +178,7 @@ class MinutesForm(DesignSystemForm, forms.Form):
     minutes = forms.CharField(
         label=_("Minutes"), widget=forms.Textarea(attrs={"rows": 6}), required=False
     )
-    reason = forms.CharField(
-        label=_("Reason for the change"),
-        max_length=300,
-        required=False,
-        help_text=_("Needed once the minutes are approved: the change becomes a new version."),
-    )
+    reason = amendment_reason()
 
     def __init__(self, *args, locked=False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -209,12 +217,7 @@ class DecisionForm(DesignSystemForm, forms.Form):
     action_title = forms.CharField(label=_("Action"), max_length=300, required=False)
     owner = forms.ModelChoiceField(queryset=Person.objects.none(), required=False, label=_("Owner"))
     due_date = forms.DateField(label=_("Due date"), required=False, widget=DateInput())
-    reason = forms.CharField(
-        label=_("Reason for the change"),
-        max_length=300,
-        required=False,
-        help_text=_("Needed once the minutes are approved: the change becomes a new version."),
-    )
+    reason = amendment_reason()
 
     def __init__(self, *args, item, **kwargs):
         super().__init__(*args, **kwargs)

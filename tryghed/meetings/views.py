@@ -256,11 +256,22 @@ def invite(request, pk):
 def attendance(request, pk):
     meeting = _meeting(request, pk, edit=True)
     participants = meeting.participants.select_related("person")
-    form = AttendanceForm(request.POST or None, participants=participants)
+    form = AttendanceForm(
+        request.POST or None, participants=participants, locked=meeting.minutes_locked
+    )
     if request.method == "POST" and form.is_valid():
-        actions.record_attendance(meeting, by=request.user, attendance=form.attendance())
-        messages.success(request, _("The attendance was saved."))
-        return redirect(meeting)
+        try:
+            actions.record_attendance(
+                meeting,
+                by=request.user,
+                attendance=form.attendance(),
+                reason=form.cleaned_data.get("reason", ""),
+            )
+        except actions.MeetingError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The attendance was saved."))
+            return redirect(meeting)
     return _form_page(
         request,
         form,
@@ -276,9 +287,13 @@ def document_add(request, pk):
     meeting = _meeting(request, pk, edit=True)
     form = DocumentForm(request.POST or None, request.FILES or None, meeting=meeting)
     if request.method == "POST" and form.is_valid():
-        actions.add_document(meeting, by=request.user, **form.cleaned_data)
-        messages.success(request, _("The paper was added."))
-        return redirect(meeting)
+        try:
+            actions.add_document(meeting, by=request.user, **form.cleaned_data)
+        except actions.MeetingError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The paper was added."))
+            return redirect(meeting)
     return _form_page(
         request,
         form,
@@ -304,8 +319,12 @@ def document_delete(request, pk):
     meetings = Meeting.objects.visible_to(request.user).editable_by(request.user)
     document = get_object_or_404(Document.objects.filter(meeting__in=meetings), pk=pk)
     meeting = document.meeting
-    actions.delete_document(document, by=request.user)
-    messages.success(request, _("The paper was removed."))
+    try:
+        actions.delete_document(document, by=request.user)
+    except actions.MeetingError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The paper was removed."))
     return redirect(meeting)
 
 
