@@ -23,7 +23,12 @@ def test_participants_are_reminded_once_before_the_meeting(councils, people, sec
     excused.attendance = Participant.Attendance.EXCUSED
     excused.save()
     now = timezone.now()
-    assert sweep(now=now) == []  # three days ahead: too early
+    mail.outbox.clear()
+    # First the invitations, not to those who have sent their excuses.
+    assert sweep(now=now) == ["Rådsmøder: sendte 2 indbydelser."]
+    assert "Indbydelse" in mail.outbox[0].subject
+    mail.outbox.clear()
+    assert sweep(now=now) == []  # three days ahead: too early for the reminder
     assert mail.outbox == []
     lines = sweep(now=meeting.starts_at - dt.timedelta(hours=24))
     assert lines == ["Rådsmøder: sendte 2 påmindelser før møder."]
@@ -62,3 +67,31 @@ def test_the_sweep_command_runs_this_sweep():
     from tryghed.core.management.commands.sweep import sweep_modules
 
     assert "tryghed.meetings.sweeps" in {module.__name__ for module in sweep_modules()}
+
+
+def test_participants_are_invited_once_and_late_invitations_replace_the_reminder(
+    councils, people, secretariat
+):
+    meeting = make_meeting(councils["kredsraad"], secretariat, days=20)
+    soon = make_meeting(councils["kredsraad"], secretariat, days=1, title="Ekstraordinært")
+    actions.invite(meeting, by=secretariat, guest_name="Gæst", guest_email="gaest@example.dk")
+    actions.invite(meeting, by=secretariat, guest_name="Gæst uden e-mail")
+    mail.outbox.clear()
+    now = timezone.now()
+    lines = sweep(now=now)
+    invited = sorted((m.to[0], m.subject) for m in mail.outbox)
+    assert lines == ["Rådsmøder: sendte 7 indbydelser."]
+    assert ("gaest@example.dk", "Indbydelse: Kredsrådet, Kredsrådsmøde") in invited
+    message = next(m for m in mail.outbox if m.to == ["gaest@example.dk"])
+    assert "Kære Gæst" in message.body and message.attachments[0][2] == "text/calendar"
+    # The meeting tomorrow is within the reminder's time: its invitation was the reminder.
+    assert not Participant.objects.filter(meeting=soon, reminded_at__isnull=True).exists()
+    mail.outbox.clear()
+    assert sweep(now=now + dt.timedelta(minutes=1)) == []
+    assert mail.outbox == []
+    # Someone invited later gets an invitation of their own; a cancelled meeting sends none.
+    actions.invite(meeting, by=secretariat, guest_name="Sen", guest_email="sen@example.dk")
+    actions.cancel_meeting(soon, by=secretariat)
+    actions.invite(soon, by=secretariat, guest_name="Aflyst", guest_email="aflyst@example.dk")
+    assert sweep(now=now + dt.timedelta(minutes=2)) == ["Rådsmøder: sendte 1 indbydelse."]
+    assert [m.to for m in mail.outbox] == [["sen@example.dk"]]

@@ -134,6 +134,8 @@ class Participant(models.Model):
     attendance = models.CharField(
         _("attendance"), max_length=20, choices=Attendance.choices, default=Attendance.INVITED
     )
+    # When the invitation e-mail went out (the sweep sends it), and the reminder.
+    invited_at = models.DateTimeField(null=True, blank=True, editable=False)
     reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:

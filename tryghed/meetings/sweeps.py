@@ -1,6 +1,6 @@
-"""The council-meeting sweep (run by `manage.py sweep`): an e-mail reminder to each participant
-before a meeting, and a reminder to the council's secretary when a meeting has ended a while
-ago and still has no minutes.
+"""The council-meeting sweep (run by `manage.py sweep`): an e-mail invitation to each participant
+of a coming meeting, a reminder before it, and a reminder to the council's secretary when a
+meeting has ended a while ago and still has no minutes.
 
 Safe with several sweepers at once: each e-mail is claimed by a compare-and-set on its own
 column before it is sent, so it goes out once.
@@ -32,7 +32,8 @@ MINUTES_CHASE_FOR = datetime.timedelta(days=60)
 
 def sweep(*, now):
     with translation.override(settings.LANGUAGE_CODE):
-        return [line for line in (_remind_participants(now), _chase_minutes(now)) if line]
+        lines = (_invite_participants(now), _remind_participants(now), _chase_minutes(now))
+        return [line for line in lines if line]
 
 
 def _send(subject, template, context, recipients, attachment=None):
@@ -47,19 +48,61 @@ def _send(subject, template, context, recipients, attachment=None):
     return True
 
 
+def _with_email(participants):
+    return participants.filter(
+        Q(person__isnull=False, person__email__gt="") | Q(person__isnull=True, guest_email__gt="")
+    )
+
+
+def _invite_participants(now):
+    due = _with_email(
+        Participant.objects.filter(
+            invited_at__isnull=True,
+            meeting__status=Meeting.Status.PLANNED,
+            meeting__starts_at__gt=now,
+        ).exclude(attendance=Participant.Attendance.EXCUSED)
+    )
+    sent = 0
+    for pk in due.values_list("pk", flat=True):
+        claimed = {"invited_at": now}
+        participant = Participant.objects.select_related("meeting__council", "person").get(pk=pk)
+        meeting = participant.meeting
+        if meeting.starts_at <= now + REMIND_BEFORE:
+            # Invited within the reminder's time: the invitation says all a reminder would.
+            claimed["reminded_at"] = now
+        if not Participant.objects.filter(pk=pk, invited_at__isnull=True).update(**claimed):
+            continue  # another sweeper has it
+        context = {
+            "participant": participant,
+            "meeting": meeting,
+            "link": settings.SITE_URL.rstrip("/") + meeting.get_absolute_url(),
+        }
+        subject = _("Invitation: %(council)s, %(title)s") % {
+            "council": meeting.council.name,
+            "title": meeting.title,
+        }
+        attachment = ical.calendar(meeting.title, [meeting])
+        if _send(
+            subject, "meetings/email/invitation.txt", context, [participant.email], attachment
+        ):
+            sent += 1
+    if not sent:
+        return ""
+    return ngettext(
+        "Council meetings: sent %(count)d invitation.",
+        "Council meetings: sent %(count)d invitations.",
+        sent,
+    ) % {"count": sent}
+
+
 def _remind_participants(now):
-    due = (
+    due = _with_email(
         Participant.objects.filter(
             reminded_at__isnull=True,
             meeting__status=Meeting.Status.PLANNED,
             meeting__starts_at__gt=now,
             meeting__starts_at__lte=now + REMIND_BEFORE,
-        )
-        .exclude(attendance=Participant.Attendance.EXCUSED)
-        .filter(
-            Q(person__isnull=False, person__email__gt="")
-            | Q(person__isnull=True, guest_email__gt="")
-        )
+        ).exclude(attendance=Participant.Attendance.EXCUSED)
     )
     sent = 0
     for pk in due.values_list("pk", flat=True):
