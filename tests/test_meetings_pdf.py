@@ -84,3 +84,17 @@ def test_lokalraad_annual_report(councils, people, plan, secretariat, client_for
     # The kredsråd is not a lokalråd: it has no such report.
     other = reverse("staff:meetings:annual_report", args=[councils["kredsraad"].pk, 2023])
     assert client_for(secretariat).get(other).status_code == 404
+
+
+def test_a_paper_that_cannot_be_read_is_named_in_the_pack(packed, council_member, client_for):
+    from tryghed.meetings.models import Document
+
+    damaged = Document.objects.get(title="Fortroligt notat")
+    with damaged.file.open("wb") as handle:
+        handle.write(b"%PDF-1.4 damaged in storage")
+    response = client_for(council_member).get(reverse("staff:meetings:pack", args=[packed.pk]))
+    assert response.status_code == 200
+    _pages, text = pdf_text(response.content)
+    assert "Indbrudsstatistik side 2" in text
+    assert "Fortroligt side 1" not in text
+    assert "kunne ikke vedlægges" in " ".join(text.split())

@@ -70,21 +70,21 @@ def _initiative_rows(initiatives):
     return rows
 
 
-def _append(writer, documents):
-    """Append each paper's pages; a paper that cannot be read is listed as such."""
-    skipped = []
+def _papers(documents):
+    """Each paper's pages, read before the summary is typeset, so that the summary can say
+    which papers could not be appended (a damaged or encrypted PDF)."""
+    pages, unreadable = {}, set()
     for document in documents:
         try:
             with document.file.open("rb") as handle:
                 reader = PdfReader(io.BytesIO(handle.read()))
                 if reader.is_encrypted:
                     raise PdfReadError("encrypted")
-                for page in reader.pages:
-                    writer.add_page(page)
+                pages[document.pk] = list(reader.pages)
         except (OSError, PdfReadError, ValueError) as error:
             logger.warning("Paper %s not appended to the pack: %s", document.pk, error)
-            skipped.append(document)
-    return skipped
+            unreadable.add(document.pk)
+    return pages, unreadable
 
 
 def meeting_pack(meeting, documents):
@@ -103,6 +103,9 @@ def meeting_pack(meeting, documents):
         .filter(council=meeting.council)
         .select_related("owner", "decision__agenda_item__meeting")
     )
+    pages, unreadable = _papers(documents)
+    for document in documents:
+        document.unreadable = document.pk in unreadable
     context = {
         "meeting": meeting,
         "council": meeting.council,
@@ -115,7 +118,9 @@ def meeting_pack(meeting, documents):
     cover = _typeset("meetings/pack_print.html", context)
     writer = PdfWriter()
     writer.append(PdfReader(io.BytesIO(cover)))
-    _append(writer, documents)
+    for document in documents:
+        for page in pages.get(document.pk, []):
+            writer.add_page(page)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
