@@ -84,6 +84,7 @@ def test_participants_are_invited_once_and_late_invitations_replace_the_reminder
     assert ("gaest@example.dk", "Indbydelse: Kredsrådet, Kredsrådsmøde") in invited
     message = next(m for m in mail.outbox if m.to == ["gaest@example.dk"])
     assert "Kære Gæst" in message.body and message.attachments[0][2] == "text/calendar"
+    assert "Politigården, Næstved" in message.body and meeting.get_absolute_url() in message.body
     # The meeting tomorrow is within the reminder's time: its invitation was the reminder.
     assert not Participant.objects.filter(meeting=soon, reminded_at__isnull=True).exists()
     mail.outbox.clear()

@@ -48,6 +48,19 @@ def _send(subject, template, context, recipients, attachment=None):
     return True
 
 
+def _mail_participant(participant, subject, template):
+    """An e-mail about the participant's meeting, with the meeting as a calendar file."""
+    meeting = participant.meeting
+    context = {
+        "participant": participant,
+        "meeting": meeting,
+        "link": settings.SITE_URL.rstrip("/") + meeting.get_absolute_url(),
+    }
+    subject %= {"council": meeting.council.name, "title": meeting.title}
+    attachment = ical.calendar(meeting.title, [meeting])
+    return _send(subject, template, context, [participant.email], attachment)
+
+
 def _with_email(participants):
     return participants.filter(
         Q(person__isnull=False, person__email__gt="") | Q(person__isnull=True, guest_email__gt="")
@@ -72,19 +85,8 @@ def _invite_participants(now):
             claimed["reminded_at"] = now
         if not Participant.objects.filter(pk=pk, invited_at__isnull=True).update(**claimed):
             continue  # another sweeper has it
-        context = {
-            "participant": participant,
-            "meeting": meeting,
-            "link": settings.SITE_URL.rstrip("/") + meeting.get_absolute_url(),
-        }
-        subject = _("Invitation: %(council)s, %(title)s") % {
-            "council": meeting.council.name,
-            "title": meeting.title,
-        }
-        attachment = ical.calendar(meeting.title, [meeting])
-        if _send(
-            subject, "meetings/email/invitation.txt", context, [participant.email], attachment
-        ):
+        subject = _("Invitation: %(council)s, %(title)s")
+        if _mail_participant(participant, subject, "meetings/email/invitation.txt"):
             sent += 1
     if not sent:
         return ""
@@ -109,18 +111,8 @@ def _remind_participants(now):
         if not Participant.objects.filter(pk=pk, reminded_at__isnull=True).update(reminded_at=now):
             continue  # another sweeper has it
         participant = Participant.objects.select_related("meeting__council", "person").get(pk=pk)
-        meeting = participant.meeting
-        context = {
-            "participant": participant,
-            "meeting": meeting,
-            "link": settings.SITE_URL.rstrip("/") + meeting.get_absolute_url(),
-        }
-        subject = _("Reminder: %(council)s, %(title)s") % {
-            "council": meeting.council.name,
-            "title": meeting.title,
-        }
-        attachment = ical.calendar(meeting.title, [meeting])
-        if _send(subject, "meetings/email/reminder.txt", context, [participant.email], attachment):
+        subject = _("Reminder: %(council)s, %(title)s")
+        if _mail_participant(participant, subject, "meetings/email/reminder.txt"):
             sent += 1
     if not sent:
         return ""
