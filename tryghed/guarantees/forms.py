@@ -8,6 +8,16 @@ from django.utils.translation import gettext_lazy as _
 from tryghed.guarantees.models import Advice, Guarantee, PauseReason
 
 
+def _guarantee_filter():
+    return forms.ModelChoiceField(
+        label=_("Guarantee"),
+        queryset=Guarantee.objects.all(),
+        required=False,
+        empty_label=_("All guarantees"),
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+
+
 class MomentInput(forms.DateTimeInput):
     input_type = "datetime-local"
 
@@ -78,13 +88,7 @@ class DeadlineFilterForm(forms.Form):
         required=False,
         widget=forms.Select(attrs={"class": "form-select"}),
     )
-    guarantee = forms.ModelChoiceField(
-        label=_("Guarantee"),
-        queryset=Guarantee.objects.all(),
-        required=False,
-        empty_label=_("All guarantees"),
-        widget=forms.Select(attrs={"class": "form-select"}),
-    )
+    guarantee = _guarantee_filter()
 
 
 class ComplianceForm(forms.Form):
@@ -98,13 +102,7 @@ class ComplianceForm(forms.Form):
         empty_value=None,
         widget=forms.Select(attrs={"class": "form-select"}),
     )
-    guarantee = forms.ModelChoiceField(
-        label=_("Guarantee"),
-        queryset=Guarantee.objects.all(),
-        required=False,
-        empty_label=_("All guarantees"),
-        widget=forms.Select(attrs={"class": "form-select"}),
-    )
+    guarantee = _guarantee_filter()
     municipality = forms.ModelChoiceField(
         label=_("Municipality"),
         queryset=None,

@@ -158,6 +158,29 @@ def month_of(moment):
     return moment.astimezone(DANISH_TIME).date().replace(day=1)
 
 
+def _case_scope(on_delete):
+    """The municipality and district a case (or its count) belongs to, what ScopedQuerySet
+    filters on."""
+    return (
+        models.ForeignKey(
+            "organisation.Municipality",
+            on_delete,
+            null=True,
+            blank=True,
+            related_name="+",
+            verbose_name=_("municipality"),
+        ),
+        models.ForeignKey(
+            "organisation.PoliceDistrict",
+            on_delete,
+            null=True,
+            blank=True,
+            related_name="+",
+            verbose_name=_("district"),
+        ),
+    )
+
+
 class ScopedQuerySet(models.QuerySet):
     """For rows that carry their case's district and municipality."""
 
@@ -239,22 +262,7 @@ class Deadline(models.Model):
         related_name="guarantee_deadlines",
         verbose_name=_("incident"),
     )
-    municipality = models.ForeignKey(
-        "organisation.Municipality",
-        models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("municipality"),
-    )
-    district = models.ForeignKey(
-        "organisation.PoliceDistrict",
-        models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("district"),
-    )
+    municipality, district = _case_scope(models.PROTECT)
     month = models.DateField(_("month"))
     target_minutes = models.PositiveIntegerField(_("target in minutes"))
     started_at = models.DateTimeField(_("clock started"))
@@ -402,22 +410,7 @@ class ComplianceCount(models.Model):
     guarantee = models.ForeignKey(
         Guarantee, models.CASCADE, related_name="+", verbose_name=_("guarantee")
     )
-    municipality = models.ForeignKey(
-        "organisation.Municipality",
-        models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("municipality"),
-    )
-    district = models.ForeignKey(
-        "organisation.PoliceDistrict",
-        models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("district"),
-    )
+    municipality, district = _case_scope(models.CASCADE)
     month = models.DateField(_("month"))
     met = models.IntegerField(_("met"), default=0)
     missed = models.IntegerField(_("missed"), default=0)
@@ -463,22 +456,7 @@ class Notification(models.Model):
         Deadline, models.CASCADE, related_name="notifications", verbose_name=_("deadline")
     )
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
-    municipality = models.ForeignKey(
-        "organisation.Municipality",
-        models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("municipality"),
-    )
-    district = models.ForeignKey(
-        "organisation.PoliceDistrict",
-        models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("district"),
-    )
+    municipality, district = _case_scope(models.CASCADE)
     emailed_to = models.TextField(_("e-mailed to"), blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
 
@@ -519,22 +497,7 @@ class SafetyFollowUp(models.Model):
     deadline = models.OneToOneField(
         Deadline, models.CASCADE, related_name="follow_up", verbose_name=_("deadline")
     )
-    municipality = models.ForeignKey(
-        "organisation.Municipality",
-        models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("municipality"),
-    )
-    district = models.ForeignKey(
-        "organisation.PoliceDistrict",
-        models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("district"),
-    )
+    municipality, district = _case_scope(models.PROTECT)
     officer = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         models.SET_NULL,

@@ -62,14 +62,10 @@ class Bulk:
         self.stamp = stamp
         self.guaranteed = guaranteed
         self.counts = {}  # (municipality id, category, year, month) -> new incidents
-        self.started = False
         self.empty = False
 
     def start(self):
         """Lock the source for this import; see whether every row will be new."""
-        if self.started:
-            return
-        self.started = True
         table = self.connection.ops.quote_name(self.source._meta.db_table)
         with self.connection.cursor() as cursor:
             cursor.execute(f"SELECT id FROM {table} WHERE id = %s FOR UPDATE", [self.source.pk])
