@@ -1,7 +1,8 @@
 """An import's writing: on PostgreSQL one transaction, new incidents by COPY (streamed
 through one COPY into a source without incidents) and the monthly counts added once; rows
-the source holds through the upsert; on SQLite batch by batch. Whatever the path, the
-counts equal counting the incidents, and the report says what happened."""
+the source holds through the upsert; on SQLite batch by batch, each batch counting its new
+rows. Whatever the path, the counts equal counting the incidents, and the report says what
+happened."""
 
 import pytest
 from django.db import connection, transaction
@@ -107,9 +108,8 @@ def test_a_row_written_meanwhile_sends_the_import_through_the_upsert(
     assert_counted()
 
 
-@postgres_only
 def test_writes_after_an_import_in_the_same_transaction_are_counted(source):
-    # The importer sets the triggers aside only for its own COPY statements.
+    # The importer sets the triggers aside only for its own statements.
     with transaction.atomic():
         import_incidents(jsonl(rows(range(4))), source=source)
         Incident.objects.create(
@@ -133,4 +133,27 @@ def test_an_import_that_fails_keeps_nothing(source, monkeypatch):
         import_incidents(jsonl(rows(range(5))), source=source)
     assert not Incident.objects.exists()
     assert not IncidentSource.objects.filter(name="bulk-test").exists()
+    assert_counted()
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's batches count themselves")
+def test_a_batch_that_fails_keeps_nothing_and_the_triggers_count_again(source, monkeypatch):
+    import_incidents(jsonl(rows(range(3))), source=source)
+
+    def broken(*args):
+        raise RuntimeError("the disk is full")
+
+    monkeypatch.setattr(importer, "add_counts", broken)
+    with pytest.raises(RuntimeError):
+        import_incidents(jsonl(rows(range(3, 6))), source=source)
+    assert Incident.objects.filter(source=source).count() == 3
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM {bulk.SQLITE_MARKER}")
+        assert cursor.fetchone() == (0,)
+    Incident.objects.create(
+        source=source,
+        external_id="by-hand",
+        occurred_at="2024-03-11T12:00+01:00",
+        category="violence",
+    )
     assert_counted()

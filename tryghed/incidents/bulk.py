@@ -1,4 +1,4 @@
-"""Writing an import's new incidents in bulk on PostgreSQL.
+"""Writing an import's new incidents in bulk, and counting them, on PostgreSQL and SQLite.
 
 There an import is one transaction. Its new incidents go in by COPY, and the monthly counts
 and totals are added once, at the end, from what the importer counted itself: the count
@@ -11,6 +11,10 @@ Into a source without incidents, the whole import streams through one COPY, so t
 database writes rows while the importer checks the next ones. Imports into one source run
 one after the other (its row is locked), so a row found new stays new; only a row written
 by hand in the meantime can collide, and then nothing of the COPY is kept (`Collision`).
+
+On SQLite an import writes batch by batch, each in a transaction of its own, and counts each
+batch's new incidents in the same transaction (`counted_by_importer`, migration 0010): the
+row triggers would find every incident's Danish month anew, which the importer knows.
 """
 
 import contextlib
@@ -24,6 +28,8 @@ from tryghed.incidents.models import Incident, MonthlyCount, MonthlyTotal
 # The setting the count triggers look at (migration 0007); local to the transaction.
 COUNTED_BY = "tryghed.counted_by"
 IMPORTER = "importer"
+# SQLite's counterpart: a table that holds a row while the importer counts (migration 0010).
+SQLITE_MARKER = "incidents_counted_by_importer"
 LOOKUP_SIZE = 10_000  # keys looked up per query
 # The fields an import writes, the key within the source first.
 FIELDS = [
@@ -120,11 +126,9 @@ class Bulk:
         head = (self.source.pk, self.stamp, self.stamp)
         for incident in incidents:
             write((*head, *map(incident.get, FIELDS)))
-            occurred = incident["occurred_at"]  # in Copenhagen time
-            key = (incident["municipality_id"], incident["category"], occurred.year, occurred.month)
-            counts[key] = counts.get(key, 0) + 1
             if guaranteed and covered(incident, guaranteed):
                 covering.append(incident)
+        count(incidents, counts)
 
     def _open_deadlines(self, incidents):
         """The police guarantees cover imported incidents like those entered by hand; COPY
@@ -142,36 +146,65 @@ class Bulk:
             )
 
     def finish(self):
-        """Add the new incidents to the monthly counts and totals, in the order of their
-        keys, as the triggers do, so that imports at once cannot deadlock."""
-        if not self.counts:
-            return
-        totals = {}
-        for (municipality, _category, year, month), n in self.counts.items():
-            totals[municipality, year, month] = totals.get((municipality, year, month), 0) + n
-        by_category = sorted(self.counts.items(), key=_order)
-        by_month = sorted(totals.items(), key=_order)
-        with self.connection.cursor() as cursor:
-            cursor.execute(
-                _add(MonthlyCount, ["municipality_id", "category", "month"]),
-                [
-                    self.source.pk,
-                    [m for (m, _c, _y, _mo), _n in by_category],
-                    [c for (_m, c, _y, _mo), _n in by_category],
-                    [f"{y:04d}-{mo:02d}-01" for (_m, _c, y, mo), _n in by_category],
-                    [n for _key, n in by_category],
-                ],
-            )
-            cursor.execute(
-                _add(MonthlyTotal, ["municipality_id", "month"]),
-                [
-                    self.source.pk,
-                    [m for (m, _y, _mo), _n in by_month],
-                    [f"{y:04d}-{mo:02d}-01" for (_m, y, mo), _n in by_month],
-                    [n for _key, n in by_month],
-                ],
-            )
+        """Add the new incidents to the monthly counts and totals."""
+        add_counts(self.connection, self.source.pk, self.counts)
         self.counts = {}
+
+
+def count(incidents, counts=None):
+    """Tally incidents (fields as the importer checked them) by the key of the monthly
+    counts: (municipality id, category, year, month), the month a Danish one."""
+    counts = {} if counts is None else counts
+    for incident in incidents:
+        occurred = incident["occurred_at"]  # in Copenhagen time
+        key = (incident["municipality_id"], incident["category"], occurred.year, occurred.month)
+        counts[key] = counts.get(key, 0) + 1
+    return counts
+
+
+def add_counts(connection, source_id, counts):
+    """Add a tally of new incidents (see `count`) to the monthly counts and totals, in the
+    order of their keys, as the triggers do, so that imports at once cannot deadlock."""
+    if not counts:
+        return
+    totals = {}
+    for (municipality, _category, year, month), n in counts.items():
+        totals[municipality, year, month] = totals.get((municipality, year, month), 0) + n
+    by_category = [
+        (municipality, category, f"{year:04d}-{month:02d}-01", n)
+        for (municipality, category, year, month), n in sorted(counts.items(), key=_order)
+    ]
+    by_month = [
+        (municipality, f"{year:04d}-{month:02d}-01", n)
+        for (municipality, year, month), n in sorted(totals.items(), key=_order)
+    ]
+    with connection.cursor() as cursor:
+        for model, group, rows in (
+            (MonthlyCount, ["municipality_id", "category", "month"], by_category),
+            (MonthlyTotal, ["municipality_id", "month"], by_month),
+        ):
+            if connection.vendor == "postgresql":
+                # One statement over arrays: an import's groups number in the hundreds of
+                # thousands.
+                columns = [list(column) for column in zip(*rows, strict=True)]
+                cursor.execute(_add(model, group), [source_id, *columns])
+            else:
+                values = [(source_id, *row) for row in rows]
+                cursor.executemany(_add(model, group, arrays=False), values)
+
+
+@contextlib.contextmanager
+def counted_by_importer(connection):
+    """On SQLite, the count triggers stand aside for the importer's inserts inside the block
+    (migration 0010): the caller adds what it inserted with `add_counts`. Only within a
+    transaction, so that the marker row is never seen outside it."""
+    assert connection.vendor == "sqlite" and connection.in_atomic_block
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {SQLITE_MARKER} (id) VALUES (1)")
+        try:
+            yield
+        finally:
+            cursor.execute(f"DELETE FROM {SQLITE_MARKER}")
 
 
 def _order(item):
@@ -183,19 +216,25 @@ def _order(item):
 _TYPES = {"municipality_id": "bigint", "category": "text", "month": "date"}
 
 
-def _add(model, group):
-    """INSERT … ON CONFLICT that adds counts per group (arrays: the groups' columns, then
-    the counts) to a count table, on the same key as its triggers."""
+def _add(model, group, *, arrays=True):
+    """INSERT … ON CONFLICT that adds counts per group to a count table, on the same key as
+    its triggers: from arrays (the groups' columns, then the counts) on PostgreSQL, or else
+    from one row of values."""
     table = model._meta.db_table
-    arrays = ", ".join(f"%s::{_TYPES[column]}[]" for column in group)
     listed = ", ".join(group)
     key = ", ".join(
         "COALESCE(municipality_id, 0)" if column == "municipality_id" else column
         for column in group
     )
+    if arrays:
+        typed = ", ".join(f"%s::{_TYPES[column]}[]" for column in group)
+        rows = (
+            f"SELECT %s, {listed}, incidents FROM unnest({typed}, %s::integer[]) "
+            f"AS delta ({listed}, incidents)"
+        )
+    else:
+        rows = f"VALUES (%s, {', '.join(['%s'] * len(group))}, %s)"
     return (
-        f"INSERT INTO {table} AS c (source_id, {listed}, incidents) "
-        f"SELECT %s, {listed}, incidents FROM unnest({arrays}, %s::integer[]) "
-        f"AS delta ({listed}, incidents) "
+        f"INSERT INTO {table} AS c (source_id, {listed}, incidents) {rows} "
         f"ON CONFLICT (source_id, {key}) DO UPDATE SET incidents = c.incidents + EXCLUDED.incidents"
     )

@@ -26,7 +26,14 @@ from django.utils.translation import gettext as _
 from tryghed.guarantees import actions as guarantee_actions
 from tryghed.guarantees import rules as guarantee_rules
 from tryghed.incidents.bulk import FIELDS as WRITTEN_FIELDS
-from tryghed.incidents.bulk import Bulk, Collision, covered
+from tryghed.incidents.bulk import (
+    Bulk,
+    Collision,
+    add_counts,
+    count,
+    counted_by_importer,
+    covered,
+)
 from tryghed.incidents.categories import category_for
 from tryghed.incidents.models import Category, Incident, MonthlyCount, MonthlyTotal
 from tryghed.incidents.reading import ImportFileError, estimated_rows, read_rows, show
@@ -375,16 +382,24 @@ def _upsert(source, batch, report):
             with cursor.cursor.copy(f"COPY {INCOMING} ({listed}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
-        cursor.execute(sql, [*params, stamp])
-        returned = cursor.fetchall()
+        if postgres:
+            cursor.execute(sql, [*params, stamp])
+            returned = cursor.fetchall()
+        else:
+            with counted_by_importer(connection):
+                cursor.execute(sql, [*params, stamp])
+                returned = cursor.fetchall()
     by_id = {incident["external_id"]: incident for incident in batch}
-    written = []
+    written, new = [], []
     for pk, external_id, created in returned:
         if created:
-            report.created += 1
+            new.append(by_id[external_id])
         else:
             report.updated += 1
         written.append((pk, by_id[external_id]))
+    if not postgres:
+        add_counts(connection, source.pk, count(new))
+    report.created += len(new)
     report.unchanged += len(batch) - len(returned)
     return written
 
