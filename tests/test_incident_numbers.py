@@ -10,6 +10,9 @@ from decimal import Decimal
 import pytest
 from django.core.management import CommandError, call_command
 from django.utils import translation
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from tryghed.incidents import numbers
 from tryghed.incidents.models import DANISH_TIME, Incident, IncidentSource
@@ -299,6 +302,48 @@ def test_hotspots_count_located_incidents_per_grid_cell(add, greve, koege):
     assert [f["properties"]["count"] for f in feature["features"]] == ["<5", "<5", "<5"]
     ring = feature["features"][0]["geometry"]["coordinates"][0]
     assert ring[0] == ring[-1] == [12.256832, 55.584424]
+
+
+@hypothesis_settings(
+    max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    points=st.lists(
+        st.tuples(
+            # Micro-degrees across Denmark, every third one on a cell's edge.
+            st.one_of(
+                st.integers(54_500_000, 57_800_000),
+                st.integers(6026, 6391).map(lambda row: row * numbers.CELL_LAT),
+                st.integers(54_500_000, 57_800_000).map(lambda n: -n),
+            ),
+            st.one_of(
+                st.integers(8_000_000, 15_200_000),
+                st.integers(498, 946).map(lambda column: column * numbers.CELL_LON),
+                st.integers(8_000_000, 15_200_000).map(lambda n: -n),
+            ),
+        ),
+        min_size=1,
+        max_size=12,
+    )
+)
+@pytest.mark.django_db
+def test_a_point_lies_in_the_cell_whole_micro_degrees_put_it_in(source, points):
+    Incident.objects.filter(source=source).delete()
+    for n, (lat, lon) in enumerate(points):
+        Incident.objects.create(
+            source=source,
+            external_id=f"P-{n}",
+            occurred_at=datetime.datetime(2024, 5, 1, 12, tzinfo=DANISH_TIME),
+            category="violence",
+            lat=Decimal(lat).scaleb(-6),
+            lon=Decimal(lon).scaleb(-6),
+        )
+    expected = {}
+    for lat, lon in points:
+        cell = (lat // numbers.CELL_LAT, lon // numbers.CELL_LON)
+        expected[cell] = expected.get(cell, 0) + 1
+    found = numbers.hotspots(Incident.objects.filter(source=source))
+    assert {(c.row, c.column): c.count for c in found} == expected
 
 
 def test_small_counts_are_hidden_from_the_public_only(add, greve):
