@@ -157,3 +157,21 @@ def test_a_batch_that_fails_keeps_nothing_and_the_triggers_count_again(source, m
         category="violence",
     )
     assert_counted()
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's page cache")
+def test_the_import_gives_back_sqlites_page_settings(source):
+    def pages():
+        with connection.cursor() as cursor:
+            return [
+                cursor.execute(f"PRAGMA {name}").fetchone()[0]
+                for name in ("cache_size", "wal_autocheckpoint")
+            ]
+
+    before = pages()
+    seen = []
+    import_incidents(
+        jsonl(rows(range(3))), source=source, progress=lambda *args: seen.append(pages())
+    )
+    assert seen[0] == list(importer._SQLITE_IMPORT_PRAGMAS.values())
+    assert pages() == before

@@ -435,8 +435,10 @@ def import_incidents(data, *, source, dry_run=False, progress=None, statistics_o
     guaranteed = {} if statistics_only else _guaranteed_categories()
     work = {"data": data, "source": source, "progress": progress, "guaranteed": guaranteed}
     with _collector_paused():
-        if dry_run or connections[Incident.objects.db].vendor != "postgresql":
-            report = _import_in_batches(rows, **work, dry_run=dry_run)
+        connection = connections[Incident.objects.db]
+        if dry_run or connection.vendor != "postgresql":
+            with _sqlite_pages(connection):
+                report = _import_in_batches(rows, **work, dry_run=dry_run)
         else:
             with transaction.atomic():
                 try:
@@ -545,6 +547,32 @@ def _collector_paused():
     finally:
         if was_enabled:
             gc.enable()
+
+
+# SQLite's page cache while importing, in KiB, and the pages its write-ahead log may grow
+# to before they are copied into the database. The default cache (2 MiB) holds little of
+# the indexes an import writes into at random, and the default log (1,000 pages) is copied
+# after nearly every batch: at 1,000,000 rows the import took 137 s with both, 97 s with these.
+_SQLITE_IMPORT_PRAGMAS = {"cache_size": -131_072, "wal_autocheckpoint": 10_000}
+
+
+@contextlib.contextmanager
+def _sqlite_pages(connection):
+    """SQLite's page cache and log size for an import, on its connection, as they were after."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        before = {}
+        for name, value in _SQLITE_IMPORT_PRAGMAS.items():
+            cursor.execute(f"PRAGMA {name}")
+            before[name] = cursor.fetchone()[0]
+            cursor.execute(f"PRAGMA {name} = {int(value)}")
+        try:
+            yield
+        finally:
+            for name, value in before.items():
+                cursor.execute(f"PRAGMA {name} = {int(value)}")
 
 
 def _write_chunk(bulk, incidents, report, *, guaranteed):
