@@ -19,7 +19,6 @@ row triggers would find every incident's Danish month anew, which the importer k
 
 import contextlib
 import functools
-import json
 
 from django.db import IntegrityError, connections, transaction
 
@@ -184,12 +183,14 @@ def add_counts(connection, source_id, counts):
             (MonthlyCount, ["municipality_id", "category", "month"], by_category),
             (MonthlyTotal, ["municipality_id", "month"], by_month),
         ):
-            # One statement for all the groups, whose number is near the incidents' own.
             if connection.vendor == "postgresql":
-                values = [list(column) for column in zip(*rows, strict=True)]
+                # One statement over arrays: an import's groups number in the hundreds of
+                # thousands.
+                columns = [list(column) for column in zip(*rows, strict=True)]
+                cursor.execute(_add(model, group), [source_id, *columns])
             else:
-                values = [json.dumps(rows)]
-            cursor.execute(_add(model, group, connection.vendor), [source_id, *values])
+                values = [(source_id, *row) for row in rows]
+                cursor.executemany(_add(model, group, arrays=False), values)
 
 
 @contextlib.contextmanager
@@ -215,26 +216,24 @@ def _order(item):
 _TYPES = {"municipality_id": "bigint", "category": "text", "month": "date"}
 
 
-def _add(model, group, vendor):
+def _add(model, group, *, arrays=True):
     """INSERT … ON CONFLICT that adds counts per group to a count table, on the same key as
-    its triggers: the groups come as arrays (their columns, then the counts) on PostgreSQL,
-    as one JSON array of rows on SQLite."""
+    its triggers: from arrays (the groups' columns, then the counts) on PostgreSQL, or else
+    from one row of values."""
     table = model._meta.db_table
     listed = ", ".join(group)
     key = ", ".join(
         "COALESCE(municipality_id, 0)" if column == "municipality_id" else column
         for column in group
     )
-    if vendor == "postgresql":
+    if arrays:
         typed = ", ".join(f"%s::{_TYPES[column]}[]" for column in group)
         rows = (
             f"SELECT %s, {listed}, incidents FROM unnest({typed}, %s::integer[]) "
             f"AS delta ({listed}, incidents)"
         )
     else:
-        # "WHERE true" tells SQLite's parser that ON CONFLICT belongs to the INSERT.
-        cells = ", ".join(f"value ->> {i}" for i in range(len(group) + 1))
-        rows = f"SELECT %s, {cells} FROM json_each(%s) WHERE true"
+        rows = f"VALUES (%s, {', '.join(['%s'] * len(group))}, %s)"
     return (
         f"INSERT INTO {table} AS c (source_id, {listed}, incidents) {rows} "
         f"ON CONFLICT (source_id, {key}) DO UPDATE SET incidents = c.incidents + EXCLUDED.incidents"
