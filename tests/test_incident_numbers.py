@@ -310,7 +310,8 @@ def test_hotspots_count_located_incidents_per_grid_cell(add, greve, koege):
 @given(
     points=st.lists(
         st.tuples(
-            # Micro-degrees across Denmark, every third one on a cell's edge.
+            # Micro-degrees across Denmark, on a cell's edge, and mirrored into the other
+            # hemispheres, where rounding down and cutting off the fraction differ.
             st.one_of(
                 st.integers(54_500_000, 57_800_000),
                 st.integers(6026, 6391).map(lambda row: row * numbers.CELL_LAT),
