@@ -61,20 +61,18 @@ def _mail_participant(participant, subject, template):
     return _send(subject, template, context, [participant.email], attachment)
 
 
-def _with_email(participants):
-    return participants.filter(
-        Q(person__isnull=False, person__email__gt="") | Q(person__isnull=True, guest_email__gt="")
-    )
+def _expected(now, **filters):
+    """Participants with an address who are expected at a planned meeting still to come."""
+    return Participant.objects.filter(
+        Q(person__isnull=False, person__email__gt="") | Q(person__isnull=True, guest_email__gt=""),
+        meeting__status=Meeting.Status.PLANNED,
+        meeting__starts_at__gt=now,
+        **filters,
+    ).exclude(attendance=Participant.Attendance.EXCUSED)
 
 
 def _invite_participants(now):
-    due = _with_email(
-        Participant.objects.filter(
-            invited_at__isnull=True,
-            meeting__status=Meeting.Status.PLANNED,
-            meeting__starts_at__gt=now,
-        ).exclude(attendance=Participant.Attendance.EXCUSED)
-    )
+    due = _expected(now, invited_at__isnull=True)
     sent = 0
     for pk in due.values_list("pk", flat=True):
         claimed = {"invited_at": now}
@@ -98,14 +96,7 @@ def _invite_participants(now):
 
 
 def _remind_participants(now):
-    due = _with_email(
-        Participant.objects.filter(
-            reminded_at__isnull=True,
-            meeting__status=Meeting.Status.PLANNED,
-            meeting__starts_at__gt=now,
-            meeting__starts_at__lte=now + REMIND_BEFORE,
-        ).exclude(attendance=Participant.Attendance.EXCUSED)
-    )
+    due = _expected(now, reminded_at__isnull=True, meeting__starts_at__lte=now + REMIND_BEFORE)
     sent = 0
     for pk in due.values_list("pk", flat=True):
         if not Participant.objects.filter(pk=pk, reminded_at__isnull=True).update(reminded_at=now):
