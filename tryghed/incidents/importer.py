@@ -36,7 +36,14 @@ from tryghed.incidents.bulk import (
 )
 from tryghed.incidents.categories import category_for
 from tryghed.incidents.models import Category, Incident, MonthlyCount, MonthlyTotal
-from tryghed.incidents.reading import ImportFileError, estimated_rows, read_rows, show
+from tryghed.incidents.reading import FIELDS as READ_FIELDS
+from tryghed.incidents.reading import (
+    ImportFileError,
+    Row,
+    estimated_rows,
+    read_rows,
+    show,
+)
 from tryghed.organisation.geo import locate_many
 from tryghed.organisation.models import Municipality
 
@@ -205,7 +212,7 @@ def _municipality_code(values, municipalities, *, strict=False):
             _("municipality_code “%(value)s” is not a Danish municipality code.")
             % {"value": show(text)}
         )
-    return municipalities[code]
+    return code
 
 
 # A file names the same few categories on every row; matching a heading takes a regex.
@@ -257,6 +264,83 @@ def _check(row, *, now, municipalities):
     return incident
 
 
+def _usual(cells, *, settled, latest, municipalities):
+    """The incident fields of a line of the usual shape (cells in the order of FIELDS, see
+    reading.usual_line), the same as `_check` gives for it; None when the line needs
+    `_check` after all, for the reason it gives. The shape has already ruled out what
+    `_check` looks for in each cell (white space, length, the way a time or a number is
+    written); what is left is what the shape cannot tell: a date that does not exist, a time
+    too early or to come, times out of order, a coordinate out of range, an unknown
+    category or municipality code. `settled` is the local date (as text) before which no
+    time can be in the future."""
+    external_id, occurred, reported, heading, title, place, code, lat, lon, summary, responded = (
+        cells
+    )
+    category = _category_for(heading)
+    if category is None or (code and code.zfill(4) not in municipalities):
+        return None
+    try:
+        occurred_at = _parse(occurred + _offset(occurred[:13]))
+        reported_at = _parse(reported + _offset(reported[:13])) if reported else None
+        responded_at = _parse(responded + _offset(responded[:13])) if responded else None
+    except ValueError:
+        return None
+    if occurred_at.year < 1900:
+        return None
+    if (
+        (occurred >= settled and occurred_at > latest)
+        or (reported >= settled and reported_at > latest)
+        or (responded >= settled and responded_at > latest)
+    ):
+        return None
+    if reported and _before(reported, reported_at, occurred, occurred_at):
+        return None
+    if responded and (
+        _before(responded, responded_at, occurred, occurred_at)
+        or (reported and _before(responded, responded_at, reported, reported_at))
+    ):
+        return None
+    if lat and lon:
+        lat = Decimal(lat.replace(",", ".")).quantize(_SIX_PLACES)
+        lon = Decimal(lon.replace(",", ".")).quantize(_SIX_PLACES)
+        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            return None
+    elif lat or lon:
+        return None
+    else:
+        lat = lon = None
+    return {
+        "external_id": external_id,
+        "occurred_at": occurred_at,
+        "reported_at": reported_at,
+        "responded_at": responded_at,
+        "category": category.value,
+        "title": title,
+        "place": place,
+        "summary": summary,
+        "lat": lat,
+        "lon": lon,
+        "municipality": code.zfill(4) if code else None,
+    }
+
+
+def _before(text, value, other_text, other):
+    """Whether one local time is before another: by their text when it is written the same
+    way and they have the same offset (comparing times with offsets costs more than all the
+    rest of a row), else by their values. Copenhagen time runs in the order of its text
+    except in the hour that does not exist in spring."""
+    if (
+        len(text) == len(other_text)
+        and text[10] == other_text[10]
+        and value.utcoffset() == other.utcoffset()
+    ):
+        return text < other_text
+    return value < other
+
+
+_parse = datetime.datetime.fromisoformat
+
+
 def _named_municipality(place, names):
     """The municipality of the district that a place text names ("Møllevej, Karlslunde,
     Greve"): the police write the municipality last."""
@@ -275,7 +359,6 @@ def _locate(checked, rejected, *, district_id, municipalities):
     found = locate_many(
         [float(i["lat"]) for _, i in with_point], [float(i["lon"]) for _, i in with_point]
     )
-    by_code = {m.code: m for m in municipalities.values()}
     for (line, incident), location in zip(with_point, found, strict=True):
         if location is None:
             rejected[line] = _("the point %(lat)s, %(lon)s is not in Denmark.") % {
@@ -284,19 +367,21 @@ def _locate(checked, rejected, *, district_id, municipalities):
             }
             continue
         given = incident["municipality"]
-        if given is not None and given.code != location.code:
+        if given is not None and given != location.code:
             rejected[line] = _(
                 "municipality_code %(code)s (%(name)s) contradicts the coordinates, which lie "
                 "in %(found_code)s %(found_name)s."
             ) % {
-                "code": given.code,
-                "name": given.name,
+                "code": given,
+                "name": municipalities[given].name,
                 "found_code": location.code,
                 "found_name": location.name,
             }
             continue
-        incident["municipality"] = by_code[location.code]
-    names = {m.name.casefold(): m for m in municipalities.values() if m.district_id == district_id}
+        incident["municipality"] = location.code
+    names = {
+        m.name.casefold(): m.code for m in municipalities.values() if m.district_id == district_id
+    }
     for line, incident in checked.items():
         if line not in rejected and incident["municipality"] is None and incident["place"]:
             incident["municipality"] = _named_municipality(incident["place"], names)
@@ -428,7 +513,7 @@ def import_incidents(data, *, source, dry_run=False, progress=None, statistics_o
     SQLite has a single write lock for the whole database, and citizens' submissions must not
     wait for a long import."""
     # A file that cannot be read fails here, before anything is written.
-    rows = read_rows(data)
+    rows = _rows(data)
     guaranteed = {} if statistics_only else _guaranteed_categories()
     work = {"data": data, "source": source, "progress": progress, "guaranteed": guaranteed}
     with _collector_paused():
@@ -443,10 +528,15 @@ def import_incidents(data, *, source, dry_run=False, progress=None, statistics_o
                 except Collision:
                     # Nothing of the stream was kept; chunk by chunk, the upsert takes the
                     # rows that exist by now.
-                    report = _import_in_bulk(read_rows(data), **work, stream=False)
+                    report = _import_in_bulk(_rows(data), **work, stream=False)
     if not dry_run and report.created + report.updated >= TIDY_AFTER:
         _tidy_counts()
     return report
+
+
+def _rows(data):
+    """The file's rows, those of the usual shape as (line, cells) pairs."""
+    return read_rows(data, lengths=_MAX_LENGTH)
 
 
 def _chunks(rows, report, *, source):
@@ -616,32 +706,45 @@ def _checked_chunk(chunk, report, first_line, *, source, now, municipalities):
     """The incidents of a chunk of rows ready to write; its rejected rows go to the report,
     in line order. `first_line` holds the line of every external id seen so far."""
     rejected, checked = {}, {}
+    latest = now + _FUTURE_SLACK
+    settled = (now.astimezone(COPENHAGEN) - _FUTURE_SLACK).date().isoformat()
     for row in chunk:
-        try:
-            incident = _check(row, now=now, municipalities=municipalities)
-        except _RowError as error:
-            rejected[row.line] = str(error)
-            continue
+        incident = None
+        if type(row) is tuple:  # a line of the usual shape: (line, cells)
+            line, cells = row
+            incident = _usual(cells, settled=settled, latest=latest, municipalities=municipalities)
+            if incident is None:
+                row = Row(line, dict(zip(READ_FIELDS, cells, strict=True)))
+        if incident is None:
+            line = row.line
+            try:
+                incident = _check(row, now=now, municipalities=municipalities)
+            except _RowError as error:
+                rejected[line] = str(error)
+                continue
         external_id = incident["external_id"]
         if external_id in first_line:
-            rejected[row.line] = _("%(id)s appears again; it was already on line %(first)s.") % {
+            rejected[line] = _("%(id)s appears again; it was already on line %(first)s.") % {
                 "id": show(external_id),
                 "first": first_line[external_id],
             }
             continue
-        first_line[external_id] = row.line
+        first_line[external_id] = line
         incident["municipality_id"] = None
-        checked[row.line] = incident
+        checked[line] = incident
     _locate(checked, rejected, district_id=source.district_id, municipalities=municipalities)
     valid = []
+    keys = {code: m.pk for code, m in municipalities.items()}
+    keys[None] = None
+    outside = {code for code, m in municipalities.items() if m.district_id != source.district_id}
     for line, incident in checked.items():
         if line in rejected:
             continue
-        municipality = incident.pop("municipality")
-        incident["municipality_id"] = municipality.pk if municipality else None
-        if municipality is None:
+        code = incident.pop("municipality")
+        incident["municipality_id"] = keys[code]
+        if code is None:
             report.unlocated += 1
-        elif municipality.district_id != source.district_id:
+        elif code in outside:
             report.outside_district += 1
         valid.append(incident)
     report.rejected.extend(sorted(rejected.items()))
