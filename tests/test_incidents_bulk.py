@@ -175,3 +175,55 @@ def test_the_import_gives_back_sqlites_page_settings(source):
     )
     assert seen[0] == list(importer._SQLITE_IMPORT_PRAGMAS.values())
     assert pages() == before
+
+
+def csv_file(records):
+    columns = ["external_id", "occurred_at", "category", "municipality_code"]
+    lines = [",".join(columns)] + [",".join(r[c] for c in columns) for r in records]
+    return ("\n".join(lines) + "\n").encode()
+
+
+@postgres_only
+def test_the_usual_lines_of_a_first_import_go_to_the_copy_as_text(district, monkeypatch):
+    as_values = IncidentSource.objects.create(name="as-values", district=district)
+    import_incidents(jsonl(rows(range(30))), source=as_values)
+
+    def no_values(cells, checks):
+        raise AssertionError("a usual line was checked as values")
+
+    monkeypatch.setattr(importer, "_usual", no_values)
+    as_text = IncidentSource.objects.create(name="as-text", district=district)
+    report = import_incidents(csv_file(rows(range(30))), source=as_text)
+    assert (report.created, report.rejected) == (30, [])
+    fields = ["external_id", "occurred_at", "category", "municipality", "lat", "place"]
+    assert list(as_text.incidents.order_by("external_id").values_list(*fields)) == list(
+        as_values.incidents.order_by("external_id").values_list(*fields)
+    )
+    assert_counted()
+
+
+@postgres_only
+def test_a_first_import_beaten_to_its_source_checks_its_rows_again_as_values(source):
+    # The source was empty when the rows were checked as text, but another import had
+    # written to it by the time this one locked it.
+    source.save()
+    found = bulk.Bulk.start
+
+    def start_after_another_import(self):
+        if not source.incidents.exists():
+            Incident.objects.create(
+                source=source,
+                external_id="B-3",
+                occurred_at="2024-03-10T03:15+01:00",
+                category="violence",
+                municipality=Municipality.objects.get(code="0253"),
+            )
+        found(self)
+
+    with pytest.MonkeyPatch.context() as patched:
+        patched.setattr(bulk.Bulk, "start", start_after_another_import)
+        report = import_incidents(csv_file(rows(range(8))), source=source)
+    assert (report.created, report.updated, report.unchanged) == (7, 1, 0)
+    assert Incident.objects.get(source=source, external_id="B-3").category == "burglary_home"
+    assert Incident.objects.filter(source=source).count() == 8
+    assert_counted()

@@ -18,6 +18,7 @@ row triggers would find every incident's Danish month anew, which the importer k
 """
 
 import contextlib
+import datetime
 import functools
 
 from django.db import IntegrityError, connections, transaction
@@ -45,6 +46,21 @@ FIELDS = [
     "lon",
     "summary",
 ]
+
+
+NULL = "\\N"  # in COPY's text format
+_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy_text(value):
+    """A value in COPY's text format."""
+    if value is None:
+        return NULL
+    if isinstance(value, str):
+        return value.translate(_ESCAPES)
+    if isinstance(value, datetime.datetime):
+        return value.isoformat()
+    return str(value)
 
 
 class Collision(Exception):
@@ -95,12 +111,11 @@ class Bulk:
         it a list of incidents. When it ends, the rows count and their deadlines open;
         raises Collision (and keeps nothing) when one was written by someone else."""
         quote = self.connection.ops.quote_name
-        fields = [
-            Incident._meta.get_field(name)
-            for name in ["source_id", "imported_at", "updated_at", *FIELDS]
-        ]
-        listed = ", ".join(quote(field.column) for field in fields)
-        sql = f"COPY {quote(Incident._meta.db_table)} ({listed}) FROM STDIN (FORMAT BINARY)"
+        columns = ["source_id", "imported_at", "updated_at", *FIELDS]
+        listed = ", ".join(quote(Incident._meta.get_field(name).column) for name in columns)
+        # As text: the importer hands over most rows as text already (the usual lines of a
+        # CSV file), and PostgreSQL reads text on its own core while the importer goes on.
+        sql = f"COPY {quote(Incident._meta.db_table)} ({listed}) FROM STDIN"
         taken = {"counts": {}, "covered": []}
         try:
             with (
@@ -110,10 +125,7 @@ class Bulk:
                 cursor.execute("SELECT set_config(%s, %s, true)", [COUNTED_BY, IMPORTER])
                 # The driver's own COPY: its errors become Django's, as a query's do.
                 with self.connection.wrap_database_errors, cursor.cursor.copy(sql) as copy:
-                    # Binary spares formatting every time and number as text; the types
-                    # without their length ("varchar(100)").
-                    copy.set_types([f.db_type(self.connection).split("(")[0] for f in fields])
-                    yield functools.partial(self._put, copy.write_row, taken)
+                    yield functools.partial(self._put, copy.write, taken)
                 cursor.execute("SELECT set_config(%s, '', true)", [COUNTED_BY])
         except IntegrityError as error:
             raise Collision from error
@@ -122,13 +134,33 @@ class Bulk:
         self._open_deadlines(taken["covered"])
 
     def _put(self, write, taken, incidents):
+        """Write incidents to the COPY: those whose times are text already (the importer's
+        usual lines, which no guarantee covers) as they are, the others value by value."""
         counts, covering, guaranteed = taken["counts"], taken["covered"], self.guaranteed
-        head = (self.source.pk, self.stamp, self.stamp)
+        stamp = self.stamp.isoformat()
+        head = f"{self.source.pk}\t{stamp}\t{stamp}\t"
+        lines = []
         for incident in incidents:
-            write((*head, *map(incident.get, FIELDS)))
-            if guaranteed and covered(incident, guaranteed):
-                covering.append(incident)
-        count(incidents, counts)
+            occurred = incident["occurred_at"]
+            if type(occurred) is not str:
+                lines.append(head + "\t".join(map(_copy_text, map(incident.get, FIELDS))))
+                count([incident], counts)
+                if guaranteed and covered(incident, guaranteed):
+                    covering.append(incident)
+                continue
+            municipality = incident["municipality_id"]
+            lines.append(
+                f"{head}{incident['external_id']}\t{occurred}\t{incident['reported_at'] or NULL}"
+                f"\t{incident['responded_at'] or NULL}\t{incident['category']}"
+                f"\t{incident['title']}\t{incident['place']}"
+                f"\t{NULL if municipality is None else municipality}"
+                f"\t{incident['lat'] or NULL}\t{incident['lon'] or NULL}\t{incident['summary']}"
+            )
+            # The Danish month is the one the local time is written in.
+            key = (municipality, incident["category"], int(occurred[:4]), int(occurred[5:7]))
+            counts[key] = counts.get(key, 0) + 1
+        lines.append("")
+        write("\n".join(lines))
 
     def _open_deadlines(self, incidents):
         """The police guarantees cover imported incidents like those entered by hand; COPY

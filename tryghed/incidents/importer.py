@@ -5,6 +5,10 @@ updated in place, or found unchanged) or rejected with its line number and the r
 bad row never stops the others. The file is read in chunks, so that memory does not grow with
 its rows (only the external ids seen so far are kept, to reject a repeated one); the points of
 a chunk are located all at once (one vectorised query over the municipality boundaries).
+Nearly every line of a large CSV file has the usual shape (reading.usual_line): those lines
+are checked from their text with what the shape leaves open (`_usual`), and into a source
+without incidents on PostgreSQL they go to the COPY as text (`_usual_text`); a line the
+shape or these checks cannot take goes through the full check of each cell.
 On PostgreSQL the whole import is one transaction, its new rows written by COPY (bulk.py);
 on SQLite each batch is one. Either way a failure leaves no half-written record.
 """
@@ -264,21 +268,21 @@ def _check(row, *, now, municipalities):
     return incident
 
 
-def _usual(cells, *, settled, latest, municipalities):
+def _usual(cells, checks):
     """The incident fields of a line of the usual shape (cells in the order of FIELDS, see
     reading.usual_line), the same as `_check` gives for it; None when the line needs
     `_check` after all, for the reason it gives. The shape has already ruled out what
     `_check` looks for in each cell (white space, length, the way a time or a number is
     written); what is left is what the shape cannot tell: a date that does not exist, a time
     too early or to come, times out of order, a coordinate out of range, an unknown
-    category or municipality code. `settled` is the local date (as text) before which no
-    time can be in the future."""
+    category or municipality code."""
     external_id, occurred, reported, heading, title, place, code, lat, lon, summary, responded = (
         cells
     )
     category = _category_for(heading)
-    if category is None or (code and code.zfill(4) not in municipalities):
+    if category is None or (code and code.zfill(4) not in checks.municipalities):
         return None
+    settled, latest = checks.settled, checks.latest
     try:
         occurred_at = _parse(occurred + _offset(occurred[:13]))
         reported_at = _parse(reported + _offset(reported[:13])) if reported else None
@@ -338,6 +342,78 @@ def _before(text, value, other_text, other):
     return value < other
 
 
+def _usual_text(cells, checks):
+    """The incident fields of a line of the usual shape as text for PostgreSQL's COPY
+    (times with their offset, coordinates with a decimal point), when the text alone tells
+    that they are right; None leaves the line to `_usual`. Not for a category a police
+    guarantee covers: its deadlines are computed from the times as values."""
+    external_id, occurred, reported, heading, title, place, code, lat, lon, summary, responded = (
+        cells
+    )
+    category = _category_for(heading)
+    if category is None or category in checks.guaranteed:
+        return None
+    if code:
+        code = code.zfill(4)
+        if code not in checks.municipalities:
+            return None
+    settled = checks.settled
+    if occurred < "1900" or occurred >= settled or reported >= settled or responded >= settled:
+        return None
+    try:
+        # Finds the dates that do not exist too. Looked up here first: the call would
+        # cost as much as the lookup.
+        occurred_offset = _OFFSETS.get(occurred[:13]) or _offset(occurred[:13])
+        reported_offset = reported and (_OFFSETS.get(reported[:13]) or _offset(reported[:13]))
+        responded_offset = responded and (_OFFSETS.get(responded[:13]) or _offset(responded[:13]))
+    except ValueError:
+        return None
+    if reported and not _in_order(occurred, occurred_offset, reported, reported_offset):
+        return None
+    if responded and not (
+        _in_order(occurred, occurred_offset, responded, responded_offset)
+        and (not reported or _in_order(reported, reported_offset, responded, responded_offset))
+    ):
+        return None
+    if lat and lon:
+        lat, lon = lat.replace(",", "."), lon.replace(",", ".")
+        if not (-90 <= float(lat) <= 90 and -180 <= float(lon) <= 180):
+            return None
+    elif lat or lon:
+        return None
+    else:
+        lat = lon = None
+    return {
+        "external_id": external_id,
+        "occurred_at": occurred + occurred_offset,
+        "reported_at": reported + reported_offset if reported else None,
+        "responded_at": responded + responded_offset if responded else None,
+        "category": category.value,
+        "title": title,
+        "place": place,
+        "summary": summary,
+        "lat": lat,
+        "lon": lon,
+        "municipality": code or None,
+    }
+
+
+def _in_order(earlier, earlier_offset, later, later_offset):
+    """Whether two local times are in order, as far as their text tells: when written alike
+    and with the same offset (else `_usual` compares them as values)."""
+    return (
+        len(earlier) == len(later)
+        and earlier[10] == later[10]
+        and earlier_offset == later_offset
+        and earlier <= later
+    )
+
+
+def _six_places(value):
+    """A coordinate as the full check gives it, for a message."""
+    return Decimal(value).quantize(_SIX_PLACES)
+
+
 _parse = datetime.datetime.fromisoformat
 
 
@@ -362,8 +438,8 @@ def _locate(checked, rejected, *, district_id, municipalities):
     for (line, incident), location in zip(with_point, found, strict=True):
         if location is None:
             rejected[line] = _("the point %(lat)s, %(lon)s is not in Denmark.") % {
-                "lat": incident["lat"],
-                "lon": incident["lon"],
+                "lat": _six_places(incident["lat"]),
+                "lon": _six_places(incident["lon"]),
             }
             continue
         given = incident["municipality"]
@@ -539,20 +615,36 @@ def _rows(data):
     return read_rows(data, lengths=_MAX_LENGTH)
 
 
-def _chunks(rows, report, *, source):
-    """The rows checked, a chunk at a time: (rows read, incidents to write).
+@dataclass
+class _Checks:
+    """What checking the rows needs, read from the database before the first chunk: on
+    PostgreSQL the later chunks are checked while a COPY holds the connection."""
 
-    Everything checking reads from the database is read here, before the first chunk:
-    on PostgreSQL the later chunks are checked while a COPY holds the connection."""
-    now = timezone.now()
-    municipalities = {m.code: m for m in Municipality.objects.all()}
+    now: datetime.datetime
+    municipalities: dict  # code -> Municipality
+    # The incidents of usual lines as text, for a COPY (`_usual_text`); the categories a
+    # guarantee covers, which stay values.
+    as_text: bool = False
+    guaranteed: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        self.latest = self.now + _FUTURE_SLACK
+        # The local date (as text) before which no time can be in the future.
+        self.settled = (self.now.astimezone(COPENHAGEN) - _FUTURE_SLACK).date().isoformat()
+
+
+def _chunks(rows, report, *, source, as_text=False, guaranteed=None):
+    """The rows checked, a chunk at a time: (rows read, incidents to write)."""
+    checks = _Checks(
+        now=timezone.now(),
+        municipalities={m.code: m for m in Municipality.objects.all()},
+        as_text=as_text,
+        guaranteed=guaranteed or {},
+    )
     locate_many([], [])  # loads the boundaries, unless already in memory
     first_line = {}
     while chunk := list(itertools.islice(rows, CHUNK_ROWS)):
-        valid = _checked_chunk(
-            chunk, report, first_line, source=source, now=now, municipalities=municipalities
-        )
-        yield len(chunk), valid
+        yield len(chunk), _checked_chunk(chunk, report, first_line, source=source, checks=checks)
 
 
 class _RowsDone:
@@ -594,7 +686,9 @@ def _import_in_bulk(rows, *, data, source, progress, guaranteed, stream):
     new incidents through one COPY when the source has none yet."""
     report = ImportReport()
     done = _RowsDone(data, progress)
-    chunks = _chunks(rows, report, source=source)
+    # Into a source without incidents, the usual lines go to the COPY as text.
+    as_text = stream and not (source.pk and Incident.objects.filter(source=source).exists())
+    chunks = _chunks(rows, report, source=source, as_text=as_text, guaranteed=guaranteed)
     for size, valid in chunks:
         if valid:
             chunks = itertools.chain([(size, valid)], chunks)
@@ -607,6 +701,8 @@ def _import_in_bulk(rows, *, data, source, progress, guaranteed, stream):
         source.save()
     bulk = Bulk(source, stamp=timezone.now(), guaranteed=guaranteed)
     bulk.start()
+    if as_text and not bulk.empty:
+        raise Collision  # another import got there first; its rows are checked as values
     if stream and bulk.empty:
         with bulk.stream() as put:
             for size, valid in chunks:
@@ -702,23 +798,25 @@ def _open_deadlines(source, written, guaranteed):
         guarantee_actions.incidents_written(incidents, district_id=source.district_id)
 
 
-def _checked_chunk(chunk, report, first_line, *, source, now, municipalities):
+def _checked_chunk(chunk, report, first_line, *, source, checks):
     """The incidents of a chunk of rows ready to write; its rejected rows go to the report,
     in line order. `first_line` holds the line of every external id seen so far."""
     rejected, checked = {}, {}
-    latest = now + _FUTURE_SLACK
-    settled = (now.astimezone(COPENHAGEN) - _FUTURE_SLACK).date().isoformat()
+    municipalities = checks.municipalities
     for row in chunk:
         incident = None
         if type(row) is tuple:  # a line of the usual shape: (line, cells)
             line, cells = row
-            incident = _usual(cells, settled=settled, latest=latest, municipalities=municipalities)
+            if checks.as_text:
+                incident = _usual_text(cells, checks)
+            if incident is None:
+                incident = _usual(cells, checks)
             if incident is None:
                 row = Row(line, dict(zip(READ_FIELDS, cells, strict=True)))
         if incident is None:
             line = row.line
             try:
-                incident = _check(row, now=now, municipalities=municipalities)
+                incident = _check(row, now=checks.now, municipalities=municipalities)
             except _RowError as error:
                 rejected[line] = str(error)
                 continue

@@ -182,9 +182,10 @@ _SHAPES = {
 
 
 def _trimmed(excluded, longest):
-    """Text that has no white space at either end, none of the `excluded` characters and no
-    line break, and at most `longest` characters (any number when None)."""
-    edge, middle = f"[^\\s{excluded}]", f"[^{excluded}\\r\\n]"
+    """Text that has no white space at either end, none of the `excluded` characters, no
+    line break, tab or backslash (so that it can be written to PostgreSQL's COPY as it is),
+    and at most `longest` characters (any number when None)."""
+    edge, middle = f"[^\\s{excluded}\\\\]", f"[^{excluded}\\r\\n\\t\\\\]"
     repeat = "*" if longest is None else f"{{0,{longest - 2}}}"
     return f"{edge}(?:{middle}{repeat}{edge})?"
 
@@ -193,11 +194,11 @@ def usual_line(columns, delimiter, lengths):
     """How to take a line of the usual shape: a function that gives its cells in the order
     of FIELDS (a field the file lacks as ""), or None for a line of any other shape.
 
-    Quoted or not, a cell of the usual shape holds no quotation mark and no line break, text
-    has no white space at either end and stays within `lengths`, a time, municipality code
-    or coordinate is written the plain way, and the required fields are not empty. Such a
-    line splits into the same cells as the csv module splits it into; any other line is left
-    to the csv module."""
+    Quoted or not, a cell of the usual shape holds no quotation mark, line break, tab or
+    backslash, text has no white space at either end and stays within `lengths`, a time,
+    municipality code or coordinate is written the plain way, and the required fields are
+    not empty. Such a line splits into the same cells as the csv module splits it into; any
+    other line is left to the csv module."""
     d = re.escape(delimiter)
     cells = []
     for number, name in enumerate(columns):
