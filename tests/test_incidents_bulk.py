@@ -43,6 +43,25 @@ def source(district):
     return IncidentSource(name="bulk-test", district=district)
 
 
+def written_by_hand(source):
+    """B-3 of `rows`, in another category, as someone else would write it meanwhile."""
+    Incident.objects.create(
+        source=source,
+        external_id="B-3",
+        occurred_at="2024-03-10T03:15+01:00",
+        category="violence",
+        municipality=Municipality.objects.get(code="0253"),
+    )
+
+
+def assert_b3_updated_and_the_rest_created(report, source):
+    """After importing rows 0–7 into a source that B-3 was written into by hand."""
+    assert (report.created, report.updated, report.unchanged) == (7, 1, 0)
+    assert Incident.objects.get(source=source, external_id="B-3").category == "burglary_home"
+    assert Incident.objects.filter(source=source).count() == 8
+    assert_counted()
+
+
 def assert_counted():
     assert kept_counts() == direct_counts()
     assert kept_totals() == direct_totals()
@@ -87,13 +106,7 @@ def test_a_row_written_meanwhile_sends_the_import_through_the_upsert(
     # Another writer added B-3 after the import found the source empty: the streamed COPY
     # collides, keeps nothing, and the import runs again chunk by chunk.
     source.save()
-    Incident.objects.create(
-        source=source,
-        external_id="B-3",
-        occurred_at="2024-03-10T03:15+01:00",
-        category="violence",
-        municipality=Municipality.objects.get(code="0253"),
-    )
+    written_by_hand(source)
     found_empty = bulk.Bulk.start
 
     def start_that_misses_it(self):
@@ -102,10 +115,7 @@ def test_a_row_written_meanwhile_sends_the_import_through_the_upsert(
 
     monkeypatch.setattr(bulk.Bulk, "start", start_that_misses_it)
     report = import_incidents(jsonl(rows(range(8))), source=source)
-    assert (report.created, report.updated, report.unchanged) == (7, 1, 0)
-    assert Incident.objects.get(source=source, external_id="B-3").category == "burglary_home"
-    assert Incident.objects.filter(source=source).count() == 8
-    assert_counted()
+    assert_b3_updated_and_the_rest_created(report, source)
 
 
 def test_writes_after_an_import_in_the_same_transaction_are_counted(source):
@@ -203,7 +213,7 @@ def test_the_usual_lines_of_a_first_import_go_to_the_copy_as_text(district, monk
 
 
 @postgres_only
-def test_a_first_import_beaten_to_its_source_checks_its_rows_again_as_values(source):
+def test_a_first_import_beaten_to_its_source_checks_its_rows_again_as_values(source, monkeypatch):
     # The source was empty when the rows were checked as text, but another import had
     # written to it by the time this one locked it.
     source.save()
@@ -211,19 +221,9 @@ def test_a_first_import_beaten_to_its_source_checks_its_rows_again_as_values(sou
 
     def start_after_another_import(self):
         if not source.incidents.exists():
-            Incident.objects.create(
-                source=source,
-                external_id="B-3",
-                occurred_at="2024-03-10T03:15+01:00",
-                category="violence",
-                municipality=Municipality.objects.get(code="0253"),
-            )
+            written_by_hand(source)
         found(self)
 
-    with pytest.MonkeyPatch.context() as patched:
-        patched.setattr(bulk.Bulk, "start", start_after_another_import)
-        report = import_incidents(csv_file(rows(range(8))), source=source)
-    assert (report.created, report.updated, report.unchanged) == (7, 1, 0)
-    assert Incident.objects.get(source=source, external_id="B-3").category == "burglary_home"
-    assert Incident.objects.filter(source=source).count() == 8
-    assert_counted()
+    monkeypatch.setattr(bulk.Bulk, "start", start_after_another_import)
+    report = import_incidents(csv_file(rows(range(8))), source=source)
+    assert_b3_updated_and_the_rest_created(report, source)

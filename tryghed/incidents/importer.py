@@ -304,28 +304,11 @@ def _usual(cells, checks):
         or (reported and _before(responded, responded_at, reported, reported_at))
     ):
         return None
-    if lat and lon:
-        lat = Decimal(lat.replace(",", ".")).quantize(_SIX_PLACES)
-        lon = Decimal(lon.replace(",", ".")).quantize(_SIX_PLACES)
-        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-            return None
-    elif lat or lon:
+    point = _usual_point(lat, lon, as_text=False)
+    if point is None:
         return None
-    else:
-        lat = lon = None
-    return {
-        "external_id": external_id,
-        "occurred_at": occurred_at,
-        "reported_at": reported_at,
-        "responded_at": responded_at,
-        "category": category.value,
-        "title": title,
-        "place": place,
-        "summary": summary,
-        "lat": lat,
-        "lon": lon,
-        "municipality": code.zfill(4) if code else None,
-    }
+    times = (occurred_at, reported_at, responded_at)
+    return _fields(external_id, times, category, title, place, summary, point, code)
 
 
 def _before(text, value, other_text, other):
@@ -353,10 +336,8 @@ def _usual_text(cells, checks):
     category = _category_for(heading)
     if category is None or category in checks.guaranteed:
         return None
-    if code:
-        code = code.zfill(4)
-        if code not in checks.municipalities:
-            return None
+    if code and code.zfill(4) not in checks.municipalities:
+        return None
     settled = checks.settled
     if occurred < "1900" or occurred >= settled or reported >= settled or responded >= settled:
         return None
@@ -375,26 +356,47 @@ def _usual_text(cells, checks):
         and (not reported or _in_order(reported, reported_offset, responded, responded_offset))
     ):
         return None
-    if lat and lon:
-        lat, lon = lat.replace(",", "."), lon.replace(",", ".")
-        if not (-90 <= float(lat) <= 90 and -180 <= float(lon) <= 180):
-            return None
-    elif lat or lon:
+    point = _usual_point(lat, lon, as_text=True)
+    if point is None:
         return None
-    else:
-        lat = lon = None
+    times = (
+        occurred + occurred_offset,
+        reported + reported_offset if reported else None,
+        responded + responded_offset if responded else None,
+    )
+    return _fields(external_id, times, category, title, place, summary, point, code)
+
+
+def _usual_point(lat, lon, *, as_text):
+    """The coordinates of a usual line, as Decimal or as text with a decimal point: (None,
+    None) when it has none, None when only one is given or one is out of range."""
+    if not (lat or lon):
+        return None, None
+    if not (lat and lon):
+        return None
+    lat, lon = lat.replace(",", "."), lon.replace(",", ".")
+    # With at most six decimals, a float compares with the limits as the number does.
+    if not (-90 <= float(lat) <= 90 and -180 <= float(lon) <= 180):
+        return None
+    if as_text:
+        return lat, lon
+    return Decimal(lat).quantize(_SIX_PLACES), Decimal(lon).quantize(_SIX_PLACES)
+
+
+def _fields(external_id, times, category, title, place, summary, point, code):
+    """A usual line's incident fields, as `_check` names them."""
     return {
         "external_id": external_id,
-        "occurred_at": occurred + occurred_offset,
-        "reported_at": reported + reported_offset if reported else None,
-        "responded_at": responded + responded_offset if responded else None,
+        "occurred_at": times[0],
+        "reported_at": times[1],
+        "responded_at": times[2],
         "category": category.value,
         "title": title,
         "place": place,
         "summary": summary,
-        "lat": lat,
-        "lon": lon,
-        "municipality": code or None,
+        "lat": point[0],
+        "lon": point[1],
+        "municipality": code.zfill(4) if code else None,
     }
 
 
