@@ -28,14 +28,6 @@ _LENGTHS = {"external_id": 100, "title": 300, "place": 300}
 # What an import writes, the municipality by its code.
 COMPARED = [name.replace("municipality_id", "municipality__code") for name in WRITTEN]
 
-# What may stand at either end of a cell: the shape takes a cell only without it.
-_edge = st.sampled_from(["", "", "", " ", "\xa0", "\t", "\u2003", "\x1c", "\x85"])
-_text = st.text(st.characters(codec="utf-8", exclude_characters="\x00"), max_size=12)
-
-
-def _padded(inner):
-    return st.tuples(_edge, inner, _edge).map("".join)
-
 
 def _local_times():
     """Times written the plain way, on days the shape cannot judge: those that do not
@@ -87,7 +79,8 @@ USUAL = {
     "lon": st.one_of(st.just(""), st.decimals(min_value=8, max_value=13, places=6).map(str)),
     "summary": st.sampled_from(["", "Vold på Torvet.", "Tre, fire; fem"]),
 }
-# What may stand at either end of a cell; any text besides.
+# What may stand at either end of a cell (the shape takes a cell only without it); any text
+# besides.
 _edge = st.sampled_from([" ", "\xa0", "\t", "\u2003", "\x1c", "\x85", "\n"])
 _text = st.text(st.characters(codec="utf-8", exclude_characters="\x00"), max_size=12)
 _odd_time = st.sampled_from(
