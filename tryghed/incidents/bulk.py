@@ -144,7 +144,6 @@ class Bulk:
             occurred = incident["occurred_at"]
             if type(occurred) is not str:
                 lines.append(head + "\t".join(map(_copy_text, map(incident.get, FIELDS))))
-                count([incident], counts)
                 if guaranteed and covered(incident, guaranteed):
                     covering.append(incident)
                 continue
@@ -156,11 +155,9 @@ class Bulk:
                 f"\t{NULL if municipality is None else municipality}"
                 f"\t{incident['lat'] or NULL}\t{incident['lon'] or NULL}\t{incident['summary']}"
             )
-            # The Danish month is the one the local time is written in.
-            key = (municipality, incident["category"], int(occurred[:4]), int(occurred[5:7]))
-            counts[key] = counts.get(key, 0) + 1
         lines.append("")
         write("\n".join(lines))
+        count(incidents, counts)
 
     def _open_deadlines(self, incidents):
         """The police guarantees cover imported incidents like those entered by hand; COPY
@@ -188,8 +185,12 @@ def count(incidents, counts=None):
     counts: (municipality id, category, year, month), the month a Danish one."""
     counts = {} if counts is None else counts
     for incident in incidents:
-        occurred = incident["occurred_at"]  # in Copenhagen time
-        key = (incident["municipality_id"], incident["category"], occurred.year, occurred.month)
+        occurred = incident["occurred_at"]  # in Copenhagen time, or its text (ISO 8601)
+        if type(occurred) is str:
+            year, month = int(occurred[:4]), int(occurred[5:7])
+        else:
+            year, month = occurred.year, occurred.month
+        key = (incident["municipality_id"], incident["category"], year, month)
         counts[key] = counts.get(key, 0) + 1
     return counts
 

@@ -284,9 +284,12 @@ def _usual(cells, checks):
         return None
     settled, latest = checks.settled, checks.latest
     try:
-        occurred_at = _parse(occurred + _offset(occurred[:13]))
-        reported_at = _parse(reported + _offset(reported[:13])) if reported else None
-        responded_at = _parse(responded + _offset(responded[:13])) if responded else None
+        occurred_offset = _offset(occurred[:13])
+        reported_offset = reported and _offset(reported[:13])
+        responded_offset = responded and _offset(responded[:13])
+        occurred_at = _parse(occurred + occurred_offset)
+        reported_at = _parse(reported + reported_offset) if reported else None
+        responded_at = _parse(responded + responded_offset) if responded else None
     except ValueError:
         return None
     if occurred_at.year < 1900:
@@ -297,11 +300,10 @@ def _usual(cells, checks):
         or (responded >= settled and responded_at > latest)
     ):
         return None
-    if reported and _before(reported, reported_at, occurred, occurred_at):
-        return None
-    if responded and (
-        _before(responded, responded_at, occurred, occurred_at)
-        or (reported and _before(responded, responded_at, reported, reported_at))
+    if not _all_in_order(
+        (occurred, occurred_offset, occurred_at),
+        (reported, reported_offset, reported_at),
+        (responded, responded_offset, responded_at),
     ):
         return None
     point = _usual_point(lat, lon, as_text=False)
@@ -309,20 +311,6 @@ def _usual(cells, checks):
         return None
     times = (occurred_at, reported_at, responded_at)
     return _fields(external_id, times, category, title, place, summary, point, code)
-
-
-def _before(text, value, other_text, other):
-    """Whether one local time is before another: by their text when it is written the same
-    way and they have the same offset (comparing times with offsets costs more than all the
-    rest of a row), else by their values. Copenhagen time runs in the order of its text
-    except in the hour that does not exist in spring."""
-    if (
-        len(text) == len(other_text)
-        and text[10] == other_text[10]
-        and value.utcoffset() == other.utcoffset()
-    ):
-        return text < other_text
-    return value < other
 
 
 def _usual_text(cells, checks):
@@ -349,11 +337,8 @@ def _usual_text(cells, checks):
         responded_offset = responded and (_OFFSETS.get(responded[:13]) or _offset(responded[:13]))
     except ValueError:
         return None
-    if reported and not _in_order(occurred, occurred_offset, reported, reported_offset):
-        return None
-    if responded and not (
-        _in_order(occurred, occurred_offset, responded, responded_offset)
-        and (not reported or _in_order(reported, reported_offset, responded, responded_offset))
+    if not _all_in_order(
+        (occurred, occurred_offset), (reported, reported_offset), (responded, responded_offset)
     ):
         return None
     point = _usual_point(lat, lon, as_text=True)
@@ -400,15 +385,25 @@ def _fields(external_id, times, category, title, place, summary, point, code):
     }
 
 
-def _in_order(earlier, earlier_offset, later, later_offset):
-    """Whether two local times are in order, as far as their text tells: when written alike
-    and with the same offset (else `_usual` compares them as values)."""
-    return (
-        len(earlier) == len(later)
-        and earlier[10] == later[10]
-        and earlier_offset == later_offset
-        and earlier <= later
+def _all_in_order(occurred, reported, responded):
+    """Whether the times that are given come in order (reported and responded after
+    occurred, responded after reported), each as (text, offset) or (text, offset, value)."""
+    if reported[0] and not _in_order(occurred, reported):
+        return False
+    return not responded[0] or (
+        _in_order(occurred, responded) and (not reported[0] or _in_order(reported, responded))
     )
+
+
+def _in_order(earlier, later):
+    """Whether two local times are in order: by their text when it is written alike with the
+    same offset, since comparing times with offsets costs more than all the rest of a row;
+    else by their values, or not at all (False) when they come without. Copenhagen time runs
+    in the order of its text except in the hour that does not exist in spring."""
+    text, later_text = earlier[0], later[0]
+    if len(text) == len(later_text) and text[10] == later_text[10] and earlier[1] == later[1]:
+        return text <= later_text
+    return len(earlier) == 3 and earlier[2] <= later[2]
 
 
 def _six_places(value):
