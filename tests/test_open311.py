@@ -4,6 +4,7 @@ uses them, with the spec's element names, filters, limits, errors and status cod
 import json
 import re
 from datetime import timedelta
+from urllib.parse import urlencode
 from xml.etree import ElementTree
 
 import pytest
@@ -439,11 +440,22 @@ def test_a_client_that_keeps_sending_wrong_keys_is_slowed_down(client, services,
 
 BAD_POSTS = [
     ("no service", {"service_code": ""}, 400, "service_code"),
-    ("unknown service", {"service_code": "findes-ikke"}, 400, "findes-ikke"),
-    ("retired service", {"service_code": "gammel"}, 400, "gammel"),
+    # The spec: "404 - service_code or jurisdiction_id provided were not found".
+    ("unknown service", {"service_code": "findes-ikke"}, 404, "findes-ikke"),
+    ("retired service", {"service_code": "gammel"}, 404, "gammel"),
     ("no location", {"lat": "", "long": ""}, 400, "location"),
     ("lat without long", {"long": ""}, 400, "together"),
     ("lat not a number", {"lat": "nord"}, 400, "lat"),
+    ("lat written as Python writes numbers", {"lat": "5_5.6425"}, 400, "lat"),
+    ("lat in exponent notation", {"lat": "5.56425e1"}, 400, "lat"),
+    ("NUL inside lat", {"lat": "55.6\x00425"}, 400, "lat"),
+    ("NUL in the description", {"description": "Fest\x00 i parken"}, 400, "description"),
+    (
+        "number attribute with underscores",
+        {"service_code": "gene-fest", "attribute[antal]": "1_000"},
+        400,
+        "antal",
+    ),
     ("lat out of range", {"lat": "91"}, 400, "lat"),
     ("long not finite", {"long": "inf"}, 400, "long"),
     ("outside Denmark", {"lat": BERLIN[0], "long": BERLIN[1]}, 400, "Denmark"),
@@ -856,9 +868,99 @@ def test_bodies_that_are_not_forms_are_refused_in_the_spec_format(
     client, services, content_type, payload
 ):
     response = client.post(f"{BASE}requests.xml", payload, content_type=content_type)
-    assert response.status_code in (400, 403)
+    assert response.status_code in (400, 403, 415)
     errors_of(response, "xml")
     assert not ServiceRequest.objects.exists()
+
+
+def test_a_form_that_is_not_utf8_is_refused_rather_than_stored_garbled(client, api_key, services):
+    body = urlencode(valid_fields(), encoding="utf-8").encode() + b"&first_name=%FF"
+    body = body.replace(b"description=", b"description=H\xc3\xa6rv\xc3\xa6rk+\xff+")
+    response = client.post(
+        f"{BASE}requests.json", body, content_type="application/x-www-form-urlencoded"
+    )
+    assert_error(response, "json", 400, "UTF-8")
+    for charset in ("latin-1", "utf-16"):
+        response = client.post(
+            f"{BASE}requests.xml",
+            urlencode({"api_key": api_key, **valid_fields()}).encode(),
+            content_type=f"application/x-www-form-urlencoded; charset={charset}",
+        )
+        assert_error(response, "xml", 400, "UTF-8")
+    assert not ServiceRequest.objects.exists()
+
+
+def test_a_json_or_chunked_body_is_told_to_be_a_form(client, api_key, services):
+    response = client.post(
+        f"{BASE}requests.json",
+        json.dumps({"api_key": api_key, **valid_fields()}),
+        content_type="application/json",
+    )
+    assert_error(response, "json", 415, "application/x-www-form-urlencoded")
+    response = client.generic(
+        "POST",
+        f"{BASE}requests.json",
+        b"",
+        CONTENT_TYPE="application/x-www-form-urlencoded",
+        HTTP_TRANSFER_ENCODING="chunked",
+    )
+    assert_error(response, "json", 411, "Content-Length")
+    assert not ServiceRequest.objects.exists()
+
+
+def test_an_api_key_in_the_address_is_refused(client, api_key, services):
+    response = client.post(f"{BASE}requests.json?api_key={api_key}", valid_fields())
+    assert_error(response, "json", 400, "api_key")
+    assert not ServiceRequest.objects.exists()
+
+
+@pytest.mark.parametrize("path", ["requests/%00.json", "services/%00.xml", "requests/a%01b.xml"])
+def test_control_characters_in_a_resource_path_are_not_found(client, services, path):
+    response = client.get(BASE + path)
+    assert_error(response, path.rsplit(".", 1)[1], 404)
+
+
+def test_a_90_day_window_across_the_clock_change_is_accepted(client, services):
+    # 1 September to 30 November is 90 days on the calendar and 90 days and an hour of time.
+    ok = get(client, "requests", "json", start_date="2026-09-01", end_date="2026-11-30")
+    assert ok.status_code == 200, ok.content
+    too_long = get(client, "requests", "json", start_date="2026-09-01", end_date="2026-11-30T01:00")
+    assert_error(too_long, "json", 400, "90")
+
+
+def test_an_offset_whose_plus_arrived_as_a_space_is_read(client, services):
+    submit(Service.objects.get(code="gene-fest"), when=timezone.now() - timedelta(days=1))
+    day = timezone.localdate() - timedelta(days=1)
+    response = client.get(f"{BASE}requests.json?start_date={day}T00:00:00+01:00")
+    assert response.status_code == 200, response.content
+    assert len(response.json()) == 1
+
+
+def test_a_cors_preflight_is_answered(client, services):
+    response = client.options(f"{BASE}requests.json")
+    assert response.status_code == 204
+    assert "POST" in response["Access-Control-Allow-Methods"]
+    assert response["Access-Control-Allow-Origin"] == "*"
+
+
+def test_the_reporter_is_blanked_out_however_they_wrote_themselves(client, api_key, services):
+    reporter = {
+        "first_name": "Ingeborg",
+        "last_name": "Skovgaard-Møller",
+        "email": "ingeborg.sm@example.org",
+        "phone": "+45 87 65 43 21",
+    }
+    text = (
+        "Fru Skovgaard og Møller bor her. Ring 87 65 43 21, (87) 65 43 21, 8765-4321, "
+        "+4587654321 eller 87/65/43/21, eller skriv til Ingeborg.SM (at) example.org. "
+        "Bus 12 kører kl. 21."
+    )
+    response = post(client, api_key=api_key, **valid_fields(description=text, **reporter))
+    assert response.status_code == 201, response.content
+    shown = get(client, "requests", "json").json()[0]["description"]
+    for personal in ("Skovgaard", "Møller", "87", "65 43", "4321", "Ingeborg", ".SM", "+"):
+        assert personal not in shown, shown
+    assert "Bus 12 kører kl. 21." in shown
 
 
 def test_a_worker_rereads_services_and_keys_after_the_memo_ttl(
@@ -875,7 +977,7 @@ def test_a_worker_rereads_services_and_keys_after_the_memo_ttl(
     # ... and after it reads them again.
     assert_error(post(client, api_key=api_key, **valid_fields("gene-fest")), "json", 403)
     ApiClient.objects.update(active=True)
-    assert_error(post(client, api_key=api_key, **valid_fields("gene-fest")), "json", 400)
+    assert_error(post(client, api_key=api_key, **valid_fields("gene-fest")), "json", 404)
     # The service definition is never served from memory.
     assert_error(get(client, "services/gene-fest", "json"), "json", 404)
 

@@ -7,6 +7,8 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 _YEAR_OR_MONTH = re.compile(r"(\d{4})(?:-(\d{2}))?")
+# "+02:00" in a query string that was not encoded arrives as " 02:00".
+_UNENCODED_PLUS = re.compile(r"(T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?) (\d{2}:?\d{2})$")
 
 
 def w3c(value):
@@ -25,6 +27,7 @@ def parse_w3c(value):
     value = (value or "").strip()
     if not value or len(value) > 40:
         return None
+    value = _UNENCODED_PLUS.sub(r"\1+\2", value)
     try:
         parsed = parse_datetime(value)
         if parsed is None:

@@ -29,6 +29,8 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _PHONE = re.compile(r"[0-9+()\-. ]{3,30}")
 _POSTCODE = re.compile(r"(?<!\d)(\d{4})(?!\d)")
 _MUNICIPALITY_CODE = re.compile(r"\d{4}")
+# Numbers as people write them: no exponents, underscores or other spellings float() takes.
+_DECIMAL = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
 
 
 class Invalid(Exception):
@@ -85,6 +87,15 @@ def read(data, service, attributes):
     """A Submission for `service`, whose questions are `attributes`, from the POST data, or
     Invalid with every problem found."""
     problems = []
+    # A control character is refused rather than dropped: dropped from "55.6\x0015" it
+    # would place the request at 55.615.
+    for key in data:
+        if any(has_control_characters(v) for v in data.getlist(key)):
+            problems.append(
+                _("%(name)s contains characters that are not allowed.") % {"name": shorten(key)}
+            )
+    if problems:
+        raise Invalid(problems)
     submission = Submission(description="")
     _read_location(data, submission, problems)
     _read_contact(data, submission, problems)
@@ -108,11 +119,10 @@ def read(data, service, attributes):
 
 
 def _coordinate(raw, name, limit, problems):
-    try:
-        value = float(raw)
-    except ValueError:
+    if not _DECIMAL.fullmatch(raw):
         problems.append(_("%(name)s must be a decimal number.") % {"name": name})
         return None
+    value = float(raw)
     if not math.isfinite(value) or not -limit <= value <= limit:
         problems.append(
             _("%(name)s must be between -%(limit)d and %(limit)d.") % {"name": name, "limit": limit}
@@ -132,6 +142,8 @@ def _read_location(data, submission, problems):
             submission.lat = submission.lon = None
 
     address = clean(data.get("address_string"))
+    # A place that was given but is wrong has its own problem; "required" would only confuse.
+    given = bool(lat_raw or lon_raw or address)
     if len(address) > MAX_PLACE:
         problems.append(
             _("address_string can be at most %(max)d characters long.") % {"max": MAX_PLACE}
@@ -161,7 +173,7 @@ def _read_location(data, submission, problems):
             submission.municipality = municipality_of_address(address)
         except Invalid as exc:
             problems.extend(exc.messages)
-    elif not lat_raw and not address_id:
+    elif not (given or address_id):
         problems.append(_("A location is required: lat and long, address_string or address_id."))
 
 
@@ -289,10 +301,8 @@ def _attribute_value(attribute, values, label, problems):
             return None
         return value
     if kind == Datatype.NUMBER:
-        try:
-            number = float(value.replace(",", "."))
-        except ValueError:
-            number = math.nan
+        written = value.replace(",", ".")
+        number = float(written) if _DECIMAL.fullmatch(written) else math.nan
         if not math.isfinite(number) or abs(number) > 1e12:
             problems.append(_("%(field)s must be a number.") % {"field": label})
             return None

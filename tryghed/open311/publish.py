@@ -23,6 +23,7 @@ from tryghed.servicedesk.models import Handling, Kind, Message, ServiceRequest
 
 LIMIT = 1000
 REDACTED = "[…]"
+_PHONE_SEPARATORS = r"\s.\-/()"
 TEXT_SHOWN = {Kind.NUISANCE, Kind.OFFICER_REQUEST}
 
 
@@ -80,7 +81,13 @@ def redact(text, request):
     if not text:
         return text
     words = {request.reporter_name, request.reporter_email, request.reporter_phone}
-    words.update(part for part in request.reporter_name.split() if len(part) >= 2)
+    # Each part of a name on its own, also of a double name: "Mikkelsen-Toft" names Toft.
+    parts = request.reporter_name.split() + re.split(r"[\W_]+", request.reporter_name)
+    words.update(part for part in parts if len(part) >= 2)
+    local, _at, _domain = request.reporter_email.partition("@")
+    if len(local) >= 3:
+        # The address written out to dodge spam filters: "ingeborg.toft (at) example.dk".
+        words.add(local)
     for word in sorted((w for w in words if w), key=len, reverse=True):
         # Also the Danish possessive: "Ingeborgs have" names Ingeborg.
         pattern = rf"(?<!\w){re.escape(word)}(?:['’]?s)?(?!\w)"
@@ -90,9 +97,14 @@ def redact(text, request):
     if len(digits) == 10 and digits.startswith("45"):
         numbers.add(digits[2:])  # the Danish number without its country code
     for number in sorted(numbers, key=len, reverse=True):
-        # The same number written with other spacing, e.g. "12 34 56 78" for "12345678".
-        spaced = r"[\s.\-]*".join(re.escape(d) for d in number)
-        text = re.sub(rf"(?<!\d)(?:\+?45[\s.\-]*)?{spaced}(?!\d)", REDACTED, text)
+        # The same number written with other spacing or grouping: "12 34 56 78",
+        # "(12) 34 56 78", "1234-5678", "12/34/56/78", "+45 12345678".
+        spaced = rf"[{_PHONE_SEPARATORS}]*".join(re.escape(d) for d in number)
+        text = re.sub(
+            rf"(?<![\d+])(?:\+?\(?45\)?[{_PHONE_SEPARATORS}]*)?\(?{spaced}\)?(?!\d)",
+            REDACTED,
+            text,
+        )
     return text
 
 

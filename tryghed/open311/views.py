@@ -10,8 +10,9 @@ from functools import wraps
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
+from django.core.exceptions import BadRequest, RequestDataTooBig, SuspiciousOperation
 from django.db.models import Exists, Max, OuterRef
+from django.http import HttpResponse
 from django.http.multipartparser import MultiPartParserError
 from django.http.request import UnreadablePostError
 from django.urls import reverse
@@ -39,6 +40,7 @@ MAX_BODY = 64 * 1024
 MAX_IDS = publish.LIMIT
 # Requests with a missing or wrong api_key allowed per client address.
 FAILED_KEY_RATES = "30/10m,300/1d"
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
 class Refused(Exception):
@@ -60,6 +62,16 @@ def endpoint(*methods):
         @login_not_required
         @wraps(view)
         def wrapper(request, fmt, **kwargs):
+            if request.method == "OPTIONS":
+                # A browser's CORS preflight: the answers are public (Allow-Origin *), and a
+                # POST only needs the form's own content type.
+                response = HttpResponse(status=204)
+                response["Allow"] = ", ".join(allowed)
+                response["Access-Control-Allow-Origin"] = "*"
+                response["Access-Control-Allow-Methods"] = ", ".join(allowed)
+                response["Access-Control-Allow-Headers"] = "Content-Type"
+                response["Access-Control-Max-Age"] = "86400"
+                return response
             if request.method not in allowed:
                 response = render.errors(
                     fmt,
@@ -222,7 +234,7 @@ def _service_and_questions(code):
 @endpoint("GET")
 def service_definition(request, fmt, code):
     _jurisdiction(request.GET)
-    found = _service_and_questions(code)
+    found = None if intake.has_control_characters(code) else _service_and_questions(code)
     if found is None:
         raise Refused(
             404, _("service_code %(code)s was not found.") % {"code": intake.shorten(code)}
@@ -258,26 +270,54 @@ def requests(request, fmt):
 
 
 def _post_data(request):
+    content_type = request.content_type or ""
+    if content_type not in FORM_TYPES:
+        raise Refused(
+            415,
+            _(
+                "Send the request as a form: application/x-www-form-urlencoded or "
+                "multipart/form-data, not %(type)s."
+            )
+            % {"type": intake.shorten(content_type or _("a body without a content type"))},
+        )
     try:
         length = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
         length = 0
+    if not length and request.META.get("HTTP_TRANSFER_ENCODING"):
+        # Django reads a body by its Content-Length; a chunked one would be read as empty.
+        raise Refused(411, _("Send the request with a Content-Length, not in chunks."))
     if length > MAX_BODY:
         raise Refused(
             413,
             _("The request is too large; send at most %(kb)d KB.") % {"kb": MAX_BODY // 1024},
         )
     try:
+        if content_type == FORM_TYPES[0]:
+            # Django reads a form that is not UTF-8 as Latin-1, which would store every
+            # Danish letter of the request garbled.
+            request.body.decode("utf-8")
         return request.POST
     except RequestDataTooBig as exc:
         raise Refused(413, _("The request is too large.")) from exc
+    except (UnicodeDecodeError, BadRequest) as exc:
+        raise Refused(400, _("The request body must be encoded as UTF-8.")) from exc
     except (MultiPartParserError, SuspiciousOperation, UnreadablePostError, ValueError) as exc:
         raise Refused(400, _("The request body could not be read as a form.")) from exc
 
 
 def _create(request, fmt):
+    if "api_key" in request.GET:
+        # Addresses end up in access logs and browser histories; the key belongs in the body.
+        raise Refused(
+            400,
+            _(
+                "Send api_key in the request body, not in the address; a key that has been "
+                "in an address should be replaced."
+            ),
+        )
     data = _post_data(request)
-    client = keys.verify_key(data.get("api_key") or request.GET.get("api_key", ""))
+    client = keys.verify_key(data.get("api_key", ""))
     if client is None:
         _refuse_key(request)
     jurisdiction = _jurisdiction(data)
@@ -288,7 +328,7 @@ def _create(request, fmt):
     found = memo.services.get(code, lambda: _service_and_questions(code))
     if found is None:
         raise Refused(
-            400, _("service_code %(code)s is not a known service.") % {"code": intake.shorten(code)}
+            404, _("service_code %(code)s is not a known service.") % {"code": intake.shorten(code)}
         )
     service, questions = found
     submission = intake.read(data, service, questions)
@@ -409,15 +449,24 @@ def _period(data):
         raise Refused(400, _("start_date or end_date is out of range.")) from exc
     if start > end:
         raise Refused(400, _("start_date must be before end_date."))
-    if end - start > WINDOW:
+    # Counted in days on the Danish calendar: a window across the autumn clock change is an
+    # hour longer than 90 times 24 hours.
+    if _wall_clock(end) - _wall_clock(start) > WINDOW:
         raise Refused(400, _("start_date and end_date may be at most 90 days apart."))
     return start, end
+
+
+def _wall_clock(moment):
+    return timezone.localtime(moment).replace(tzinfo=None)
 
 
 @endpoint("GET")
 def request_detail(request, fmt, reference):
     jurisdiction = _jurisdiction(request.GET)
+    # No reference holds a control character, and PostgreSQL cannot compare with NUL.
     found = publish.public_requests().filter(reference=reference)
+    if intake.has_control_characters(reference):
+        found = found.none()
     if jurisdiction is not None:
         found = found.filter(district=jurisdiction.district)
     found = found.first()
