@@ -99,6 +99,11 @@ def hit(scope, client, rates, now=None):
             except ValueError:
                 # Expired between add and incr: this request opens the next count.
                 cache.set(key, 1, timeout)
+            else:
+                # A backend without an increment of its own (the database cache) writes the
+                # new count with the default timeout of five minutes: the count must last
+                # to the end of its window, or a pause would reset a day's limit.
+                cache.touch(key, timeout)
 
 
 def too_many_requests(request, wait):
