@@ -1,9 +1,11 @@
 """Every staff view of the service desk, walked for every persona (see tests/access.py).
 
 A Køge tip reaches the Køge police queue; a Greve park party reaches the Greve police and
-the Greve municipality queues. Local officers act on their municipality's police queue,
-municipal staff on their municipality's queue, the secretariat on every queue of the
-district; district staff read everything of the district and act on nothing.
+the Greve municipality queues; a Greve tip only the Greve police queue. Local officers act on
+their municipality's police queue, municipal staff on their municipality's queue, the
+secretariat on every queue of the district; district staff read everything of the district
+and act on nothing. Municipal staff do not see the police's queue: a tip is police
+information.
 """
 
 import pytest
@@ -12,6 +14,7 @@ from django.urls import reverse
 
 from tests.access import StaffView, StaffViewAccess
 from tests.test_servicedesk_staff import (  # noqa: F401
+    GREVE,
     KOEGE,
     desk,
     services,
@@ -22,6 +25,7 @@ from tryghed.servicedesk.models import Photo
 DESK = {"secretariat", "district_staff", "koege_officer", "greve_staff", "foreign_secretariat"}
 KOEGE_READERS = {"secretariat", "district_staff", "koege_officer"}
 GREVE_READERS = {"secretariat", "district_staff", "greve_staff"}
+GREVE_POLICE_READERS = {"secretariat", "district_staff"}
 KOEGE_POLICE_WORKERS = {"secretariat", "koege_officer"}
 GREVE_POLICE_WORKERS = {"secretariat"}
 GREVE_MUNICIPAL_WORKERS = {"secretariat", "greve_staff"}
@@ -39,9 +43,18 @@ def ctx(desk, services, koege_officer, settings, tmp_path):  # noqa: F811
     original, _token = actions.submit_request(
         services["drugs"], description="Første tip", lat=KOEGE[0], lon=KOEGE[1]
     )
+    greve_tip, _token = actions.submit_request(
+        services["drugs"], description="Salg ved stationen", lat=GREVE[0], lon=GREVE[1]
+    )
     photo = Photo(request=desk["koege_tip"], content_type="image/png", width=1, height=1)
     photo.image.save("foto.png", ContentFile(PNG), save=True)
-    return {**desk, "original": original, "photo": photo, "koege_officer": koege_officer}
+    return {
+        **desk,
+        "original": original,
+        "greve_tip": greve_tip,
+        "photo": photo,
+        "koege_officer": koege_officer,
+    }
 
 
 def queue(handling_key, name="queue"):
@@ -63,12 +76,14 @@ class TestServiceDeskPages(StaffViewAccess):
     views = [
         StaffView("queues", lambda ctx: reverse("staff:servicedesk_staff:queues"), DESK),
         StaffView("koege_police_queue", queue("koege_police"), KOEGE_READERS),
-        StaffView("greve_police_queue", queue("greve_police"), GREVE_READERS),
+        StaffView("greve_police_queue", queue("greve_police"), GREVE_POLICE_READERS),
+        StaffView("greve_police_csv", queue("greve_police", "queue_csv"), GREVE_POLICE_READERS),
         StaffView("greve_municipal_queue", queue("greve_municipal"), GREVE_READERS),
         StaffView("koege_police_csv", queue("koege_police", "queue_csv"), KOEGE_READERS),
         StaffView("greve_municipal_csv", queue("greve_municipal", "queue_csv"), GREVE_READERS),
         StaffView("koege_tip", request_page("koege_tip"), KOEGE_READERS),
         StaffView("greve_party", request_page("greve_party"), GREVE_READERS),
+        StaffView("greve_tip", request_page("greve_tip"), GREVE_POLICE_READERS),
         StaffView(
             "koege_photo",
             lambda ctx: reverse(

@@ -127,12 +127,18 @@ def desk_roles(user):
 
 class QueueQuerySet(models.QuerySet):
     def visible_to(self, user):
+        """The district sees every queue of its district; a local officer the police's and
+        the municipality's queue of their municipality; municipal staff only the
+        municipality's own: what citizens tell the police (tips above all) is police
+        information, shared with the municipality only where a request reached its queue."""
         scope = scope_of(user)
         if scope.is_global:
             return self
+        police, municipal = desk_roles(user)
         return self.filter(
             Q(municipality__district__in=scope.district_ids)
-            | Q(municipality__in=scope.municipality_ids)
+            | Q(municipality__in=police)
+            | Q(owner=Queue.Owner.MUNICIPALITY, municipality__in=municipal)
         )
 
     def workable_by(self, user):
@@ -257,14 +263,14 @@ def hash_token(token):
 
 class ServiceRequestQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Staff see the requests that reached one of their queues; the district sees all of
-        its district's."""
+        """Staff see the requests that reached one of the queues they see; the district sees
+        all of its district's."""
         scope = scope_of(user)
         if scope.is_global:
             return self
         return self.filter(
             Q(district__in=scope.district_ids)
-            | Q(handlings__queue__municipality__in=scope.municipality_ids)
+            | Q(handlings__queue__in=Queue.objects.visible_to(user))
         ).distinct()
 
 
@@ -484,6 +490,18 @@ class Handling(models.Model):
         self.closed_at = None
 
 
+class MessageQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The messages of the requests the user sees, but a queue's internal notes only to
+        those who see that queue: the police's notes on a shared nuisance report are not the
+        municipality's to read."""
+        return self.filter(request__in=ServiceRequest.objects.visible_to(user)).filter(
+            ~Q(kind=Message.Kind.INTERNAL_NOTE)
+            | Q(queue__isnull=True)
+            | Q(queue__in=Queue.objects.visible_to(user))
+        )
+
+
 class Message(models.Model):
     """The two-way channel with the citizen, and the staff's internal notes."""
 
@@ -509,6 +527,8 @@ class Message(models.Model):
         Queue, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("queue")
     )
     created_at = models.DateTimeField(_("sent"), auto_now_add=True)
+
+    objects = MessageQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "pk"]
