@@ -1,6 +1,7 @@
 """The audit log: who reads it, what the admin writes into it, and filtering it."""
 
 import datetime
+import re
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
@@ -16,6 +17,8 @@ from tryghed.accounts.models import User
 from tryghed.audit import log
 from tryghed.audit.models import AuditEntry
 from tryghed.organisation.models import Council, CouncilMembership, Organisation, Person
+from tryghed.servicedesk import actions as desk_actions
+from tryghed.servicedesk.models import Kind, Service
 
 pytestmark = pytest.mark.django_db
 
@@ -420,3 +423,95 @@ def test_log_page_queries_do_not_grow(secretariat, client_for, councils):
         client.get(url)
     assert len(many) == len(few)
     assert len(many) <= 12
+
+
+# What the entries say: the actions' codes as labels ---------------------------------------
+
+
+@pytest.fixture
+def desk_work(koege_officer, client_for, reference):
+    """A Køge tip and a second one, worked at the desk by the Køge officer through the forms:
+    every action that logs a code of the service desk."""
+    service = Service.objects.create(
+        code="test-tip-drugs",
+        kind=Kind.TIP,
+        name="Handel med narkotika",
+        name_en="Drug dealing",
+        incident_category="drug_sale",
+        to_police=True,
+    )
+    tip, spam = (
+        desk_actions.submit_request(
+            service, description=text, lat=55.4581, lon=12.1822, place="Køge Hallen"
+        )[0]
+        for text in ("Salg af hash bag hallen", "Køb billige solbriller")
+    )
+    client = client_for(koege_officer)
+
+    def act(request, action, data=None):
+        handling = request.handlings.get()
+        url = reverse(
+            "staff:servicedesk_staff:action", args=[request.reference, handling.pk, action]
+        )
+        assert client.post(url, data or {}).status_code == 302
+
+    act(tip, "triage", {"triage-service": service.pk, "triage-priority": "2"})
+    act(tip, "assign", {"assign-assignee": koege_officer.pk})
+    act(tip, "note", {"note-body": "Kendt sælger"})
+    act(tip, "status", {"status-status": "new"})
+    act(tip, "reply", {"reply-body": "Tak for dit tip."})
+    act(tip, "close", {"close-outcome": "resolved"})
+    act(spam, "spam")
+    return tip
+
+
+DESK_LABELS = {
+    "triage": "Assessment saved",
+    "assign": "Assignment changed",
+    "status": "Status changed",
+    "reply": "Status changed by a reply to the citizen",
+    "close": "Closed for the queue",
+    "spam": "Marked as spam",
+    "internal_note": "Internal note",
+    "public_reply": "Reply to the citizen",
+}
+
+
+def messages_shown(content):
+    return set(re.findall(r'<br><span class="small-text">([^<]*)</span>', content))
+
+
+@pytest.mark.parametrize("language", ["da", "en"])
+def test_the_log_names_the_service_desks_actions_in_words(
+    desk_work, secretariat, client_for, language
+):
+    assert set(AuditEntry.objects.values_list("message", flat=True)) >= set(DESK_LABELS)
+    content = client_for(secretariat, language).get(reverse("staff:audit:list")).content.decode()
+    shown = messages_shown(content)
+    with translation.override(language):
+        assert {gettext(label) for label in DESK_LABELS.values()} <= shown
+    # Not one raw code is left, in either language.
+    assert not shown & set(DESK_LABELS)
+
+
+def test_an_entry_page_names_its_action_in_words(desk_work, secretariat, client_for):
+    entry = AuditEntry.objects.get(message="triage")
+    client = client_for(secretariat)
+    content = client.get(reverse("staff:audit:entry", args=[entry.pk])).content.decode()
+    assert f"{da('Updated')} – {da('Assessment saved')}" in content
+    assert "(triage)" not in content
+    english = client_for(secretariat, "en").get(reverse("staff:audit:entry", args=[entry.pk]))
+    assert "Updated – Assessment saved" in english.content.decode()
+
+
+def test_free_text_and_coded_values_in_messages(secretariat, client_for, councils):
+    council = councils["kredsraad"]
+    for action, message in [
+        (AuditEntry.Action.UPDATE, "Rettet efter mødet"),
+        (AuditEntry.Action.CREATE, "copied from 2023"),
+        (AuditEntry.Action.IMPORT, "CSV import plan.csv"),
+    ]:
+        log.record(council, by=secretariat, action=action, message=message)
+    client = client_for(secretariat, "en")
+    shown = messages_shown(client.get(reverse("staff:audit:list")).content.decode())
+    assert shown == {"Rettet efter mødet", "Copied from the plan for 2023", "CSV file plan.csv"}
