@@ -2,6 +2,7 @@
 pixels is kept (no EXIF, no GPS, no comments)."""
 
 import io
+import zlib
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -219,3 +220,68 @@ def test_a_failed_form_leaves_no_photo_on_disk(catalogue, media, case):
 def test_a_refused_photo_is_named_in_the_error(catalogue, media):
     response = send(tip(), upload(b"GIF89a" + b"\0" * 100, "holiday.gif"))
     assert "holiday.gif is not a JPEG or PNG photo" in response.content.decode()
+
+
+# ---- Regressions found by testers ------------------------------------------------------
+
+
+def claiming_size(data, width, height):
+    """`data` with a header that claims `width`×`height`: what Pillow reads before deciding
+    whether the file is a decompression bomb, without a test holding the pixels."""
+    if data.startswith(b"\x89PNG"):
+        # IHDR is the first chunk: length, type, width, height, …, then its CRC.
+        ihdr = b"IHDR" + width.to_bytes(4, "big") + height.to_bytes(4, "big") + data[24:29]
+        return data[:12] + ihdr + zlib.crc32(ihdr).to_bytes(4, "big") + data[33:]
+    start = data.index(b"\xff\xc0")  # baseline frame header: length, precision, height, width
+    size = height.to_bytes(2, "big") + width.to_bytes(2, "big")
+    return data[: start + 5] + size + data[start + 9 :]
+
+
+@pytest.mark.parametrize(
+    ("format_", "size"),
+    [
+        ("JPEG", (10_000, 10_000)),  # past Pillow's limit: it warns
+        ("PNG", (10_000, 10_000)),
+        ("PNG", (20_000, 10_000)),  # past twice its limit: it refuses
+    ],
+)
+def test_a_photo_beyond_pillows_own_limit_has_too_many_pixels(
+    catalogue, media, monkeypatch, format_, size
+):
+    data = claiming_size(encoded(format_, size=(8, 8)), *size)
+    with monkeypatch.context() as unlimited:
+        unlimited.setattr(Image, "MAX_IMAGE_PIXELS", None)
+        assert Image.open(io.BytesIO(data)).size == size
+    response = send(tip(), upload(data, f"huge.{format_.lower()}"))
+    page = response.content.decode()
+    assert f"huge.{format_.lower()} has too many pixels" in page
+    assert "is not a JPEG or PNG photo" not in page
+    assert not ServiceRequest.objects.exists()
+
+
+def test_a_16_bit_grey_png_keeps_its_shades(catalogue, media):
+    out = io.BytesIO()
+    Image.new("I;16", (100, 100), 1000).save(out, format="PNG")
+    response = send(tip(), upload(out.getvalue(), "scan.png", "image/png"))
+    assert response.status_code == 200
+    stored = Photo.objects.get()
+    with Image.open(media / stored.image.name) as image:
+        # 1000 of 65535 is a dark grey, 3 of 255; clipped to 8 bits it would be white.
+        assert image.mode == "L"
+        assert image.getpixel((50, 50)) == 3
+
+
+def test_photos_lost_to_another_fields_error_are_asked_for_again(catalogue, media):
+    response = send(
+        tip(description=""),
+        upload(jpeg_with_gps(size=(400, 300))),
+        upload(png_with_text(), "a.png"),
+    )
+    page = response.content.decode()
+    message = "Choose your 2 photos again. They were not kept, because the form could not be sent."
+    # Once in the summary at the top, once above the file input.
+    assert page.count(message) == 2
+    assert 'href="#id_photos"' in page
+
+    without_photos = send(tip(description="")).content.decode()
+    assert "again" not in without_photos

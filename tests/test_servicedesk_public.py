@@ -3,6 +3,8 @@ link, the e-mails, and what bad input, bots and floods get."""
 
 import datetime as dt
 import re
+import zoneinfo
+from html.parser import HTMLParser
 
 import pytest
 from django.core import mail
@@ -357,7 +359,9 @@ BAD_INPUT = [
     ("longitude -181", tip(lon="-181"), "lon"),
     ("latitude not a number", tip(lat="nan"), "lat"),
     ("latitude without longitude", tip(lon=""), "lat"),
-    ("no place at all", tip(lat="", lon=""), "municipality"),
+    ("no place at all", tip(lat="", lon="", place=""), "municipality"),
+    ("place text naming no municipality", tip(lat="", lon=""), "place"),
+    ("only invisible characters", tip(description="\u200b\u200b\u2060 \u200d"), "description"),
     ("unknown municipality", nuisance(municipality="9999"), "municipality"),
     ("place too long", tip(place="p" * 301), "place"),
     ("bad e-mail", tip(reporter_email="karen@"), "reporter_email"),
@@ -631,3 +635,193 @@ def test_any_posted_values_store_one_request_or_none_and_never_fail(
         assert ServiceRequest.objects.order_by("-pk").first().reference in (
             response.content.decode()
         )
+
+
+# ---- Regressions found by testers ------------------------------------------------------
+
+
+class Elements(HTMLParser):
+    """Every start tag with its attributes as written, duplicates included."""
+
+    def __init__(self, page):
+        super().__init__()
+        self.tags = []
+        self.feed(page)
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, attrs))
+
+    def inputs(self, name):
+        return [dict(attrs) for tag, attrs in self.tags if dict(attrs).get("name") == name]
+
+
+def language_next(page):
+    match = re.search(r'name="next" value="([^"]*)"', page)
+    assert match, "the page has no language switch"
+    return match[1]
+
+
+def test_the_language_switch_on_the_receipt_keeps_the_status_link(client, catalogue):
+    form_page = client.get(reverse("servicedesk:tip"), {"tjeneste": "tip-narkotika"})
+    assert language_next(form_page.content.decode()) == "/tip/?tjeneste=tip-narkotika"
+
+    receipt = post(client, tip())
+    status_path = status_link(receipt).group(0)
+    # The receipt answers the form's POST; going back to the form's URL would lose the link.
+    assert language_next(receipt.content.decode()) == status_path
+    switched = client.post(
+        reverse("set_language"), {"language": "da", "next": status_path}, follow=True
+    )
+    assert switched.redirect_chain[-1][0] == status_path
+    assert switched.status_code == 200
+    assert 'lang="da"' in switched.content.decode()
+    assert ServiceRequest.objects.get().reference in switched.content.decode()
+
+
+@pytest.mark.parametrize("url_name", ["servicedesk:tip", "servicedesk:officer_request"])
+def test_every_form_element_has_each_attribute_once_and_contact_inputs_have_their_type(
+    client, catalogue, url_name
+):
+    code = "tip-narkotika" if url_name == "servicedesk:tip" else "betjent-faerdselskontrol"
+    page = client.get(reverse(url_name), {"tjeneste": code}).content.decode()
+    elements = Elements(page)
+    for tag, attrs in elements.tags:
+        names = [name for name, _value in attrs]
+        assert len(names) == len(set(names)), f"<{tag}> repeats an attribute: {attrs}"
+    assert [i["type"] for i in elements.inputs("reporter_phone")] == ["tel"]
+    assert [i["type"] for i in elements.inputs("reporter_email")] == ["email"]
+
+
+def test_a_forged_point_is_reported_once_in_the_summary_and_once_at_the_map(client, catalogue):
+    response = post(client, nuisance(lat="x", lon="y"))
+    page = response.content.decode()
+    assert page.count("Where: The marked place is not a valid position.") == 1
+    assert page.count("The marked place is not a valid position.") == 2
+    assert_nothing_stored()
+
+
+def test_a_tampered_form_id_is_explained_and_replaced_by_one_that_works(client, catalogue):
+    tampered = "x" * 65
+    response = post(client, tip(form_id=tampered))
+    page = response.content.decode()
+    assert "Error:" in page.split("</title>")[0]
+    assert 'data-module="error-summary"' in page
+    assert "The form has expired or was changed. Check your answers and send it again." in page
+    fresh = Elements(page).inputs("form_id")[0]["value"]
+    assert fresh and fresh != tampered and len(fresh) <= 64
+    assert_nothing_stored()
+
+    again = post(client, tip(form_id=fresh))
+    status_link(again)
+    assert ServiceRequest.objects.count() == 1
+
+
+def test_a_nuisance_form_and_an_officer_request_say_what_is_published(client, catalogue):
+    def form(url_name, code):
+        return client.get(reverse(url_name), {"tjeneste": code}).content.decode()
+
+    for page in (
+        form("servicedesk:nuisance", "gene-unges-fester"),
+        form("servicedesk:officer_request", "betjent-foredrag"),
+    ):
+        assert "What is made public" in page
+        assert "Your name, e-mail, phone number and photos are never published" in page
+    # A tip is not published at all.
+    assert "What is made public" not in form("servicedesk:tip", "tip-narkotika")
+
+
+def test_the_status_page_of_a_published_report_does_not_claim_its_text_is_hidden(client, catalogue):
+    nuisance_status = client.get(status_link(post(client, nuisance())).group(0))
+    page = nuisance_status.content.decode()
+    assert "To protect you" not in page
+    assert "Your description and the place are public" in page
+    assert "Fest med høj musik" not in page
+
+    tip_status = client.get(status_link(post(client, tip())).group(0)).content.decode()
+    assert "To protect you, this page does not show what you wrote" in tip_status
+    assert "are public" not in tip_status
+
+
+def last_clock_change(month):
+    """The most recent night, a week or more ago, on which Danish clocks changed in `month`
+    (the last Sunday of March or October), and 02:30 that night as a form would send it."""
+    today = timezone.localdate()
+    for year in (today.year, today.year - 1):
+        day = dt.date(year, month, 31)
+        day -= dt.timedelta(days=(day.weekday() + 1) % 7)
+        if day < today - dt.timedelta(days=7):
+            return day, f"{day.isoformat()}T02:30"
+    raise AssertionError("unreachable")
+
+
+def test_a_time_in_the_hour_that_happened_twice_is_taken_as_its_first_occurrence(client, catalogue):
+    day, local = last_clock_change(10)
+    response = post(client, tip(**{"q-tidspunkt": local}))
+    status_link(response)
+    stored = ServiceRequest.objects.get().details["tidspunkt"]
+    # 02:30 summer time (UTC+2), not the second 02:30 an hour later in winter time.
+    assert stored == f"{day.isoformat()}T00:30:00+00:00"
+    first = dt.datetime.fromisoformat(stored).astimezone(zoneinfo.ZoneInfo("Europe/Copenhagen"))
+    assert first.strftime("%H:%M") == "02:30"
+
+
+def test_a_time_in_the_hour_that_never_happened_gets_a_plain_message(client, catalogue):
+    _day, local = last_clock_change(3)
+    response = post(client, tip(**{"q-tidspunkt": local}))
+    page = response.content.decode()
+    assert "That time did not exist: the clocks were put forward one hour that night." in page
+    assert "Europe/Copenhagen" not in page and "ambiguous" not in page
+    assert_nothing_stored()
+
+
+def test_an_address_with_a_postcode_is_place_enough(client, catalogue, koege):
+    response = post(client, nuisance(municipality="", place="Hovedgaden 12, 4600 Køge"))
+    status_link(response)
+    request = ServiceRequest.objects.get()
+    assert request.municipality == koege
+    assert request.lat is None and request.place == "Hovedgaden 12, 4600 Køge"
+
+
+def test_an_address_that_names_no_municipality_asks_for_one_in_plain_words(client, catalogue):
+    response = post(client, nuisance(municipality="", place="Bag ved den gamle skole"))
+    form = response.context["form"]
+    assert "place" in form.errors
+    page = response.content.decode()
+    assert "We cannot tell the municipality from the address." in page
+    # The Open311 wording is for client developers, not for citizens.
+    assert "address_string" not in page and "address_id" not in page
+    assert_nothing_stored()
+
+
+def test_a_forged_municipality_is_not_echoed_back(client, catalogue):
+    response = post(client, nuisance(municipality="0259\x00<b>"))
+    page = response.content.decode()
+    assert "Choose a municipality from the list." in page
+    assert "\x00" not in page and "&lt;b&gt;" not in page
+    assert_nothing_stored()
+
+
+def test_an_answer_with_bytes_that_are_not_utf8_is_refused(client, answered):
+    request, url = answered
+    response = client.post(
+        url, b"body=Det+sker+%FF%FE%FD+igen", content_type="application/x-www-form-urlencoded"
+    )
+    assert response.status_code == 200
+    assert "Part of your message could not be read." in response.content.decode()
+    assert not request.messages.filter(kind=Message.Kind.CITIZEN).exists()
+
+
+def test_an_answer_with_a_real_replacement_character_is_kept(client, answered):
+    request, url = answered
+    response = client.post(url, {"body": "Skiltet viser \ufffd i stedet for et tal."})
+    assert response.status_code == 302
+    kept = request.messages.get(kind=Message.Kind.CITIZEN)
+    assert kept.body == "Skiltet viser \ufffd i stedet for et tal."
+
+
+def test_an_answer_of_only_invisible_characters_is_refused(client, answered):
+    request, url = answered
+    response = client.post(url, {"body": "\u200b\u200b"})
+    assert response.status_code == 200
+    assert 'class="form-error-message"' in response.content.decode()
+    assert not request.messages.filter(kind=Message.Kind.CITIZEN).exists()

@@ -26,6 +26,9 @@ JPEG_QUALITY = 85
 # MPO is how some phones store a JPEG with an extra depth or preview image; its first frame
 # is an ordinary JPEG.
 FORMATS = {"JPEG": "image/jpeg", "MPO": "image/jpeg", "PNG": "image/png"}
+# 16-bit greyscale PNGs open in these modes; convert() would clip every value above 255,
+# which is nearly all of them, to white.
+HIGH_BIT_DEPTH = {"I", "I;16", "I;16B", "I;16L", "I;16N"}
 
 
 class PhotoError(ValueError):
@@ -76,13 +79,23 @@ class _EndWatch:
         return getattr(self._fp, name)
 
 
+def _too_many_pixels(name):
+    return PhotoError(
+        _("%(name)s has too many pixels (at most %(limit)d megapixels).")
+        % {"name": name, "limit": MAX_PIXELS // 1_000_000}
+    )
+
+
 def _open(fp, name):
     try:
         with warnings.catch_warnings():
             # Pillow only warns between its own limit and twice that; ours is lower anyway.
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image = Image.open(fp, formats=("JPEG", "PNG"))
-    except (UnidentifiedImageError, Image.DecompressionBombWarning, Image.DecompressionBombError):
+    except (Image.DecompressionBombWarning, Image.DecompressionBombError):
+        # Pillow read the size in the header and found it beyond its own limit.
+        raise _too_many_pixels(name) from None
+    except UnidentifiedImageError:
         raise PhotoError(
             _("%(name)s is not a JPEG or PNG photo. Only JPEG and PNG can be sent.")
             % {"name": name}
@@ -100,8 +113,11 @@ def _open(fp, name):
 def _pixels(image, source_format):
     """The decoded first frame, upright, in a mode its format can store."""
     if source_format == "PNG":
-        has_alpha = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
-        wanted = "RGBA" if has_alpha else ("L" if image.mode == "L" else "RGB")
+        high = image.mode in HIGH_BIT_DEPTH
+        # A 16-bit grey's transparent value has no 8-bit equal; such a picture is kept opaque.
+        transparent = "transparency" in image.info and not high
+        has_alpha = image.mode in ("RGBA", "LA", "PA") or transparent
+        wanted = "RGBA" if has_alpha else ("L" if image.mode == "L" or high else "RGB")
     else:
         # Lets the JPEG decoder scale down by 1/2 to 1/8 while decoding: a 40-megapixel
         # photo then never needs its full size in memory.
@@ -111,6 +127,8 @@ def _pixels(image, source_format):
     # Phones store the picture sideways and an orientation flag; the flag goes with the
     # metadata, so turn the pixels first.
     image = ImageOps.exif_transpose(image)
+    if image.mode in HIGH_BIT_DEPTH:
+        image = image.convert("I").point(lambda value: value / 256).convert("L")
     return image if image.mode == wanted else image.convert(wanted)
 
 
@@ -127,10 +145,7 @@ def clean_photo(uploaded):
     image = _open(source, name)
     width, height = image.size
     if width * height > MAX_PIXELS:
-        raise PhotoError(
-            _("%(name)s has too many pixels (at most %(limit)d megapixels).")
-            % {"name": name, "limit": MAX_PIXELS // 1_000_000}
-        )
+        raise _too_many_pixels(name)
     source_format = image.format
     try:
         image = _pixels(image, source_format)

@@ -2,14 +2,17 @@
 its ServiceAttribute rows, the place, optional photos and contact details."""
 
 import datetime as dt
+import secrets
+import unicodedata
 
 from django import forms
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from tryghed.open311.intake import Invalid, municipality_of_address
 from tryghed.organisation.models import Municipality
 from tryghed.servicedesk import notify, photos
 from tryghed.servicedesk.models import Kind, ServiceAttribute
@@ -44,10 +47,67 @@ DATE_FORMATS = ["%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%Y"]
 
 # Field names of the location part; their errors are shown at the map and listed once.
 LOCATION_FIELDS = ("lat", "lon")
+# Fields the citizen never sees: their errors can only mean a changed or stale page.
+HIDDEN_FIELDS = ("service", "form_id")
+CHANGED_FORM = _("The form has expired or was changed. Check your answers and send it again.")
+
+# Characters that draw nothing on their own: controls, zero-width and other format
+# characters, spaces, lone combining marks, and the few letters that are blank by design
+# (Hangul fillers, the blank Braille pattern).
+_BLANK_CATEGORIES = {"Cc", "Cf", "Cs", "Zs", "Zl", "Zp", "Mn", "Me"}
+_BLANK_CHARACTERS = {"\u115f", "\u1160", "\u3164", "\uffa0", "\u2800"}
+
+
+def has_visible_character(text):
+    return any(
+        char not in _BLANK_CHARACTERS and unicodedata.category(char) not in _BLANK_CATEGORIES
+        for char in text
+    )
+
+
+def new_form_id():
+    return secrets.token_urlsafe(16)
+
+
+class TextField(forms.CharField):
+    """Text that must say something: text of only invisible characters (zero-width spaces,
+    say) passes Django's strip() and "required", yet tells the police nothing."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value if has_visible_character(value) else self.empty_value
+
+
+class TelInput(forms.TextInput):
+    # Setting attrs["type"] on a TextInput renders a second type attribute.
+    input_type = "tel"
 
 
 class PastDateTimeField(forms.DateTimeField):
     """When something happened: not in the future, and not years ago."""
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except forms.ValidationError as exc:
+            # Django refuses a local time that the clock change makes ambiguous or
+            # impossible, with a message about time zones.
+            if getattr(exc, "code", None) != "ambiguous_timezone":
+                raise
+            naive = exc.params["datetime"]
+            zone = exc.params["current_timezone"]
+        # 02:30 on the night the clocks go back happened twice; either will do for a
+        # report, so take the first.
+        first = naive.replace(tzinfo=zone, fold=0)
+        if first.astimezone(dt.UTC).astimezone(zone).replace(tzinfo=None) == naive:
+            return first
+        raise forms.ValidationError(
+            _(
+                "That time did not exist: the clocks were put forward one hour that night. "
+                "Check the time."
+            ),
+            code="nonexistent",
+        )
 
     def validate(self, value):
         super().validate(value)
@@ -116,11 +176,9 @@ def attribute_field(attribute, kind):
     """The form field for one of the service's questions."""
     common = {"label": attribute.tr("description"), "required": attribute.required}
     if attribute.datatype == Datatype.STRING:
-        return forms.CharField(max_length=STRING_MAX, **common)
+        return TextField(max_length=STRING_MAX, **common)
     if attribute.datatype == Datatype.TEXT:
-        return forms.CharField(
-            max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 3}), **common
-        )
+        return TextField(max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 3}), **common)
     if attribute.datatype == Datatype.NUMBER:
         return forms.IntegerField(min_value=0, max_value=NUMBER_MAX, **common)
     if attribute.datatype == Datatype.DATETIME:
@@ -137,10 +195,20 @@ def attribute_field(attribute, kind):
             help_text=_("Date and time; your best guess is fine."),
             **common,
         )
+    # Django's message repeats the posted value, which may be anything a script sends.
+    invalid = {"invalid_choice": _("Choose one of the options.")}
     if attribute.datatype == Datatype.SINGLEVALUELIST:
-        return forms.ChoiceField(choices=_choices(attribute), widget=forms.RadioSelect, **common)
+        return forms.ChoiceField(
+            choices=_choices(attribute),
+            widget=forms.RadioSelect,
+            error_messages=invalid,
+            **common,
+        )
     return forms.MultipleChoiceField(
-        choices=_choices(attribute), widget=forms.CheckboxSelectMultiple, **common
+        choices=_choices(attribute),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages=invalid,
+        **common,
     )
 
 
@@ -171,10 +239,8 @@ def municipality_choices():
 
 class RequestForm(forms.Form):
     service = forms.CharField(widget=forms.HiddenInput, max_length=60)
-    description = forms.CharField(
-        max_length=DESCRIPTION_MAX, widget=forms.Textarea(attrs={"rows": 6})
-    )
-    place = forms.CharField(
+    description = TextField(max_length=DESCRIPTION_MAX, widget=forms.Textarea(attrs={"rows": 6}))
+    place = TextField(
         label=_("Address or place"),
         max_length=300,
         required=False,
@@ -183,7 +249,12 @@ class RequestForm(forms.Form):
     municipality = forms.ChoiceField(
         label=_("Municipality"),
         required=False,
-        help_text=_("Not needed if you have marked the place on the map."),
+        help_text=_(
+            "Not needed if you have marked the place on the map or written an address with "
+            "its postcode."
+        ),
+        # Django's message repeats the posted value, which may hold control characters.
+        error_messages={"invalid_choice": _("Choose a municipality from the list.")},
     )
     lat = forms.FloatField(
         required=False,
@@ -215,7 +286,7 @@ class RequestForm(forms.Form):
             "in photos, such as where they were taken."
         ),
     )
-    reporter_name = forms.CharField(label=_("Name"), max_length=200, required=False)
+    reporter_name = TextField(label=_("Name"), max_length=200, required=False)
     reporter_email = forms.EmailField(
         label=_("E-mail"),
         max_length=254,
@@ -226,6 +297,7 @@ class RequestForm(forms.Form):
         label=_("Phone"),
         max_length=30,
         required=False,
+        widget=TelInput,
         validators=[
             RegexValidator(
                 r"^\+?[0-9][0-9 ()-]{5,28}$",
@@ -294,7 +366,7 @@ class RequestForm(forms.Form):
         self.fields["reporter_email"].widget.attrs["autocomplete"] = "email"
         self.fields["reporter_name"].widget.attrs["autocomplete"] = "name"
         self.fields["reporter_phone"].widget.attrs.update(
-            {"autocomplete": "tel", "type": "tel", "class": "form-input input-width-m"}
+            {"autocomplete": "tel", "class": "form-input input-width-m"}
         )
         self.fields["website"].widget.attrs.update(
             {"tabindex": "-1", "autocomplete": "off", "class": "form-input"}
@@ -333,6 +405,14 @@ class RequestForm(forms.Form):
             .get(code=code)
         )
 
+    def full_clean(self):
+        super().full_clean()
+        if self.is_bound and (self.has_error("form_id") or not self.data.get("form_id")):
+            # The page shown again must be one the citizen can send, and only once: a
+            # changed or missing id is replaced (the errors are already decided).
+            self.data = self.data.copy()
+            self.data["form_id"] = new_form_id()
+
     def clean(self):
         data = super().clean()
         lat, lon = data.get("lat"), data.get("lon")
@@ -342,19 +422,32 @@ class RequestForm(forms.Form):
             and not self.has_error("lon")
         ):
             self.add_error("lat", _("The marked place is not a valid position."))
-        if (
-            lat is None
-            and lon is None
-            and not data.get("municipality")
-            and not self.has_error("municipality")
-            and not self.has_error("lat")
-            and not self.has_error("lon")
-        ):
+        # A place that was given but is wrong has its own error already.
+        place_wrong = any(self.has_error(n) for n in ("municipality", "place", *LOCATION_FIELDS))
+        if lat is None and lon is None and not data.get("municipality") and not place_wrong:
+            self._municipality_from_place(data)
+        return data
+
+    def _municipality_from_place(self, data):
+        """An address alone is enough when its postcode or a municipality's name in it
+        tells the municipality."""
+        if not data.get("place"):
             self.add_error(
                 "municipality",
-                _("Mark the place on the map or choose a municipality."),
+                _("Mark the place on the map, write the address, or choose a municipality."),
             )
-        return data
+            return
+        try:
+            data["municipality"] = municipality_of_address(data["place"])
+        except Invalid:
+            # Its own messages are written for Open311 clients (address_string, lat and long).
+            self.add_error(
+                "place",
+                _(
+                    "We cannot tell the municipality from the address. Choose the "
+                    "municipality, or mark the place on the map."
+                ),
+            )
 
     def details(self, language):
         answers = {}
@@ -384,7 +477,7 @@ class RequestForm(forms.Form):
 
     def page_order(self):
         return [
-            "service",
+            *HIDDEN_FIELDS,
             "description",
             *self.attribute_names,
             "lat",
@@ -400,30 +493,48 @@ class RequestForm(forms.Form):
 
     def error_summary(self):
         """(target id, text) for the summary at the top, in the order of the page. Each
-        text names its question, since "This field is required" alone says nothing there."""
+        text names its question, since "This field is required" alone says nothing there.
+        A hidden field's item has no target: there is nothing on the page to correct."""
         items = []
         for name in self.page_order():
             if name is None:
                 items.extend(("where", message) for message in self.non_field_errors())
-                continue
-            errors = self.errors.get(name)
-            if not errors:
-                continue
-            if name in LOCATION_FIELDS:
-                target, label = "where", _("Where")
+            elif name in HIDDEN_FIELDS:
+                if self.has_error(name):
+                    items.append((None, CHANGED_FORM))
+            elif name in LOCATION_FIELDS:
+                items.extend(("where", f"{_('Where')}: {m}") for m in self.errors.get(name, []))
             else:
                 bound = self[name]
                 target = f"{bound.auto_id}_0" if bound.use_fieldset else bound.auto_id
                 label = str(bound.label).rstrip("?.: ")
-            items.extend((target, f"{label}: {message}") for message in errors)
-        return items
+                items.extend((target, f"{label}: {m}") for m in self.errors.get(name, []))
+                if name == "photos" and (again := self.photos_to_choose_again()):
+                    items.append((target, again))
+        # lat and lon are one point, and a forged pair fails both in the same words.
+        return list(dict.fromkeys((target, str(text)) for target, text in items))
 
     def location_errors(self):
         errors = []
         for name in LOCATION_FIELDS:
             errors.extend(self.errors.get(name, []))
         errors.extend(self.non_field_errors())
-        return errors
+        return list(dict.fromkeys(str(error) for error in errors))
+
+    def photos_to_choose_again(self):
+        """What to tell a citizen whose form comes back with errors after they chose
+        photos: a browser cannot fill a file input in again, so they are gone."""
+        if not self.is_bound or not self.errors:
+            return ""
+        count = len([f for f in self.files.getlist("photos") if f])
+        if not count:
+            return ""
+        return ngettext(
+            "Choose your photo again. It was not kept, because the form could not be sent.",
+            "Choose your %(count)d photos again. They were not kept, because the form could "
+            "not be sent.",
+            count,
+        ) % {"count": count}
 
 
 class ServiceChoiceForm(forms.Form):
@@ -439,7 +550,7 @@ class ServiceChoiceForm(forms.Form):
 
 
 class MessageForm(forms.Form):
-    body = forms.CharField(
+    body = TextField(
         label=_("Your message"),
         max_length=MESSAGE_MAX,
         widget=forms.Textarea(attrs={"rows": 5, "class": "form-input"}),
@@ -447,9 +558,10 @@ class MessageForm(forms.Form):
     )
     website = forms.CharField(label=_("Leave this field empty"), required=False, max_length=200)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, undecodable=False, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+        self.undecodable = undecodable
         self.fields["website"].widget.attrs.update(
             {"tabindex": "-1", "autocomplete": "off", "class": "form-input"}
         )
@@ -457,3 +569,12 @@ class MessageForm(forms.Form):
     @property
     def is_honeypot(self):
         return bool(self.data.get("website"))
+
+    def clean_body(self):
+        if self.undecodable:
+            # Kept as it arrived, it would reach the staff as a row of replacement marks.
+            raise forms.ValidationError(
+                _("Part of your message could not be read. Please write it again."),
+                code="undecodable",
+            )
+        return self.cleaned_data["body"]

@@ -7,6 +7,7 @@ link they get on the receipt; the status page never shows who sent the request.
 import hashlib
 import json
 import secrets
+from urllib.parse import parse_qsl
 
 from django.conf import settings
 from django.contrib import messages
@@ -33,7 +34,12 @@ from tryghed.servicedesk.models import (
     hash_token,
     new_token,
 )
-from tryghed.servicedesk.public.forms import MessageForm, RequestForm, ServiceChoiceForm
+from tryghed.servicedesk.public.forms import (
+    MessageForm,
+    RequestForm,
+    ServiceChoiceForm,
+    new_form_id,
+)
 from tryghed.servicedesk.ratelimit import ratelimit
 
 KIND_PAGES = {
@@ -144,7 +150,7 @@ def submit(request, kind):
         )
 
     if request.method != "POST":
-        form = RequestForm(service, initial={"form_id": secrets.token_urlsafe(16)})
+        form = RequestForm(service, initial={"form_id": new_form_id()})
         return _form_page(request, page, form)
 
     form = RequestForm(service, request.POST, request.FILES)
@@ -256,6 +262,29 @@ def _status_scope(request, reference, token):
     return "status-message"
 
 
+def _undecodable(request, name):
+    """Whether the posted field held bytes that are not text in the request's encoding.
+
+    Django decodes such bytes into U+FFFD replacement characters, and a citizen may paste a
+    real U+FFFD, so only the raw body can tell. It can be re-read for a urlencoded body
+    (what the page's form sends); a multipart body cannot, and is taken as it is.
+    """
+    if "\ufffd" not in "".join(request.POST.getlist(name)):
+        return False
+    if request.content_type != "application/x-www-form-urlencoded":
+        return False
+    # Latin-1 maps every byte to one character, so each value's bytes come back intact.
+    pairs = parse_qsl(request.body.decode("latin-1"), keep_blank_values=True, encoding="latin-1")
+    for key, value in pairs:
+        if key != name:
+            continue
+        try:
+            value.encode("latin-1").decode(request.encoding or settings.DEFAULT_CHARSET)
+        except UnicodeDecodeError:
+            return True
+    return False
+
+
 @login_not_required
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -263,7 +292,7 @@ def _status_scope(request, reference, token):
 def status(request, reference, token):
     citizen_request = _find(reference, token)
     if request.method == "POST":
-        form = MessageForm(request.POST)
+        form = MessageForm(request.POST, undecodable=_undecodable(request, "body"))
         if form.is_honeypot or form.is_valid():
             if not form.is_honeypot:
                 actions.add_citizen_message(citizen_request, body=form.cleaned_data["body"])
