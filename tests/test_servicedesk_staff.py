@@ -21,6 +21,7 @@ from tryghed.servicedesk.models import (
     Queue,
     ReplyTemplate,
     Service,
+    ServiceAttribute,
     ServiceRequest,
 )
 
@@ -309,8 +310,21 @@ def test_municipal_staff_act_on_their_queue_but_not_on_the_police_queue(
     assert response.status_code == 404
     response = client.post(action_url(desk["greve_municipal"], "note"), {"note-body": "Hej"})
     assert response.status_code == 302
-    # Both sides read the whole thread.
     assert desk["greve_party"].messages.get().queue == desk["greve_municipal"].queue
+
+
+def test_a_queues_internal_notes_are_read_by_those_who_see_the_queue(
+    desk, greve_staff, secretariat, client_for
+):
+    party = desk["greve_party"]
+    actions.add_internal_note(desk["greve_police"], by=secretariat, body="Politiets note")
+    actions.add_internal_note(desk["greve_municipal"], by=greve_staff, body="Kommunens note")
+    Message.objects.create(request=party, kind=Message.Kind.CITIZEN, body="Borgerens svar")
+    page = client_for(greve_staff).get(request_url(party)).content.decode()
+    assert "Kommunens note" in page and "Borgerens svar" in page
+    assert "Politiets note" not in page
+    page = client_for(secretariat).get(request_url(party)).content.decode()
+    assert "Kommunens note" in page and "Politiets note" in page
 
 
 def test_actions_check_the_acting_user_themselves(desk, greve_staff, district_staff):
@@ -442,13 +456,19 @@ def test_mark_spam(desk, koege_officer, client_for):
 
 
 def test_queue_list_shows_the_queues_one_can_see_with_open_counts(
-    desk, greve_staff, foreign_secretariat, client_for
+    desk, greve_staff, district_staff, foreign_secretariat, client_for
 ):
     page = client_for(greve_staff).get(reverse("staff:servicedesk_staff:queues"))
-    own = [q.name for q in page.context["own_queues"]]
-    other = [(q.name, q.open_count) for q in page.context["other_queues"]]
-    assert own == ["Greve Kommune"]
-    assert other == [("Lokalpolitiet Greve", 1)]
+    assert [q.name for q in page.context["own_queues"]] == ["Greve Kommune"]
+    # The police's queue is police information, not the municipality's.
+    assert not page.context["other_queues"]
+    page = client_for(district_staff).get(reverse("staff:servicedesk_staff:queues"))
+    assert not page.context["own_queues"]
+    assert [(q.name, q.open_count) for q in page.context["other_queues"]] == [
+        ("Lokalpolitiet Greve", 1),
+        ("Greve Kommune", 1),
+        ("Lokalpolitiet Køge", 1),
+    ]
     page = client_for(foreign_secretariat).get(reverse("staff:servicedesk_staff:queues"))
     assert page.status_code == 200
     assert not page.context["own_queues"] and not page.context["other_queues"]
@@ -553,12 +573,11 @@ def test_csv_export_of_the_police_queue_with_contact_for_the_police(
 
 
 def test_csv_export_without_contact_for_municipal_staff(desk, greve_staff, client_for):
-    for handling in (desk["greve_municipal"], desk["greve_police"]):
-        response = client_for(greve_staff).get(queue_url(handling.queue, "queue_csv"))
-        rows = _csv(response)
-        assert [r["reference"] for r in rows] == [desk["greve_party"].reference]
-        assert "reporter_email" not in rows[0]
-        assert "bo@example.org" not in str(rows)
+    response = client_for(greve_staff).get(queue_url(desk["greve_municipal"].queue, "queue_csv"))
+    rows = _csv(response)
+    assert [r["reference"] for r in rows] == [desk["greve_party"].reference]
+    assert "reporter_email" not in rows[0]
+    assert "bo@example.org" not in str(rows)
 
 
 def test_csv_export_follows_the_filters(desk, services, koege_officer, client_for):
@@ -597,3 +616,293 @@ def test_request_page_queries_are_bounded(desk, services, koege_officer, client_
     with CaptureQueriesContext(connection) as queries:
         assert client.get(request_url(tip)).status_code == 200
     assert len(queries) <= 20
+
+
+# Fixes found by testing the desk against the demo. The new messages are checked in English,
+# the language they are written in; the Danish catalogue follows them.
+
+
+def _messages(response):
+    return [str(m) for m in response.context["messages"]]
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{"date_to": "9999-12-31"}, {"date_from": "0001-01-01"}, {"date_from": "1999-12-31"}],
+)
+def test_dates_far_out_are_refused_with_a_message_and_the_csv_is_whole(
+    desk, koege_officer, client_for, params
+):
+    client = client_for(koege_officer, "en")
+    queue = desk["koege_police"].queue
+    response = client.get(queue_url(queue), params)
+    assert response.status_code == 200
+    [field] = params
+    [error] = response.context["form"].errors[field]
+    last = timezone.localdate().year + 5
+    assert error == f"Choose a date from 1. January 2000 to 31. December {last}."
+    # The bad date does not filter, on the page as in the file.
+    assert [h.request.reference for h in response.context["page"]] == [desk["koege_tip"].reference]
+    response = client.get(queue_url(queue, "queue_csv"), params)
+    assert response.status_code == 200
+    assert [r["reference"] for r in _csv(response)] == [desk["koege_tip"].reference]
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"service": "9" * 30},
+        {"assignee": "9" * 30},
+        {"priority": "9" * 30},
+        {"page": "9" * 30},
+        {"date_from": "2026-02-30"},
+        {"q": "a\x00b"},
+    ],
+)
+def test_no_filter_input_is_a_server_error(desk, koege_officer, client_for, params):
+    client = client_for(koege_officer)
+    queue = desk["koege_police"].queue
+    assert client.get(queue_url(queue), params).status_code == 200
+    response = client.get(queue_url(queue, "queue_csv"), params)
+    assert response.status_code == 200
+    assert [r["reference"] for r in _csv(response)] == [desk["koege_tip"].reference]
+
+
+def test_a_control_character_in_the_search_is_refused_and_not_echoed(
+    desk, koege_officer, client_for
+):
+    response = client_for(koege_officer).get(queue_url(desk["koege_police"].queue), {"q": "a\x00b"})
+    assert response.context["form"].errors["q"]
+    page = response.content.decode()
+    assert "\x00" not in page
+    assert 'value="ab"' in page
+
+
+def test_an_error_keeps_the_help_text_for_screen_readers(desk, koege_officer, client_for):
+    response = client_for(koege_officer).get(
+        queue_url(desk["koege_police"].queue), {"q": "x" * 300}
+    )
+    page = response.content.decode()
+    search = page.split('name="q"')[1].split(">")[0]
+    assert 'aria-describedby="id_q_error id_q_helptext"' in search
+    assert 'aria-invalid="true"' in search
+    assert 'id="id_q_error"' in page and 'id="id_q_helptext"' in page
+
+
+def test_queue_and_request_pages_write_dates_alike(desk, koege_officer, client_for):
+    tip = desk["koege_tip"]
+    submitted = datetime.datetime(2026, 11, 27, 16, 24, tzinfo=datetime.UTC)
+    ServiceRequest.objects.filter(pk=tip.pk).update(submitted_at=submitted)
+    client = client_for(koege_officer)
+    queue_page = client.get(queue_url(desk["koege_police"].queue)).content.decode()
+    request_page = client.get(request_url(tip)).content.decode()
+    for page in (queue_page, request_page):
+        assert "27. november 2026 17:24" in page
+
+
+def test_date_and_time_answers_are_shown_in_danish_time(services, koege_officer, client_for):
+    ServiceAttribute.objects.create(
+        service=services["drugs"],
+        code="tidspunkt",
+        datatype=ServiceAttribute.Datatype.DATETIME,
+        description="Hvornår skete det?",
+    )
+    ServiceAttribute.objects.create(
+        service=services["drugs"],
+        code="dato",
+        datatype=ServiceAttribute.Datatype.DATETIME,
+        description="Hvilken dato ønsker I helst?",
+    )
+    tip = _submit(
+        services["drugs"],
+        KOEGE[0],
+        KOEGE[1],
+        details={"tidspunkt": "2026-11-27T13:30:00+00:00", "dato": "2027-03-01"},
+    )
+    client = client_for(koege_officer)
+    page = client.get(request_url(tip)).content.decode()
+    assert "27. november 2026 14:30" in page
+    assert "1. marts 2027" in page
+    assert "2026-11-27T13:30" not in page and "2027-03-01<" not in page
+
+    # The day wished for "Bestil en betjent" may come as its midnight (Open311): no time then.
+    talk = Service.objects.create(
+        code="test-talk", kind=Kind.OFFICER_REQUEST, name="Foredrag", to_police=True
+    )
+    ServiceAttribute.objects.create(
+        service=talk,
+        code="oensket-dato",
+        datatype=ServiceAttribute.Datatype.DATETIME,
+        description="Hvilken dato ønsker I helst?",
+    )
+    for stored, shown in [
+        ("2027-02-28T23:00:00+00:00", "<td>1. marts 2027</td>"),
+        ("2027-03-01T18:00:00+00:00", "<td>1. marts 2027 19:00</td>"),
+    ]:
+        order = _submit(talk, KOEGE[0], KOEGE[1], details={"oensket-dato": stored})
+        assert shown in client.get(request_url(order)).content.decode()
+
+
+def test_the_triage_service_has_no_empty_choice(desk, koege_officer, client_for):
+    page = client_for(koege_officer).get(request_url(desk["koege_tip"])).content.decode()
+    select = page.split('id="id_triage-service"')[1].split("</select>")[0]
+    assert "---------" not in select
+    assert 'value=""' not in select
+    assert f'value="{desk["koege_tip"].service_id}" selected' in select
+
+
+def test_a_template_reply_to_an_english_citizen_uses_the_english_text(
+    desk, services, district, koege_officer, client_for
+):
+    template = desk["template"]
+    template.body_en = "Thank you for your tip. We are looking into it."
+    template.save()
+    english = _submit(services["drugs"], KOEGE[0], KOEGE[1], details={"_language": "en"})
+    handling = english.handlings.get()
+    client = client_for(koege_officer, "en")
+
+    response = client.get(request_url(english))
+    texts = response.context["reply_templates"]
+    assert texts[str(template.pk)] == "Thank you for your tip. We are looking into it."
+    assert "The citizen wrote in English" in response.content.decode()
+
+    client.post(action_url(handling, "reply"), {"reply-template": template.pk, "reply-body": ""})
+    assert [m.body for m in english.public_messages()] == [
+        "Thank you for your tip. We are looking into it."
+    ]
+    # A Danish citizen gets the Danish text, and so does an English one when there is none.
+    danish = desk["koege_tip"]
+    assert client.get(request_url(danish)).context["reply_templates"][str(template.pk)] == (
+        "Tak for dit tip. Vi ser på det."
+    )
+    template.body_en = ""
+    template.save()
+    client.post(action_url(handling, "reply"), {"reply-template": template.pk, "reply-body": ""})
+    assert english.public_messages().last().body == "Tak for dit tip. Vi ser på det."
+
+
+def test_closing_a_closed_handling_is_refused_and_changes_nothing(desk, koege_officer, client_for):
+    handling = desk["koege_police"]
+    client = client_for(koege_officer, "en")
+    assert client.post(
+        action_url(handling, "close"), {"close-outcome": "resolved"}
+    ).status_code == (302)
+    handling.refresh_from_db()
+    closed_at = handling.closed_at
+    for outcome in ("resolved", "referred"):
+        response = client.post(action_url(handling, "close"), {"close-outcome": outcome})
+        assert response.status_code == 400
+        assert response.context["failed_form"].non_field_errors() == [
+            "The request is already closed for your queue (Handled). "
+            "Change the status to open it again."
+        ]
+        assert 'id="action-close"' in response.content.decode()
+    handling.refresh_from_db()
+    assert (handling.outcome, handling.closed_at) == ("resolved", closed_at)
+    assert entries_for(handling).count() == 1
+
+
+def test_marking_spam_twice_writes_nothing_the_second_time(desk, koege_officer, client_for):
+    handling, tip = desk["koege_police"], desk["koege_tip"]
+    client = client_for(koege_officer, "en")
+    assert client.post(action_url(handling, "spam")).status_code == 302
+    response = client.post(action_url(handling, "spam"))
+    assert response.status_code == 400
+    assert response.context["failed_form"].non_field_errors() == [
+        "The request is already marked as spam and closed for your queue."
+    ]
+    assert entries_for(handling).count() == 1
+    assert entries_for(tip).count() == 1
+
+
+def test_spam_on_a_closed_handling_changes_only_its_outcome(desk, koege_officer, client_for):
+    handling = desk["koege_police"]
+    client = client_for(koege_officer)
+    client.post(action_url(handling, "close"), {"close-outcome": "resolved"})
+    handling.refresh_from_db()
+    closed_at = handling.closed_at
+    assert client.post(action_url(handling, "spam")).status_code == 302
+    handling.refresh_from_db()
+    assert (handling.status, handling.outcome, handling.closed_at) == ("closed", "spam", closed_at)
+    changes = entries_for(handling).order_by("pk").last().changes
+    assert changes["outcome"] == ["resolved", "spam"]
+    assert "closed_at" not in changes and "status" not in changes
+
+
+def test_marking_a_duplicate_twice_writes_nothing_the_second_time(
+    desk, services, koege_officer, client_for
+):
+    original = _submit(services["drugs"], KOEGE[0], KOEGE[1], hours_ago=2)
+    handling, tip = desk["koege_police"], desk["koege_tip"]
+    client = client_for(koege_officer, "en")
+    data = {"duplicate-original": original.reference}
+    response = client.post(action_url(handling, "duplicate"), data, follow=True)
+    assert _messages(response) == [
+        f"The request is marked as a duplicate of {original.reference} and closed for your queue."
+    ]
+    response = client.post(action_url(handling, "duplicate"), data)
+    assert response.status_code == 400
+    assert response.context["failed_form"].non_field_errors() == [
+        f"The request is already marked as a duplicate of {original.reference}."
+    ]
+    assert entries_for(handling).count() == 1
+    assert entries_for(tip).count() == 1
+
+
+def test_a_duplicate_points_past_duplicates_only_as_far_as_the_user_can_see(
+    desk, services, koege_officer, client_for
+):
+    first = _submit(services["drugs"], KOEGE[0], KOEGE[1], hours_ago=3)
+    second = _submit(services["drugs"], KOEGE[0], KOEGE[1], hours_ago=2)
+    ServiceRequest.objects.filter(pk=second.pk).update(duplicate_of=first)
+    # The first repeats a Greve request that the Køge officer cannot see.
+    ServiceRequest.objects.filter(pk=first.pk).update(duplicate_of=desk["greve_party"])
+    tip = desk["koege_tip"]
+    client = client_for(koege_officer, "en")
+    response = client.post(
+        action_url(desk["koege_police"], "duplicate"),
+        {"duplicate-original": second.reference},
+        follow=True,
+    )
+    tip.refresh_from_db()
+    assert tip.duplicate_of == first
+    assert _messages(response) == [
+        f"{second.reference} is itself a duplicate of {first.reference}, so the request is "
+        f"marked as a duplicate of {first.reference} and closed for your queue."
+    ]
+    # The stored link opens for the one who stored it.
+    page = client.get(request_url(tip)).content.decode()
+    assert f'href="{request_url(first)}"' in page
+    assert client.get(request_url(first)).status_code == 200
+
+
+def test_known_duplicates_are_not_suggested_and_a_loop_is_explained(
+    desk, services, koege_officer, client_for
+):
+    tip = desk["koege_tip"]
+    near = _submit(services["drugs"], KOEGE[0] + 0.0018, KOEGE[1], hours_ago=1)
+    sibling = _submit(services["drugs"], KOEGE[0] + 0.0009, KOEGE[1], hours_ago=1)
+    client = client_for(koege_officer, "en")
+    for duplicate in (near, sibling):
+        response = client.post(
+            action_url(duplicate.handlings.get(), "duplicate"),
+            {"duplicate-original": tip.reference},
+        )
+        assert response.status_code == 302
+
+    def suggested(sr):
+        return [c.request for c in client.get(request_url(sr)).context["duplicates"]]
+
+    assert suggested(tip) == []
+    assert suggested(near) == []
+
+    response = client.post(
+        action_url(desk["koege_police"], "duplicate"), {"duplicate-original": near.reference}
+    )
+    assert response.status_code == 400
+    assert response.context["failed_form"].non_field_errors() == [
+        f"{near.reference} is already recorded as a duplicate of this request, so this request "
+        f"cannot be a duplicate of {near.reference}."
+    ]
+    tip.refresh_from_db()
+    assert tip.duplicate_of is None

@@ -249,12 +249,25 @@ def change_status(handling, *, by, status):
 @transaction.atomic
 def close_handling(handling, *, by, outcome):
     """Close this queue's handling; the citizen sees the request closed when every queue
-    has closed it."""
+    has closed it.
+
+    A closed handling is not closed again: that would silently replace its outcome and the
+    time it was closed (two tabs, a second click). The desk opens it again by a status
+    change first, as the page says.
+    """
     handling = _locked(handling, by)
     if not outcome:
         raise DeskError(_("Choose an outcome to close the request."))
     if outcome not in Handling.Outcome.values:
         raise DeskError(_("Unknown outcome."))
+    if not handling.is_open:
+        raise DeskError(
+            _(
+                "The request is already closed for your queue (%(outcome)s). Change the "
+                "status to open it again."
+            )
+            % {"outcome": handling.get_outcome_display()}
+        )
     before = log.snapshot(handling)
     handling.close(outcome)
     _save(
@@ -263,36 +276,77 @@ def close_handling(handling, *, by, outcome):
     return handling
 
 
+def _close_as(handling, *, by, outcome, message):
+    """Close the handling with `outcome` for spam or a duplicate, which are facts about the
+    request that may come after the queue closed it: a closed handling then only changes its
+    outcome and keeps the time it was closed. Nothing is written when nothing changes."""
+    if not handling.is_open and handling.outcome == outcome:
+        return
+    before = log.snapshot(handling)
+    if handling.is_open:
+        handling.close(outcome)
+    else:
+        handling.outcome = outcome
+    _save(
+        handling, by=by, before=before, message=message, fields=["status", "outcome", "closed_at"]
+    )
+
+
 @transaction.atomic
 def mark_duplicate(handling, *, by, original):
     """Record that the request repeats `original`, and close this queue's handling of it.
 
-    A duplicate of a duplicate points to the first request, so that the chain never grows.
+    A duplicate of a duplicate points to the first request, so that the chain stays short,
+    but never past a request the acting user cannot see: the link they store must open for
+    them. Returns the handling, whose request's duplicate_of is the request stored.
     """
     handling = _locked(handling, by)
-    if not ServiceRequest.objects.visible_to(by).filter(pk=original.pk).exists():
+    visible = ServiceRequest.objects.visible_to(by)
+    if not visible.filter(pk=original.pk).exists():
         raise DeskError(_("There is no such request that you can see."))
-    root, seen = original, {original.pk}
-    while root.duplicate_of_id is not None and root.duplicate_of_id not in seen:
-        seen.add(root.duplicate_of_id)
-        root = ServiceRequest.objects.get(pk=root.duplicate_of_id)
-    if root.pk == handling.request_id:
+    if original.pk == handling.request_id:
         raise DeskError(_("A request cannot be a duplicate of itself."))
+    chain = [original]
+    while chain[-1].duplicate_of_id is not None and chain[-1].duplicate_of_id not in {
+        r.pk for r in chain
+    }:
+        chain.append(
+            ServiceRequest.objects.only("pk", "reference", "duplicate_of").get(
+                pk=chain[-1].duplicate_of_id
+            )
+        )
+    if any(r.pk == handling.request_id for r in chain):
+        raise DeskError(
+            _(
+                "%(ref)s is already recorded as a duplicate of this request, so this request "
+                "cannot be a duplicate of %(ref)s."
+            )
+            % {"ref": original.reference}
+        )
+    seen = set(visible.filter(pk__in=[r.pk for r in chain]).values_list("pk", flat=True))
+    root = original
+    for step in chain[1:]:
+        if step.pk not in seen:
+            break
+        root = step
     request = _locked_request(handling)
-    before = log.snapshot(request)
+    if (
+        request.duplicate_of_id == root.pk
+        and not handling.is_open
+        and handling.outcome == Handling.Outcome.DUPLICATE
+    ):
+        raise DeskError(
+            _("The request is already marked as a duplicate of %(ref)s.") % {"ref": root.reference}
+        )
+    if request.duplicate_of_id != root.pk:
+        before = log.snapshot(request)
+        request.duplicate_of = root
+        request.save(update_fields=["duplicate_of"])
+        log.record(request, by=by, action=UPDATE, before=before, message="duplicate")
+        guarantee_actions.request_voided(request)
     request.duplicate_of = root
-    request.save(update_fields=["duplicate_of"])
-    log.record(request, by=by, action=UPDATE, before=before, message="duplicate")
-    guarantee_actions.request_voided(request)
-    before = log.snapshot(handling)
-    handling.close(Handling.Outcome.DUPLICATE)
-    _save(
-        handling,
-        by=by,
-        before=before,
-        message="duplicate",
-        fields=["status", "outcome", "closed_at"],
-    )
+    _close_as(handling, by=by, outcome=Handling.Outcome.DUPLICATE, message="duplicate")
+    handling.request = request
     return handling
 
 
@@ -301,15 +355,15 @@ def mark_spam(handling, *, by):
     """Mark the request as spam and close this queue's handling of it."""
     handling = _locked(handling, by)
     request = _locked_request(handling)
+    if request.is_spam and not handling.is_open and handling.outcome == Handling.Outcome.SPAM:
+        raise DeskError(_("The request is already marked as spam and closed for your queue."))
     if not request.is_spam:
         before = log.snapshot(request)
         request.is_spam = True
         request.save(update_fields=["is_spam"])
         log.record(request, by=by, action=UPDATE, before=before, message="spam")
         guarantee_actions.request_voided(request)
-    before = log.snapshot(handling)
-    handling.close(Handling.Outcome.SPAM)
-    _save(handling, by=by, before=before, message="spam", fields=["status", "outcome", "closed_at"])
+    _close_as(handling, by=by, outcome=Handling.Outcome.SPAM, message="spam")
     return handling
 
 

@@ -46,7 +46,10 @@ def bounding_box(lat, lon, radius_m):
 def likely_duplicates(request, *, among, radius_m=RADIUS_M, window=WINDOW, limit=LIMIT):
     """Requests in `among` (the viewer's visible requests) of the same service or incident
     category, in the same district, within `radius_m` and `window` of `request`, nearest
-    first. A request without coordinates has no neighbours."""
+    first. A request without coordinates has no neighbours.
+
+    What is already settled is left out: the request's known duplicates, the original it is
+    a duplicate of, and that original's other duplicates."""
     if request.lat is None or request.lon is None or request.district_id is None:
         return []
     same_kind = Q(service_id=request.service_id)
@@ -63,9 +66,14 @@ def likely_duplicates(request, *, among, radius_m=RADIUS_M, window=WINDOW, limit
             submitted_at__range=(request.submitted_at - window, request.submitted_at + window),
         )
         .exclude(pk=request.pk)
+        .exclude(duplicate_of=request.pk)
         .select_related("service")
         .prefetch_related("handlings")
     )
+    if request.duplicate_of_id is not None:
+        rows = rows.exclude(pk=request.duplicate_of_id).exclude(
+            duplicate_of=request.duplicate_of_id
+        )
     found = []
     for other in rows:
         metres = distance_m(request.lat, request.lon, other.lat, other.lon)

@@ -1,10 +1,12 @@
 import datetime
+import re
 
 from django import forms
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
+from tryghed.servicedesk import notify
 from tryghed.servicedesk.models import (
     Handling,
     Kind,
@@ -31,9 +33,14 @@ class DesignSystemForm:
         super().full_clean()
         for name in self.errors:
             if name in self.fields:
-                widget = self.fields[name].widget
-                widget.attrs["aria-describedby"] = f"{self[name].auto_id}_error"
-                widget.attrs["aria-invalid"] = "true"
+                field = self.fields[name]
+                # Django links the help text only while nothing else is set; the error must
+                # not take its place, or a screen reader loses what the field asks for.
+                ids = [f"{self[name].auto_id}_error"]
+                if field.help_text:
+                    ids.append(f"{self[name].auto_id}_helptext")
+                field.widget.attrs["aria-describedby"] = " ".join(ids)
+                field.widget.attrs["aria-invalid"] = "true"
 
 
 class DateInput(forms.DateInput):
@@ -41,6 +48,29 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs, format="%Y-%m-%d")
+
+
+CONTROL_CHARACTERS = re.compile("[\x00-\x1f\x7f]")
+
+
+class SearchInput(forms.TextInput):
+    input_type = "search"
+
+    def format_value(self, value):
+        # What was typed is shown again in the box; a control character (a NUL is refused
+        # with a message) would only garble the page.
+        value = super().format_value(value)
+        return CONTROL_CHARACTERS.sub("", value) if value else value
+
+
+# Dates outside these make no sense for a request, and far enough out they overflow the
+# date arithmetic and the database's conversion.
+FIRST_DAY = datetime.date(2000, 1, 1)
+YEARS_AHEAD = 5
+
+
+def _last_day():
+    return datetime.date(timezone.localdate().year + YEARS_AHEAD, 12, 31)
 
 
 # The queue page opens on the open requests, most urgent and then oldest first: the work
@@ -61,7 +91,7 @@ class QueueFilterForm(DesignSystemForm, forms.Form):
         required=False,
         max_length=200,
         help_text=_("Reference, words from the description or the place."),
-        widget=forms.TextInput(attrs={"class": "form-input input-width-xl", "type": "search"}),
+        widget=SearchInput(attrs={"class": "form-input input-width-xl"}),
     )
     status = forms.ChoiceField(
         label=_("Status"),
@@ -107,6 +137,30 @@ class QueueFilterForm(DesignSystemForm, forms.Form):
             (ASSIGNEE_NOBODY, _("Nobody")),
             *((str(u.pk), u.get_full_name() or u.get_username()) for u in queue.workers()),
         ]
+        self.last_day = _last_day()
+        for name in ("date_from", "date_to"):
+            self.fields[name].widget.attrs.update(
+                min=FIRST_DAY.isoformat(), max=self.last_day.isoformat()
+            )
+
+    def _in_range(self, name):
+        day = self.cleaned_data.get(name)
+        if day is not None and not FIRST_DAY <= day <= self.last_day:
+            raise forms.ValidationError(
+                _("Choose a date from %(first)s to %(last)s."),
+                code="out_of_range",
+                params={
+                    "first": formats.date_format(FIRST_DAY, "j. F Y"),
+                    "last": formats.date_format(self.last_day, "j. F Y"),
+                },
+            )
+        return day
+
+    def clean_date_from(self):
+        return self._in_range("date_from")
+
+    def clean_date_to(self):
+        return self._in_range("date_to")
 
     def clean(self):
         data = super().clean()
@@ -157,6 +211,9 @@ class TriageForm(DesignSystemForm, forms.Form):
     service = forms.ModelChoiceField(
         label=_("Service"),
         queryset=Service.objects.filter(active=True),
+        # Required and always set to the request's service: an empty choice would only
+        # invite an error.
+        empty_label=None,
         help_text=_(
             "A service that also concerns the municipality gives the request to the "
             "municipality's queue as well."
@@ -284,12 +341,23 @@ class ReplyForm(DesignSystemForm, forms.Form):
         self.fields["template"].queryset = ReplyTemplate.objects.filter(
             district=handling.request.district_id
         )
+        # The reply goes out in the language the citizen wrote in.
+        self.english = notify.language_of(handling.request) == "en"
+        if self.english:
+            self.fields["template"].help_text = _(
+                "The citizen wrote in English: a template's English text is used when it has one."
+            )
+
+    def template_text(self, template):
+        if self.english and template.body_en.strip():
+            return template.body_en
+        return template.body
 
     def clean(self):
         data = super().clean()
         body = (data.get("body") or "").strip()
         if not body and data.get("template"):
-            body = data["template"].body
+            body = self.template_text(data["template"]).strip()
         if not body and "body" not in self.errors:
             self.add_error("body", _("Write a reply or choose a template."))
         data["body"] = body

@@ -5,6 +5,8 @@ Everything is fetched through `visible_to` (reading) and `workable_by` (acting);
 """
 
 import csv
+import datetime
+import itertools
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -15,7 +17,8 @@ from django.db.models import Prefetch
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.text import slugify
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
@@ -25,7 +28,14 @@ from tryghed.accounts.scope import scope_of
 from tryghed.guarantees.views import request_panel
 from tryghed.servicedesk import actions
 from tryghed.servicedesk.duplicates import likely_duplicates
-from tryghed.servicedesk.models import Handling, Queue, ServiceRequest
+from tryghed.servicedesk.models import (
+    Handling,
+    Kind,
+    Message,
+    Queue,
+    ServiceAttribute,
+    ServiceRequest,
+)
 from tryghed.servicedesk.staff import forms
 from tryghed.servicedesk.staff.placemap import place_map
 
@@ -144,10 +154,15 @@ def queue_csv(request, pk):
     with_contact = queue.contact_visible_to(request.user)
     columns = CSV_COLUMNS + (CONTACT_COLUMNS if with_contact else [])
 
+    # The query runs before the response starts: once the first bytes are out, an error
+    # can only cut the file short, and a short file looks like a complete one.
+    found = handlings.iterator(chunk_size=500)
+    first = next(found, None)
+
     def rows():
         writer = csv.writer(_Echo())
         yield "\ufeff" + writer.writerow(columns)
-        for h in handlings.iterator(chunk_size=500):
+        for h in itertools.chain([first], found) if first is not None else ():
             r = h.request
             row = [
                 r.reference,
@@ -206,11 +221,36 @@ def _details(service_request):
             v.get("key"): (english and v.get("name_en")) or v.get("name")
             for v in attribute.values or []
         }
+        if attribute.datatype == ServiceAttribute.Datatype.DATETIME:
+            value = _moment(value, service_request.service.kind == Kind.OFFICER_REQUEST)
         rows.append((attribute.tr("description"), _answer(value, names)))
     # Answers to questions the service no longer asks are still part of the request; keys
     # with a leading underscore are the system's own (such as the form's language).
     rows += [(code, _answer(value, {})) for code, value in answers.items() if code[:1] != "_"]
     return rows
+
+
+def _moment(value, wished_day):
+    """A date or time answer, stored as ISO 8601 (times in UTC), as the page shows dates: in
+    Danish time. Anything else is shown as it was stored.
+
+    `wished_day`: the answer is the day a citizen wishes for ("Bestil en betjent"), which
+    clients may send as that day's midnight; a time is shown only when one was given."""
+    if not isinstance(value, str):
+        return value
+    try:
+        moment = parse_datetime(value)
+        if moment is None:
+            day = parse_date(value)
+            return value if day is None else formats.date_format(day, "j. F Y")
+    except ValueError:
+        return value
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    moment = timezone.localtime(moment)
+    if wished_day and moment.time() == datetime.time.min:
+        return formats.date_format(moment, "j. F Y")
+    return formats.date_format(moment, "j. F Y H:i")
 
 
 def _answer(value, names):
@@ -227,8 +267,22 @@ def _answer(value, names):
 class Action:
     form: Any
     run: Any
-    done: str
+    # The message after success: a text, or made from (result of run, the form's data).
+    done: Any
     needs_user: bool = False
+
+
+def _duplicate_done(handling, data):
+    original, stored = data["original"], handling.request.duplicate_of
+    if stored.pk != original.pk:
+        # Said out loud: the reference stored is not the one the user gave.
+        return _(
+            "%(original)s is itself a duplicate of %(stored)s, so the request is marked as a "
+            "duplicate of %(stored)s and closed for your queue."
+        ) % {"original": original.reference, "stored": stored.reference}
+    return _("The request is marked as a duplicate of %(stored)s and closed for your queue.") % {
+        "stored": stored.reference
+    }
 
 
 ACTIONS = {
@@ -257,7 +311,7 @@ ACTIONS = {
     "duplicate": Action(
         forms.DuplicateForm,
         lambda h, by, d: actions.mark_duplicate(h, by=by, original=d["original"]),
-        gettext_lazy("The request is marked as a duplicate and closed for your queue."),
+        _duplicate_done,
         needs_user=True,
     ),
     "spam": Action(
@@ -303,8 +357,9 @@ def _detail_context(request, service_request, *, current=None, failed=None):
         action_forms = {name: _action_form(name, current, user) for name in ACTIONS}
         if failed is not None:
             action_forms[failed[0]] = failed[1]
+        reply = action_forms["reply"]
         reply_templates = {
-            str(t.pk): t.body for t in action_forms["reply"].fields["template"].queryset
+            str(t.pk): reply.template_text(t) for t in reply.fields["template"].queryset
         }
     else:
         reply_templates = {}
@@ -318,7 +373,9 @@ def _detail_context(request, service_request, *, current=None, failed=None):
         "reply_templates": reply_templates,
         "public_status": Handling.Status(service_request.public_status()).label,
         "details": _details(service_request),
-        "thread": service_request.messages.select_related("author", "queue"),
+        "thread": Message.objects.visible_to(user)
+        .filter(request=service_request)
+        .select_related("author", "queue"),
         "photos": service_request.photos.all(),
         "contact_visible": service_request.contact_visible_to(user),
         "map": place_map(service_request.municipality, service_request.lat, service_request.lon),
@@ -354,12 +411,14 @@ def handling_action(request, reference, pk, action):
     )
     form = _action_form(action, handling, request.user, request.POST)
     if form.is_valid():
+        spec = ACTIONS[action]
         try:
-            ACTIONS[action].run(handling, request.user, form.cleaned_data)
+            result = spec.run(handling, request.user, form.cleaned_data)
         except actions.DeskError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, ACTIONS[action].done)
+            done = spec.done(result, form.cleaned_data) if callable(spec.done) else spec.done
+            messages.success(request, done)
             url = reverse("staff:servicedesk_staff:request", args=[reference])
             return redirect(f"{url}?koe={handling.queue_id}")
     service_request = _visible_request(request.user, reference)
