@@ -94,6 +94,31 @@ def test_writes_need_the_csrf_token(koege_officer, tree):
     assert response.status_code == 201
 
 
+@pytest.mark.parametrize("cookie", [None, "a" * 32], ids=["no-csrf-cookie", "csrf-cookie"])
+def test_anonymous_writes_get_401_with_or_without_a_csrf_cookie(cookie, tree):
+    # A script without a session once got 403 "CSRF check Failed" here, or 401 if it
+    # happened to carry a CSRF cookie; the API's description promises 401.
+    client = Client(enforce_csrf_checks=True)
+    if cookie:
+        client.cookies["csrftoken"] = cookie
+    batch = {"source": "doegnrapport", "rows": []}
+    response = client.post(f"{API}/incidents/batches", batch, content_type="application/json")
+    assert response.status_code == 401
+    assert response["Content-Type"].startswith("application/json")
+    body = {"progress": 10, "status": "in_progress"}
+    assert post_progress(client, tree["T-1.1"], body).status_code == 401
+    assert not ProgressUpdate.objects.exists()
+
+
+def test_a_signed_in_write_without_the_token_says_what_is_missing(koege_officer, tree):
+    client = Client(enforce_csrf_checks=True, HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(koege_officer)
+    response = post_progress(client, tree["T-1.1"], {"progress": 10, "status": "in_progress"})
+    assert response.status_code == 403
+    assert "X-CSRFToken" in response.json()["detail"]
+    assert not ProgressUpdate.objects.exists()
+
+
 # Reference data ------------------------------------------------------------------------------
 
 
@@ -338,6 +363,30 @@ def test_bodies_that_are_not_a_progress_object_are_422(raw, koege_officer, api_a
     response = post_progress(api_as(koege_officer), tree["T-1.1"], raw)
     assert response.status_code == 422, response.content
     assert response.json()["detail"]
+    assert not ProgressUpdate.objects.exists()
+
+
+@pytest.mark.parametrize("path", ["progress", "batches"])
+def test_a_body_nested_too_deeply_is_422_in_the_apis_own_shape(
+    path, koege_officer, secretariat, client_for, tree
+):
+    deep = "[" * 100_000 + "]" * 100_000
+    if path == "progress":
+        response = post_progress(client_for(koege_officer, language="en"), tree["T-1.1"], deep)
+    else:
+        response = client_for(secretariat, language="en").post(
+            f"{API}/incidents/batches", data=deep, content_type="application/json"
+        )
+    assert response.status_code == 422, response.content
+    assert response.json() == {
+        "detail": [
+            {
+                "type": "json_invalid",
+                "loc": ["body"],
+                "msg": "The request body is nested too deeply.",
+            }
+        ]
+    }
     assert not ProgressUpdate.objects.exists()
 
 

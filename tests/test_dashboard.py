@@ -17,6 +17,7 @@ from tryghed.accounts.models import RoleAssignment
 from tryghed.incidents.models import DANISH_TIME, Incident, IncidentSource
 from tryghed.indicators.models import Indicator
 from tryghed.organisation.models import Municipality
+from tryghed.statistics.models import StatSeries, StatTable, StatValue, quarter_start
 
 URL = "/medarbejder/tal/"
 
@@ -185,7 +186,6 @@ BAD = [
     ("municipality=9999", "Vælg en af kommunerne på listen."),
     ("municipality=0851", "Vælg en af kommunerne på listen."),  # another district's
     ("category=nope", "Vælg en af kategorierne på listen."),
-    ("period=week", "Vælg måned, kvartal eller år."),
 ]
 
 
@@ -202,6 +202,143 @@ def test_bad_filters_get_a_clear_message(secretariat, client_for, query, message
         response = client.get(f"{URL}{download}?{query}")
         assert response.status_code == 400, download
         assert message in response.content.decode(), download
+
+
+@pytest.mark.usefixtures("incidents")
+def test_an_unknown_grouping_names_every_choice(secretariat, client_for):
+    client = client_for(secretariat, language="en")
+    page = client.get(URL + "?period=day")
+    assert "Choose week, month, quarter or year." in page.content.decode()
+    for download in ("trend.csv", "kommuner.csv"):
+        response = client.get(f"{URL}{download}?period=day")
+        assert response.status_code == 400
+        assert "Choose week, month, quarter or year." in response.content.decode()
+
+
+@pytest.mark.usefixtures("incidents")
+class TestWeeks:
+    """Counts per ISO week, from Monday in Danish local time, over the ISO year."""
+
+    def test_a_year_of_weeks_on_the_page_in_json_and_csv(self, secretariat, client_for):
+        client = client_for(secretariat)
+        query = "?year=2024&period=week"
+        page = client.get(URL + query)
+        assert page.status_code == 200
+        assert 'value="week" selected' in page.content.decode()
+        weeks = table(page, "table-trend")
+        # 2024 has 52 ISO weeks, every one shown, 0 included.
+        assert list(weeks) == [f"2024-W{n:02d}" for n in range(1, 53)]
+        # 1-3 March (Friday to Sunday) in week 9: 3 in Greve, 3 in Køge; 4-5 March in week
+        # 10; Sunday 31 March at 23:30 local time (21:30 UTC) in week 13; 1 May; 10 July.
+        found = {key: count for key, count in weeks.items() if count != "0"}
+        assert found == {
+            "2024-W09": "6",
+            "2024-W10": "2",
+            "2024-W13": "1",
+            "2024-W18": "1",
+            "2024-W28": "1",
+        }
+        # The year's weeks hold the year's incidents, as its quarters do.
+        assert sum(int(count) for count in weeks.values()) == 11
+
+        values = client.get(URL + "trend.json" + query).json()["data"]["values"]
+        assert values[8] == {"key": "2024-W09", "label": "uge 9 2024", "count": 6, "shown": "6"}
+        rows = read_csv(client.get(URL + "trend.csv" + query))
+        assert rows[0] == ["period", "label", "count"]
+        assert rows[9] == ["2024-W09", "uge 9 2024", "6"]
+        assert len(rows) == 1 + 52
+
+    def test_weeks_belong_to_their_iso_year(self, secretariat, client_for, district, greve):
+        source = IncidentSource.objects.get(name="doegnrapport-test")
+        for n, when in enumerate(
+            [
+                datetime.datetime(2024, 12, 29, 23, 30),  # Sunday: week 52 of 2024
+                datetime.datetime(2024, 12, 30, 0, 10),  # Monday: week 1 of 2025
+            ]
+        ):
+            Incident.objects.create(
+                source=source,
+                external_id=f"W-{n}",
+                occurred_at=when.replace(tzinfo=DANISH_TIME),
+                category="violence",
+                municipality=greve,
+            )
+        client = client_for(secretariat, language="en")
+        weeks_2024 = table(client.get(URL + "?year=2024&period=week"), "table-trend")
+        assert weeks_2024["2024-W52"] == "1"
+        values = client.get(URL + "trend.json?year=2025&period=week").json()["data"]["values"]
+        assert values[0] == {"key": "2025-W01", "label": "week 1 2025", "count": 1, "shown": "1"}
+
+    def test_without_a_year_from_the_first_incidents_week_to_the_last(
+        self, secretariat, client_for
+    ):
+        rows = read_csv(client_for(secretariat).get(URL + "trend.csv?period=week"))
+        # Friday 1 December 2023 (Køge) to Wednesday 10 July 2024 (Greve).
+        assert rows[1] == ["2023-W48", "uge 48 2023", "1"]
+        assert rows[-1] == ["2024-W28", "uge 28 2024", "1"]
+        assert len(rows) == 1 + 5 + 28  # 2023 has 52 weeks
+        assert sum(int(row[2]) for row in rows[1:]) == 12
+
+    @pytest.mark.parametrize(("year", "weeks"), [(2000, 52), (2100, 52)])
+    def test_the_first_and_last_years_allowed(self, secretariat, client_for, year, weeks):
+        client = client_for(secretariat)
+        for download in ("trend.csv", "season.csv", "kommuner.csv", "aendring.csv"):
+            query = f"?year={year}&period=week"
+            response = client.get(URL + download + query)
+            # 2100 has not begun, so there is no last year to compare it with yet.
+            expected = 400 if (download, year) == ("aendring.csv", 2100) else 200
+            assert response.status_code == expected, download
+        rows = read_csv(client.get(f"{URL}trend.csv?year={year}&period=week"))
+        assert len(rows) == 1 + weeks
+        assert client.get(f"{URL}?year={year}&period=week").status_code == 200
+
+    def test_the_filters_narrow_the_weeks(self, secretariat, client_for):
+        query = "?year=2024&period=week&municipality=0259&category=violence"
+        weeks = table(client_for(secretariat).get(URL + query), "table-trend")
+        assert {key: count for key, count in weeks.items() if count != "0"} == {
+            "2024-W09": "3",
+            "2024-W10": "2",
+            "2024-W13": "1",
+        }
+
+    def test_council_members_read_small_weeks_as_under_five(self, council_member, client_for):
+        client = client_for(council_member)
+        weeks = table(client.get(URL + "?year=2024&period=week"), "table-trend")
+        assert (weeks["2024-W09"], weeks["2024-W10"], weeks["2024-W01"]) == ("6", "<5", "0")
+        values = client.get(URL + "trend.json?year=2024&period=week").json()["data"]["values"]
+        assert values[9]["count"] is None and values[9]["shown"] == "<5"
+
+    def test_the_other_downloads_take_the_grouping(self, secretariat, client_for):
+        # It was refused with 400 although it changes nothing in these files.
+        client = client_for(secretariat)
+        rows = read_csv(client.get(URL + "kommuner.csv?period=week&year=2024"))
+        assert ["0253", "Greve", "4"] in rows
+        assert client.get(URL + "kommuner.geojson?period=week").status_code == 200
+        assert client.get(URL + "season.csv?period=week").status_code == 200
+
+    def test_years_of_weeks_are_drawn_without_crowding(self, secretariat, client_for, greve):
+        Incident.objects.create(
+            source=IncidentSource.objects.get(name="doegnrapport-test"),
+            external_id="W-2022",
+            occurred_at=datetime.datetime(2022, 6, 1, 12, tzinfo=DANISH_TIME),
+            category="violence",
+            municipality=greve,
+        )
+        client = client_for(secretariat)
+        year = client.get(URL + "trend.json?year=2024&period=week").json()
+        # Labels that would overlap are left out; the table and the tooltips have them all.
+        assert year["encoding"]["x"]["axis"]["labelOverlap"]
+        assert year["mark"] == {"type": "line", "point": True}
+        # 2022-W22 to 2024-W28: a mark on each of 111 points would hide the line.
+        every_week = client.get(URL + "trend.json?period=week").json()
+        assert len(every_week["data"]["values"]) == 31 + 52 + 28
+        assert every_week["mark"] == {"type": "line", "point": False}
+        assert client.get(URL + "tal.pdf?period=week").status_code == 200
+
+
+def test_the_page_shows_month_as_the_grouping_when_none_is_chosen(secretariat, client_for):
+    page = client_for(secretariat).get(URL)
+    assert 'value="month" selected' in page.content.decode()
 
 
 @pytest.mark.usefixtures("incidents")
@@ -258,6 +395,96 @@ class TestAreas:
         page = client_for(foreign_secretariat).get(URL + "?period=year")
         assert table(page, "table-trend") == {"2024": "1"}
         assert "Greve" not in page.content.decode()
+
+
+class TestKeyFiguresCSV:
+    """noegletal.csv holds plain numbers, as aendring.csv does, for a spreadsheet in any
+    language; the page shows the same figures formatted ("1.129", "+12,9 %")."""
+
+    @pytest.fixture
+    def figures(self, plan, greve, koege):
+        table = StatTable.objects.create(code="STRAF11", title="Anmeldte forbrydelser")
+        series = StatSeries.objects.create(table=table, label="Ejendomsforbrydelser i alt")
+        StatValue.objects.bulk_create(
+            StatValue(
+                table=table,
+                series=series,
+                municipality=koege,
+                year=year,
+                quarter=quarter,
+                period_start=quarter_start(year, quarter),
+                value=value,
+                population=population,
+            )
+            for year, quarter, value, population in [
+                (2021, 1, 100, 60_000),
+                (2021, 2, 110, 60_000),
+                (2022, 1, 80, 61_000),
+                (2022, 2, 90, 61_000),
+            ]
+        )
+        source = IncidentSource.objects.create(name="doegnrapport-test", district=plan.district)
+        rows = [(2024, "violence", 1129), (2023, "violence", 1000)]
+        rows += [(2023, "burglary_home", 3), (2022, "burglary_home", 12)]
+        Incident.objects.bulk_create(
+            Incident(
+                source=source,
+                external_id=f"K-{year}-{category}-{n}",
+                occurred_at=datetime.datetime(year, 1 + n % 12, 1 + n % 28, 12, tzinfo=DANISH_TIME),
+                category=category,
+                municipality=greve,
+            )
+            for year, category, count in rows
+            for n in range(count)
+        )
+        area = plan.focus_areas.get()
+        burglary = Indicator.objects.create(
+            focus_area=area,
+            title="Indbrud i private hjem",
+            kind=Indicator.Kind.INCIDENTS,
+            categories=["burglary_home"],
+            baseline_year=2022,
+            target_percent=Decimal("10"),
+        )
+        rate = Indicator.objects.create(
+            focus_area=area,
+            title="Ejendomsforbrydelser i Køge",
+            kind=Indicator.Kind.STATISTICS,
+            series=series,
+            municipality=koege,
+            measure=Indicator.Measure.RATE,
+            baseline_year=2021,
+            current_year=2022,
+            target_percent=Decimal("5"),
+            direction=Indicator.Direction.INCREASE,
+        )
+        return burglary, rate
+
+    def rows(self, client):
+        rows = read_csv(client.get(URL + "noegletal.csv?year=2024&category=violence"))
+        assert rows[0] == ["tile", "compared", "current", "previous", "change", "target", "status"]
+        return {row[0]: row[2:6] for row in rows[1:]}
+
+    def test_staff_read_plain_numbers(self, figures, secretariat, client_for):
+        client = client_for(secretariat)
+        page = client.get(URL + "?year=2024&category=violence").content.decode()
+        assert "1.129" in page and "+12,9 %" in page and "2,8" in page
+        assert self.rows(client) == {
+            "Hændelser: Vold": ["1129", "1000", "12.9", ""],
+            # 3 in 2023 against 12 in 2022.
+            "Indbrud i private hjem": ["3", "12", "-75.0", "-10.0"],
+            # 170 offences over 61,000 inhabitants against 210 over 60,000 (first half years).
+            "Ejendomsforbrydelser i Køge": ["2.8", "3.5", "-20.4", "5.0"],
+        }
+
+    def test_council_members_read_small_counts_as_under_five(
+        self, figures, council_member, client_for
+    ):
+        rows = self.rows(client_for(council_member))
+        assert rows["Hændelser: Vold"] == ["1129", "1000", "12.9", ""]
+        # 3 is hidden, and so is the change it would give away.
+        assert rows["Indbrud i private hjem"] == ["<5", "12", "", "-10.0"]
+        assert rows["Ejendomsforbrydelser i Køge"] == ["2.8", "3.5", "-20.4", "5.0"]
 
 
 def test_the_current_plans_indicators_are_shown(plan, secretariat, client_for):

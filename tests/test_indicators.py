@@ -298,6 +298,72 @@ class TestPlanPages:
         assert not Indicator.objects.visible_to(None).exists()
 
 
+class TestPeriodsThatCannotBeCounted:
+    """An indicator stored with years the form refuses (by the admin, or an old row) is shown
+    as one that cannot be computed, on every page that shows it, instead of a server error."""
+
+    @pytest.fixture(
+        params=[
+            {"baseline_start": datetime.date(1, 1, 1), "baseline_end": datetime.date(1, 12, 31)},
+            {"baseline_start": datetime.date(2022, 1, 1), "baseline_end": datetime.date.max},
+            {"baseline_year": 2022, "current_year": 1},
+        ],
+        ids=["year-one", "year-9999", "current-year-one"],
+    )
+    def stored(self, request, area):
+        fields = {"baseline_year": None, "current_year": 2026, **request.param}
+        return indicator(area, categories=["vandalism"], order=9, **fields)
+
+    def test_the_plan_pages_say_it_cannot_be_computed(
+        self, client, client_for, personas, plan, stored
+    ):
+        staff = client_for(personas["secretariat"], language="en")
+        page = staff.get(reverse("staff:plans:plan", args=[plan.pk]))
+        assert page.status_code == 200
+        html = page.content.decode()
+        assert "Cannot be computed" in html
+        assert "Its periods lie outside the years 2000 to 2100." in html
+        assert cell(html, stored.pk, "current") == "–"
+        public = client.get("/samarbejdsplan/2023/", HTTP_ACCEPT_LANGUAGE="en")
+        assert public.status_code == 200
+        assert "Cannot be computed" in public.content.decode()
+        tiles = staff.get("/medarbejder/tal/noegletal.csv")
+        assert tiles.status_code == 200
+        row = next(r for r in tiles.content.decode().splitlines() if "Burglaries" in r)
+        assert row.endswith(",-10.0,Cannot be computed")
+
+    @pytest.mark.parametrize(
+        "url", ["/medarbejder/tal/", "/medarbejder/tal/tal.pdf", "/samarbejdsplan/2023.pdf"]
+    )
+    def test_nothing_else_fails_either(self, client_for, personas, area, url):
+        # Year one alone here: the printed pages are slow, and read the same Reading.
+        indicator(
+            area,
+            baseline_year=None,
+            baseline_start=datetime.date(1, 1, 1),
+            baseline_end=datetime.date(1, 12, 31),
+        )
+        response = client_for(personas["secretariat"]).get(url)
+        assert response.status_code == 200
+
+
+def test_periods_read_as_dates_in_each_language(client_for, personas, plan, area):
+    item = indicator(
+        area,
+        baseline_year=None,
+        baseline_start=datetime.date(2022, 1, 1),
+        baseline_end=datetime.date(2022, 3, 31),
+    )
+    url = reverse("staff:plans:plan", args=[plan.pk])
+    danish = client_for(personas["secretariat"]).get(url).content.decode()
+    assert "1. januar 2023–31. marts 2023 sammenlignet med 1. januar 2022–31. marts 2022" in (
+        danish
+    )
+    english = client_for(personas["secretariat"], language="en").get(url).content.decode()
+    assert "1 January 2023–31 March 2023 compared with 1 January 2022–31 March 2022" in english
+    assert f'data-indicator="{item.pk}"' in english
+
+
 def form_data(ctx, **changes):
     data = {
         "title": "Indbrud i private hjem",
@@ -440,6 +506,31 @@ class TestStaffForms:
             ({"initiative": "T"}, "initiative", "valid choice"),
             ({"focus_area": ""}, "focus_area", "either a focus area or an initiative"),
             ({"target_percent": "-5"}, "target_percent", "greater than or equal to 0"),
+            # Year 1 cannot be counted in Copenhagen time: it once answered 500 everywhere.
+            (
+                {"baseline_year": "", "baseline_start": "0001-01-01", "baseline_end": "0001-12-31"},
+                "baseline_start",
+                "in the years 2000 to 2100",
+            ),
+            (
+                {"baseline_year": "", "baseline_start": "2022-01-01", "baseline_end": "9999-12-31"},
+                "baseline_end",
+                "in the years 2000 to 2100",
+            ),
+            ({"baseline_year": "1999"}, "baseline_year", "greater than or equal to 2000"),
+            (
+                {
+                    "baseline_year": "",
+                    "baseline_start": "2022-01-01",
+                    "baseline_end": "2022-12-31",
+                    "current_year": "99999",
+                },
+                "current_year",
+                "less than or equal to 2100",
+            ),
+            ({"order": "999999999999"}, "order", "less than or equal to 32767"),
+            ({"order": "-1"}, "order", "greater than or equal to 0"),
+            ({"target_percent": "1e400"}, "target_percent", "digits"),
             ({"direction": "sideways"}, "direction", "valid choice"),
             ({"title": ""}, "title", "required"),
         ],
@@ -453,6 +544,24 @@ class TestStaffForms:
         assert field in errors, errors
         assert message in " ".join(errors[field]), errors
         assert (Indicator.objects.count(), AuditEntry.objects.count()) == before
+
+    def test_a_period_in_year_one_is_refused_on_edit(self, secretariat_client, ctx):
+        item = ctx["indicator"]
+        data = form_data(
+            ctx,
+            categories=["vandalism"],
+            baseline_year="",
+            baseline_start="0001-01-01",
+            baseline_end="0001-12-31",
+            current_year="2026",
+            order="9",
+        )
+        url = reverse("staff:plans:indicator_edit", args=[item.pk])
+        response = secretariat_client.post(url, data)
+        assert response.status_code == 200
+        assert "in the years 2000 to 2100" in response.content.decode()
+        item.refresh_from_db()
+        assert (item.baseline_year, item.baseline_start, item.order) == (2022, None, 0)
 
     def test_both_owners_are_refused(self, secretariat_client, ctx):
         part = Initiative.objects.get(external_id="T-1.1")

@@ -99,3 +99,40 @@ def _text_boxes(box):
         yield box
     for child in getattr(box, "children", []):
         yield from _text_boxes(child)
+
+
+def test_an_indicator_that_cannot_be_counted_is_printed_as_such(client, indicators):
+    # Stored in year 1 by some other way than the form (which refuses it): the plan and its
+    # PDF once answered 500, as Copenhagen's midnight of year 1 is before year 1 in UTC.
+    burglary, _violence = indicators
+    Indicator.objects.filter(pk=burglary.pk).update(
+        baseline_year=None,
+        baseline_start=datetime.date(1, 1, 1),
+        baseline_end=datetime.date(1, 12, 31),
+    )
+    response = client.get("/samarbejdsplan/2023.pdf")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    with translation.override("en"):
+        shown = rows(plan_html(burglary.focus_area.plan))
+    assert shown["Indbrud i private hjem"][:5] == ["–", "–", "–", "−10.0 %", "Cannot be computed"]
+    # The other indicator is read as before.
+    assert shown["Vold i Greve"][:3] == ["8", "20", "−60.0 %"]
+
+
+def test_the_printed_periods_are_dates_in_each_language(indicators):
+    burglary, _violence = indicators
+    Indicator.objects.filter(pk=burglary.pk).update(
+        baseline_year=None,
+        baseline_start=datetime.date(2022, 1, 1),
+        baseline_end=datetime.date(2022, 6, 30),
+    )
+    plan = burglary.focus_area.plan
+    with translation.override("da"):
+        assert "1. januar 2023–30. juni 2023 sammenlignet med 1. januar 2022–30. juni 2022" in (
+            plan_html(plan)
+        )
+    with translation.override("en"):
+        assert "1 January 2023–30 June 2023 compared with 1 January 2022–30 June 2022" in (
+            plan_html(plan)
+        )

@@ -1,7 +1,6 @@
 """The staff API: the same records as the back office, fetched through the same
 `visible_to` predicates, with the Django session as authentication."""
 
-import json
 from collections import defaultdict
 from typing import Annotated
 
@@ -14,7 +13,8 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Query
 from ninja.errors import HttpError, ValidationError
 from ninja.responses import Status
-from ninja.security import django_auth
+from ninja.security import SessionAuth
+from ninja.utils import check_csrf
 
 from tryghed.accounts.scope import scope_of
 from tryghed.api import schemas
@@ -37,6 +37,28 @@ class StaffAPI(NinjaAPI):
         return operation.view_func.__name__
 
 
+class StaffSession(SessionAuth):
+    """The back office's session cookie, with the CSRF token for writes.
+
+    ninja's own session auth checks CSRF before it looks at the session, so a script without
+    a session got 403 or 401 depending on whether it happened to send a CSRF cookie. Here a
+    call without a signed-in session is always 401, as the description says; CSRF protects
+    the session of a signed-in user, and only such a call can be forged."""
+
+    def __init__(self):
+        super().__init__(csrf=False)  # checked in authenticate(), once there is a session
+
+    def authenticate(self, request, key):
+        if not request.user.is_authenticated:
+            return None
+        if check_csrf(request):
+            raise HttpError(
+                403,
+                _("CSRF check failed: send the CSRF token in the X-CSRFToken header."),
+            )
+        return request.user
+
+
 api = StaffAPI(
     title="Tryghed staff API",
     version="1",
@@ -45,7 +67,7 @@ api = StaffAPI(
         "them. Authentication is the back office's session cookie; writes also need the "
         "CSRF token in the X-CSRFToken header. A record you may not see answers 404."
     ),
-    auth=django_auth,
+    auth=StaffSession(),
     urls_namespace="api",
     # Swagger UI comes from ninja's own static files ("ninja" is an installed app), not a CDN.
     docs_url="/docs",
@@ -59,22 +81,18 @@ NOT_FOUND = {**UNAUTHENTICATED, **INVALID, 404: schemas.Message}
 
 @api.exception_handler(HttpError)
 def http_error(request, exc):
-    # ninja answers a body that is not JSON with 400; it is invalid input like any other,
-    # and gets the same 422 shape as a validation error.
-    if exc.status_code == 400 and isinstance(
-        exc.__cause__, json.JSONDecodeError | UnicodeDecodeError
-    ):
+    # ninja answers a body it cannot parse with 400 and an English message, whatever the
+    # reason; it is invalid input like any other, and gets the same 422 shape as a
+    # validation error. json raises RecursionError on arrays or objects nested too deeply.
+    cause = exc.__cause__
+    if exc.status_code == 400 and isinstance(cause, ValueError | RecursionError):
+        if isinstance(cause, RecursionError):
+            message = _("The request body is nested too deeply.")
+        else:
+            message = _("The request body is not valid JSON.")
         return api.create_response(
             request,
-            {
-                "detail": [
-                    {
-                        "type": "json_invalid",
-                        "loc": ["body"],
-                        "msg": _("The request body is not valid JSON."),
-                    }
-                ]
-            },
+            {"detail": [{"type": "json_invalid", "loc": ["body"], "msg": message}]},
             status=422,
         )
     return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)

@@ -8,8 +8,10 @@ import csv
 import datetime
 from dataclasses import dataclass, replace
 
+from django.db.models import Case, Count, Max, Min, Value, When
 from django.utils.translation import gettext as _
 
+from tryghed.incidents.models import local_midnight
 from tryghed.incidents.numbers import (
     SMALL_COUNT,
     Period,
@@ -27,11 +29,12 @@ from tryghed.incidents.numbers import (
 )
 
 CHARTS = ("trend", "season")
+MARKED_POINTS = 60
 
 
 @dataclass(frozen=True)
 class Point:
-    key: str  # a stable name: 2024-03, 2024-Q1, 2024, or the month number
+    key: str  # a stable name: 2024-W09, 2024-03, 2024-Q1, 2024, or the month number
     label: str
     count: int | str  # "<5" where the small-count rule applies
 
@@ -59,6 +62,61 @@ def trend(incidents, *, period, year=None, public=False):
     else:
         return []
     return [Point(p.key, p.label, found.get(p, 0)) for p in _periods(period, first, last)]
+
+
+def weekly_trend(incidents, months, *, year=None, public=False):
+    """Incidents per ISO week, weeks without incidents included as 0. With a year, the weeks
+    of its ISO year (week 1 of 2026 begins on 29 December 2025: no week is split); otherwise
+    from the first incident's week to the last's. `incidents` must not be narrowed to a
+    calendar year; `months` are the same incidents' monthly counts, which say where they
+    begin and end without reading the incidents twice."""
+    if year is not None:
+        first, end = year_span(year, "week")
+    else:
+        span = months.filter(incidents__gt=0).aggregate(first=Min("month"), last=Max("month"))
+        if span["first"] is None:
+            return []
+        first = Period.containing("week", span["first"]).start
+        last_day = Period("month", span["last"]).end - datetime.timedelta(days=1)
+        end = Period.containing("week", last_day).end
+    weeks = list(_periods("week", first, end - datetime.timedelta(days=1)))
+    found = dict(
+        incidents.occurred_between(first, end)
+        .order_by()
+        .annotate(week=_week_index(weeks))
+        .values("week")
+        .annotate(n=Count("pk"))
+        .values_list("week", "n")
+    )
+    if year is None:
+        if not found:
+            return []
+        low, high = min(found), max(found)
+        weeks = weeks[low : high + 1]
+        found = {index - low: n for index, n in found.items()}
+    return [
+        Point(week.key, week.label, shown_count(found.get(index, 0), public=public))
+        for index, week in enumerate(weeks)
+    ]
+
+
+def _week_index(weeks):
+    """The index in `weeks` of the week an incident occurred in, found by a binary search in
+    nested CASE expressions: the database compares the stored instant with the weeks' first
+    instants, about log2(len(weeks)) comparisons a row. Truncating to the week instead would
+    call a Python function for every row on SQLite, which has no time zones of its own."""
+    starts = [local_midnight(week.start) for week in weeks]
+
+    def search(low, high):
+        if high - low == 1:
+            return Value(low)
+        middle = (low + high) // 2
+        return Case(
+            When(occurred_at__lt=starts[middle], then=search(low, middle)),
+            default=search(middle, high),
+        )
+
+    return search(0, len(weeks))
 
 
 def season(incidents, *, year=None, public=False):
@@ -92,7 +150,15 @@ def spec(chart, points, *, title):
     ]
     encoding = {
         # Labels are unique per chart ("marts 2024", "1. kvartal 2024"); the rows come in order.
-        "x": {"field": "label", "type": "ordinal", "sort": None, "title": x_title},
+        # A year of weeks or years of months are more labels than the axis has room for:
+        # those that would overlap are left out, and the tooltip and table name every point.
+        "x": {
+            "field": "label",
+            "type": "ordinal",
+            "sort": None,
+            "title": x_title,
+            "axis": {"labelOverlap": "greedy", "labelSeparation": 4},
+        },
         "y": {
             "field": "count",
             "type": "quantitative",
@@ -102,7 +168,12 @@ def spec(chart, points, *, title):
         },
         "tooltip": tooltip,
     }
-    mark = {"type": "line", "point": True} if chart == "trend" else {"type": "bar"}
+    # A mark on every point of a few years of weeks would cover the line itself.
+    mark = (
+        {"type": "line", "point": len(points) <= MARKED_POINTS}
+        if chart == "trend"
+        else {"type": "bar"}
+    )
     return {
         "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
         "title": title,

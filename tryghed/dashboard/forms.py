@@ -8,10 +8,12 @@ from tryghed.incidents.models import Category
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 PERIOD_CHOICES = [
+    ("week", _("Week")),
     ("month", _("Month")),
     ("quarter", _("Quarter")),
     ("year", _("Year")),
 ]
+DEFAULT_PERIOD = "month"
 MEASURE_CHOICES = [("count", _("Number")), ("rate", _("Per 1,000 inhabitants"))]
 
 
@@ -52,7 +54,9 @@ class FilterForm(forms.Form):
         label=_("Group by"),
         required=False,
         choices=PERIOD_CHOICES,
-        error_messages={"invalid_choice": _("Choose month, quarter or year.")},
+        # A year's weeks include a few days of the year before or after; say why.
+        help_text=_("Weeks run from Monday; week 1 is the week with the year's first Thursday."),
+        error_messages={"invalid_choice": _("Choose week, month, quarter or year.")},
     )
     measure = forms.ChoiceField(
         label=_("Colour the map by"),
@@ -62,6 +66,11 @@ class FilterForm(forms.Form):
     )
 
     def __init__(self, data, *, municipalities):
+        if not data.get("period"):
+            # Shown selected, or the browser would select the first choice, week, while the
+            # numbers are per month.
+            data = data.copy()
+            data["period"] = DEFAULT_PERIOD
         # An empty query string is a valid, unfiltered view, not a form with errors.
         super().__init__(data, auto_id="filter-%s")
         self.fields["municipality"].queryset = municipalities
@@ -75,7 +84,7 @@ class FilterForm(forms.Form):
             "year": data["year"],
             "municipality": data["municipality"],
             "category": data["category"] or None,
-            "period": data["period"] or "month",
+            "period": data["period"] or DEFAULT_PERIOD,
             "measure": data["measure"] or "count",
         }
 

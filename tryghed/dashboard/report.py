@@ -119,6 +119,9 @@ class Tile:
     status: str = ""
     badge: str = ""
     lang: str = ""  # "da" when the title is shown in Danish on an English page
+    # current, previous, change and target as plain values for the CSV file: numbers a
+    # spreadsheet reads in any language, "<5" where the public rule hides a count, "" for none.
+    figures: tuple = ("", "", "", "")
 
 
 def _in_english():
@@ -160,6 +163,7 @@ def selection_tile(incidents, comparison, filters, *, public):
         direction=_direction(change),
         compared=_("%(current)s compared with %(previous)s")
         % {"current": comparison.label, "previous": comparison.previous_label},
+        figures=(count, previous, "" if percent is None else percent, ""),
     )
 
 
@@ -192,6 +196,12 @@ def indicator_tiles(shown_list, plan, *, public, today=None):
                 target=shown.target,
                 status=shown.status,
                 badge=shown.badge,
+                figures=(
+                    against.plain_current,
+                    against.plain_baseline,
+                    against.plain_change,
+                    shown.plain_target,
+                ),
             )
         )
     return tiles
@@ -201,20 +211,12 @@ TILE_CSV_HEADER = ("tile", "compared", "current", "previous", "change", "target"
 
 
 def write_tiles_csv(out, tiles):
+    """The tiles with plain numbers, as aendring.csv has them: 1129 and 14.1, not the page's
+    "1.129" and "+14,1 %", which a spreadsheet reads as text or as another number."""
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(TILE_CSV_HEADER)
     for tile in tiles:
-        writer.writerow(
-            [
-                tile.title,
-                tile.compared,
-                tile.current,
-                tile.previous,
-                "" if tile.change == "–" else tile.change,
-                tile.target,
-                tile.status,
-            ]
-        )
+        writer.writerow([tile.title, tile.compared, *tile.figures, tile.status])
 
 
 def extra_sections(current, municipality_rows):

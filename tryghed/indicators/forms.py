@@ -1,15 +1,24 @@
 import datetime
 
 from django import forms
+from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from tryghed.incidents.models import Category
-from tryghed.indicators.models import Indicator
+from tryghed.indicators.models import (
+    FIRST_YEAR,
+    LAST_YEAR,
+    YEAR_VALIDATORS,
+    Indicator,
+    validate_period_day,
+)
 from tryghed.organisation.models import Municipality
 from tryghed.plans.forms import DateInput, DesignSystemForm
 from tryghed.statistics.models import StatSeries, quarter_start
 
 QUARTER_ENDS = {(3, 31), (6, 30), (9, 30), (12, 31)}
+# The column is a PositiveSmallIntegerField; SQLite would store more, PostgreSQL would not.
+ORDER_MAX = 32767
 
 
 class IndicatorForm(DesignSystemForm, forms.ModelForm):
@@ -61,6 +70,18 @@ class IndicatorForm(DesignSystemForm, forms.ModelForm):
         series = self.fields["series"]
         series.queryset = StatSeries.objects.select_related("table").order_by("table__code", "pk")
         series.label_from_instance = lambda s: f"{s.table.code}: {s.label}"
+        # The model checks these only after clean(); checked with the fields, the period
+        # checks below never see a year or a day that cannot be counted.
+        for name in ("baseline_year", "current_year"):
+            self.fields[name].validators += YEAR_VALIDATORS
+        for name in ("baseline_start", "baseline_end"):
+            self.fields[name].validators.append(validate_period_day)
+            self.fields[name].widget.attrs.update(
+                min=datetime.date(FIRST_YEAR, 1, 1).isoformat(),
+                max=datetime.date(LAST_YEAR, 12, 31).isoformat(),
+            )
+        self.fields["order"].validators.append(MaxValueValidator(ORDER_MAX))
+        self.fields["order"].widget.attrs["max"] = ORDER_MAX
 
     def clean(self):
         data = super().clean()

@@ -6,6 +6,7 @@ target ("burglaries in private homes −10 % against 2022"). The numbers are com
 is shown (see readings.py); nothing computed is stored, so imports need not recompute anything.
 """
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -13,6 +14,21 @@ from django.utils.translation import gettext_lazy as _
 
 from tryghed.core.translated import Translated
 from tryghed.plans.models import CooperationPlan
+
+# The years an indicator may measure and compare with, as a plan's year. Far outside them a
+# local date cannot even be turned into an instant (Copenhagen's local mean time puts the
+# first midnight of year 1 in year 0 UTC), and nothing is counted there anyway.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+YEAR_VALIDATORS = [MinValueValidator(FIRST_YEAR), MaxValueValidator(LAST_YEAR)]
+
+
+def validate_period_day(day):
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise ValidationError(
+            _("Give a date in the years %(first)s to %(last)s."),
+            code="out_of_range",
+            params={"first": FIRST_YEAR, "last": LAST_YEAR},
+        )
 
 
 class IndicatorQuerySet(models.QuerySet):
@@ -88,18 +104,19 @@ class Indicator(Translated, models.Model):
         _("measure"), max_length=10, choices=Measure.choices, default=Measure.COUNT
     )
     baseline_year = models.PositiveSmallIntegerField(
-        _("baseline year"),
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(2000), MaxValueValidator(2100)],
+        _("baseline year"), null=True, blank=True, validators=YEAR_VALIDATORS
     )
-    baseline_start = models.DateField(_("baseline from"), null=True, blank=True)
-    baseline_end = models.DateField(_("baseline to"), null=True, blank=True)
+    baseline_start = models.DateField(
+        _("baseline from"), null=True, blank=True, validators=[validate_period_day]
+    )
+    baseline_end = models.DateField(
+        _("baseline to"), null=True, blank=True, validators=[validate_period_day]
+    )
     current_year = models.PositiveSmallIntegerField(
         _("current year"),
         null=True,
         blank=True,
-        validators=[MinValueValidator(2000), MaxValueValidator(2100)],
+        validators=YEAR_VALIDATORS,
         help_text=_("Leave empty to use the plan's year."),
     )
     target_percent = models.DecimalField(

@@ -4,14 +4,19 @@ Public pages follow the small-count rule: a count from 1 to 4 is shown as "<5", 
 handful of incidents in a small area can point at the people involved; 0 stays 0. A change
 computed from such a count would give it away, so it is not shown publicly either, and neither
 is a sparkline drawn from masked values. Staff see the exact numbers.
+
+Besides the text, each figure is kept as a plain value for CSV files: a whole number or a
+decimal with a point, "<5" where the public rule hides it, and empty where there is none.
 """
 
 from dataclasses import dataclass
 
 from django.utils.formats import date_format, number_format
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from tryghed.indicators.models import FIRST_YEAR, LAST_YEAR
 from tryghed.indicators.readings import one_decimal, read
 
 SMALL_COUNT = 5
@@ -33,6 +38,11 @@ class Shown:
     trend: list  # [(year, text, partial)]
     trend_partial: bool
     sparkline: str
+    # The same figures as plain values for CSV files (see the module's docstring).
+    plain_current: object = ""
+    plain_baseline: object = ""
+    plain_change: object = ""
+    plain_target: object = ""
 
 
 def _number(value, is_count):
@@ -53,6 +63,14 @@ def _value(value, is_count, public):
     return _number(value, is_count)
 
 
+def _plain(value, is_count, public):
+    if value is None:
+        return ""
+    if _masked(value, is_count, public):
+        return f"<{SMALL_COUNT}"
+    return int(value) if is_count else one_decimal(value)
+
+
 def _percent(value):
     if value is None:
         return "–"
@@ -60,10 +78,17 @@ def _percent(value):
     return f"{sign}{number_format(abs(value), 1)} %"
 
 
+def _day(day):
+    # Django's English date format is American ("Jan. 1, 2022"); the site puts the day first
+    # in both languages: "1. januar 2022", "1 January 2022".
+    english = (get_language() or "da").startswith("en")
+    return date_format(day, "j F Y" if english else "j. F Y")
+
+
 def _span(span):
     if span is None:
         return "–"
-    return f"{date_format(span.start, 'j. M Y')}–{date_format(span.end, 'j. M Y')}"
+    return f"{_day(span.start)}–{_day(span.end)}"
 
 
 def _sparkline(trend):
@@ -104,13 +129,19 @@ def present(indicator, plan, *, public, today=None):
         _masked(reading.baseline, is_count, public) or _masked(reading.current, is_count, public)
     )
     on_track = reading.on_track
-    if on_track is None:
+    compared = ""
+    if not reading.computable:
+        badge, status = "", _("Cannot be computed")
+        compared = _("Its periods lie outside the years %(first)s to %(last)s.") % {
+            "first": FIRST_YEAR,
+            "last": LAST_YEAR,
+        }
+    elif on_track is None:
         badge, status = "", _("Not enough data")
     elif on_track:
         badge, status = "badge-success", _("On track")
     else:
         badge, status = "badge-warning", _("Not on track")
-    compared = ""
     if reading.current_span is not None:
         compared = _("%(current)s compared with %(baseline)s") % {
             "current": _span(reading.current_span),
@@ -135,6 +166,10 @@ def present(indicator, plan, *, public, today=None):
         ],
         trend_partial=any(point.partial for point in reading.trend),
         sparkline="" if masked else _sparkline(reading.trend),
+        plain_current=_plain(reading.current, is_count, public),
+        plain_baseline=_plain(reading.baseline, is_count, public),
+        plain_change="" if hide_change or reading.change is None else reading.change_percent,
+        plain_target=indicator.signed_target,
     )
 
 

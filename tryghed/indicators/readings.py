@@ -12,6 +12,9 @@ A fair comparison: while the current year is running, it is compared with the sa
 baseline year (1 January to the same day, or the same quarters for quarterly statistics). A
 baseline given as a date range is compared over the length both periods share. The reading says
 which spans it compared.
+
+An indicator whose years lie outside those the form allows (stored some other way, or long ago)
+cannot be computed, and its reading says so rather than counting.
 """
 
 import datetime
@@ -24,7 +27,7 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from tryghed.incidents.models import Incident
-from tryghed.indicators.models import Indicator
+from tryghed.indicators.models import FIRST_YEAR, LAST_YEAR, Indicator
 from tryghed.organisation.models import Municipality
 from tryghed.statistics.models import StatValue, quarter_start
 
@@ -59,6 +62,7 @@ class Reading:
     current_span: Span | None = None
     year_to_date: bool = False
     trend: list = field(default_factory=list)
+    computable: bool = True
 
     @property
     def is_count(self):
@@ -115,11 +119,25 @@ def read(indicator, plan, *, today=None):
     look up each one's plan again."""
     today = today or timezone.localdate()
     reading = Reading(indicator=indicator, year=indicator.year_of(plan))
+    if not _countable(indicator, reading.year):
+        reading.computable = False
+        return reading
     if indicator.kind == Indicator.Kind.STATISTICS:
         _read_statistics(reading, plan)
     else:
         _read_incidents(reading, plan, today)
     return reading
+
+
+def _countable(indicator, year):
+    """Whether every year the reading needs lies in the years an indicator may have."""
+    if indicator.baseline_year:
+        years = [indicator.baseline_year]
+    elif indicator.baseline_start and indicator.baseline_end:
+        years = [indicator.baseline_start.year, indicator.baseline_end.year]
+    else:
+        return False
+    return all(FIRST_YEAR <= y <= LAST_YEAR for y in [year, *years])
 
 
 # Incidents ----------------------------------------------------------------------------------
