@@ -222,7 +222,7 @@ def test_a_refused_photo_is_named_in_the_error(catalogue, media):
     assert "holiday.gif is not a JPEG or PNG photo" in response.content.decode()
 
 
-# ---- Regressions found by testers ------------------------------------------------------
+# ---- Odd input and edge cases ----------------------------------------------------------
 
 
 def claiming_size(data, width, height):

@@ -637,7 +637,7 @@ def test_any_posted_values_store_one_request_or_none_and_never_fail(
         )
 
 
-# ---- Regressions found by testers ------------------------------------------------------
+# ---- Odd input and edge cases ----------------------------------------------------------
 
 
 class Elements(HTMLParser):
