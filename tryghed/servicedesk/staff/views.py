@@ -6,7 +6,6 @@ Everything is fetched through `visible_to` (reading) and `workable_by` (acting);
 
 import csv
 import datetime
-import itertools
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -154,15 +153,16 @@ def queue_csv(request, pk):
     with_contact = queue.contact_visible_to(request.user)
     columns = CSV_COLUMNS + (CONTACT_COLUMNS if with_contact else [])
 
-    # The query runs before the response starts: once the first bytes are out, an error
-    # can only cut the file short, and a short file looks like a complete one.
-    found = handlings.iterator(chunk_size=500)
-    first = next(found, None)
+    # The query is tried before the response starts: once the first bytes are out, an error
+    # can only cut the file short, and a short file looks like a complete one. (Not by
+    # opening the iterator here: on PostgreSQL that is a server-side cursor, which must be
+    # opened and read by the same code.)
+    handlings.exists()
 
     def rows():
         writer = csv.writer(_Echo())
         yield "\ufeff" + writer.writerow(columns)
-        for h in itertools.chain([first], found) if first is not None else ():
+        for h in handlings.iterator(chunk_size=500):
             r = h.request
             row = [
                 r.reference,
