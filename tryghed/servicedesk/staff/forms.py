@@ -6,6 +6,8 @@ from django.db.models import Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
+from tryghed.plans import forms as plan_forms
+from tryghed.plans.forms import DateInput
 from tryghed.servicedesk import notify
 from tryghed.servicedesk.models import (
     Handling,
@@ -18,36 +20,15 @@ from tryghed.servicedesk.models import (
 MESSAGE_MAX_LENGTH = 5000
 
 
-class DesignSystemForm:
-    """Gives widgets the design system's classes and ties each error message to its input,
-    so a screen reader announces the error with the field."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            css = "form-select" if isinstance(widget, forms.Select) else "form-input"
-            widget.attrs.setdefault("class", css)
+class DesignSystemForm(plan_forms.DesignSystemForm):
+    """The back office's form styling, with each field in error also marked invalid, as the
+    desk's filters and actions show their errors beside the fields."""
 
     def full_clean(self):
         super().full_clean()
         for name in self.errors:
             if name in self.fields:
-                field = self.fields[name]
-                # Django links the help text only while nothing else is set; the error must
-                # not take its place, or a screen reader loses what the field asks for.
-                ids = [f"{self[name].auto_id}_error"]
-                if field.help_text:
-                    ids.append(f"{self[name].auto_id}_helptext")
-                field.widget.attrs["aria-describedby"] = " ".join(ids)
-                field.widget.attrs["aria-invalid"] = "true"
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
+                self.fields[name].widget.attrs["aria-invalid"] = "true"
 
 
 CONTROL_CHARACTERS = re.compile("[\x00-\x1f\x7f]")
