@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from tryghed.incidents.importer import import_incidents
 from tryghed.incidents.models import Category, Incident, IncidentSource
-from tryghed.incidents.reading import FIELDS
+from tryghed.incidents.reading import FIELDS, read_rows
 from tryghed.organisation.models import PoliceDistrict
 
 DOEGNRAPPORT = Path(settings.BASE_DIR) / "data" / "incidents"
@@ -190,6 +190,204 @@ def test_a_bad_row_is_rejected_with_its_line_and_reason_and_the_others_import(
     assert set(Incident.objects.values_list("external_id", flat=True)) == {"B-1", "B-3"}
 
 
+LONG = "x" * 300_000  # beyond what the csv module reads into one cell (131,072 characters)
+NEVER_CLOSED = "a quotation mark in the record starting on this line is never closed."
+READ_ON = " The lines after it are read as records of their own."
+BROKEN_LINES = [
+    ("B-2,2026-07-20,vold," + LONG, {3: "a cell is longer than 131072 characters."}),
+    # Of the usual shape but for its length: the same reason whichever way the line is read.
+    (
+        "B-2,2026-07-20T10:00,vold,,,,,," + LONG + ",,",
+        {3: "a cell is longer than 131072 characters."},
+    ),
+    # The cell is past the limit on its first line: the lines it would have gone on to are
+    # read as records, and rejected as such.
+    (
+        f'B-2,2026-07-20,vold,"{LONG}\nstill the title\nand ""quoted"", still",,,,,,',
+        {
+            3: "a cell is longer than 131072 characters.",
+            4: "expected 11 fields, found 1.",
+            5: "expected 11 fields, found 8.",
+        },
+    ),
+    ('B-2,2026-07-20,vold,"never closed', {3: NEVER_CLOSED + READ_ON}),
+    (
+        'B-2,2026-07-20,vold,"never closed\nmore of the title\n',
+        {3: NEVER_CLOSED + READ_ON, 4: "expected 11 fields, found 1."},
+    ),
+    (
+        'B-2,2026-07-20,vold,"a title\nwhose quotation mark closes","here",,',
+        {
+            3: "expected 11 fields, found 7. A quoted cell joins lines 3–4 into one record."
+            + READ_ON,
+            4: "expected 11 fields, found 4.",
+        },
+    ),
+    (
+        'B-2,2026-07-20,vold,"' + "x" * 1000 + "\n" + ("y" * 1000 + "\n") * 140,
+        {
+            3: "a quoted cell starting on this line runs on past 131072 characters: most "
+            "likely its quotation mark is never closed." + READ_ON,
+            **dict.fromkeys(range(4, 144), "expected 11 fields, found 1."),
+        },
+    ),
+]
+
+
+@pytest.mark.parametrize(("broken", "reasons"), BROKEN_LINES, ids=range(len(BROKEN_LINES)))
+def test_a_line_that_cannot_be_read_is_rejected_and_the_lines_after_it_are_imported(
+    tmp_path, broken, reasons
+):
+    header = HEADER.rstrip("\n") + ",summary,reported_at,responded_at\n"
+    rows = [f"B-{n},2026-07-2{n}T10:00,vold,Titel {n},,,,,,," for n in (1, 3, 4)]
+    text = header + rows[0] + "\n" + broken + "\n" + "\n".join(rows[1:]) + "\n"
+    out, _ = run(write(tmp_path, text), "--source", "test-source")
+
+    assert "Created: 3" in out and f"Rejected: {len(reasons)}" in out
+    for line, reason in reasons.items():
+        assert f"line {line}: {reason}\n" in out
+    titles = dict(Incident.objects.values_list("external_id", "title"))
+    assert titles == {"B-1": "Titel 1", "B-3": "Titel 3", "B-4": "Titel 4"}
+
+
+def test_a_cell_longer_than_the_csv_module_reads_is_not_taken_as_a_usual_line():
+    header = "external_id,occurred_at,category,summary\n"
+
+    def first_row(summary):
+        data = f"{header}S-1,2026-07-20T10:00,vold,{summary}\n".encode()
+        with translation.override("en"):
+            return next(read_rows(data, lengths={"external_id": 100}))
+
+    assert type(first_row("x" * 131_072)) is tuple  # (line, cells): taken as it is
+    assert first_row("x" * 131_073).error == "a cell is longer than 131072 characters."
+
+
+# What breaks a line, and how many lines are then rejected: a cell that is past the limit on
+# its first line leaves its other lines to be read, and rejected, as records of their own.
+BREAKAGES = {
+    "never closed": ('"never closed', 1),
+    "too long": (LONG, 1),
+    "too long, quoted across lines": (f'"{LONG}\nthe same cell, ""quoted"", closed",', 2),
+}
+
+
+@hypothesis_settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    titles=st.lists(
+        st.text(st.characters(codec="utf-8", exclude_characters="\x00\r\n"), max_size=20),
+        min_size=1,
+        max_size=6,
+    ),
+    broken_at=st.integers(0, 6),
+    breakage=st.sampled_from(sorted(BREAKAGES)),
+    delimiter=st.sampled_from([",", ";"]),
+)
+def test_a_broken_line_is_the_only_one_lost_wherever_it_is(
+    district, titles, broken_at, breakage, delimiter
+):
+    broken_at = min(broken_at, len(titles))
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
+    writer.writerow(["external_id", "occurred_at", "category", "title"])
+    rows = [[f"H-{n}", "2026-07-20T10:00", "vold", title] for n, title in enumerate(titles)]
+    writer.writerows(rows[:broken_at])
+    broken, lost = BREAKAGES[breakage]
+    out.write(delimiter.join(["H-x", "2026-07-20T10:00", "vold", broken]) + "\n")
+    writer.writerows(rows[broken_at:])
+    source = IncidentSource.objects.create(name=f"broken-{next(_sources)}", district=district)
+
+    report = import_incidents(out.getvalue().encode(), source=source)
+
+    if report.notes:
+        # A quotation mark in a later title closed the one left open: the file then says the
+        # lines between are one record, and the report says which line to check.
+        assert breakage == "never closed"
+        assert [line for line, _ in report.notes] == [broken_at + 2]
+        assert not report.rejected
+        return
+    assert [line for line, _ in report.rejected] == [broken_at + 2 + n for n in range(lost)]
+    assert report.created == len(titles)
+    stored = dict(source.incidents.values_list("external_id", "title"))
+    assert stored == {external_id: title.strip() for external_id, *_, title in rows}
+
+
+def test_a_quotation_mark_never_closed_rejects_its_line_and_the_rest_is_read_on(tmp_path):
+    text = HEADER + "U-1,2026-01-05T10:00,vandalism,Knust rude,,,,\n"
+    text += 'U-2,2026-01-05T10:00,vandalism,"Knust\nU-3,2026-01-05T10:00,vandalism,rude,,,,\n'
+    out, _ = run(write(tmp_path, text), "--source", "test-source")
+    assert "Created: 2" in out and "Rejected: 1" in out
+    assert f"line 3: {NEVER_CLOSED}{READ_ON}\n" in out
+    assert set(Incident.objects.values_list("external_id", flat=True)) == {"U-1", "U-3"}
+
+    # On the last line, it takes nothing but its own line.
+    out, _ = run(write(tmp_path, HEADER + 'U-4,2026-01-05,vandalism,"Knust'), "--source", "s")
+    assert "Rejected: 1" in out
+    assert f"line 2: {NEVER_CLOSED}\n" in out
+
+
+def test_a_record_with_the_wrong_fields_says_which_lines_a_quoted_cell_joined(tmp_path):
+    text = 'external_id,occurred_at,category,title\nQ-1,2026-01-05,vold,"Titel\nmed",linjeskift\n'
+    out, _ = run(write(tmp_path, text), "--source", "test-source")
+    assert (
+        "line 2: expected 4 fields, found 5. A quoted cell joins lines 2–3 into one record."
+        + READ_ON
+        in out
+    )
+
+
+def test_a_quoted_cell_that_joins_what_looks_like_records_is_read_and_noted(tmp_path):
+    # The quotation mark opened on line 2 is closed on line 4: as the file is written, lines
+    # 2–4 are one record. It is read so, since a valid file may hold such a cell.
+    text = HEADER + 'N-1,2026-01-05,vold,"Titel\nN-2,2026-01-05,vold,Titel,,,,\nslut",,,,\n'
+    out, _ = run(write(tmp_path, text), "--source", "test-source")
+    assert "Created: 1" in out and "Rejected: 0" in out
+    assert "To check: 1\n" in out
+    assert (
+        "line 2: a quoted cell joins lines 2–4 into one record, but line 3 looks like a record "
+        "of its own: check whether a quotation mark is missing.\n" in out
+    )
+    assert Incident.objects.get().title == "Titel\nN-2,2026-01-05,vold,Titel,,,,\nslut"
+
+
+def test_a_quoted_cell_with_line_breaks_still_imports(tmp_path):
+    text = HEADER + 'Q-1,2026-01-05,vold,"Titel, første linje\n2026-01-05 anden linje",,,,\n'
+    text += "Q-2,2026-01-05,vold,Titel,,,,\n"
+    out, _ = run(write(tmp_path, text), "--source", "test-source")
+    assert "Created: 2" in out and "Rejected: 0" in out
+    title = Incident.objects.get(external_id="Q-1").title
+    assert title == "Titel, første linje\n2026-01-05 anden linje"
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        ('{external_id: "J-2"}',
+         "not valid JSON at character 2: a field name must be written in double quotation marks."),
+        ('{"external_id": "J-2", "category": }',
+         "not valid JSON at character 36: a value is missing, or is not written the JSON way."),
+        ('{"external_id": "J-2" "category": "vold"}',
+         "not valid JSON at character 23: a comma or a closing bracket is missing."),
+        ('{"title": "a\tb"}', "not valid JSON at character 13: a text holds a tab or another "
+         "control character that must be escaped."),
+        ('{"external_id": "J-2', "not valid JSON at character 17: a text is not closed by a double "
+         "quotation mark."),
+        ('{"title": "a\\qb"}',
+         "not valid JSON at character 13: a backslash starts an escape that JSON does not have."),
+        ('{"external_id": "J-2"} {}', "not valid JSON at character 24: more follows the end of "
+         "the object."),
+        ("[" * 100_000, "the line is not valid JSON: it is nested too deeply."),
+    ],
+)  # fmt: skip
+def test_a_json_line_that_is_not_json_is_rejected_in_plain_words(tmp_path, line, reason):
+    good = '{"external_id": "J-%s", "occurred_at": "2026-07-20", "category": "vold"}\n'
+    text = good % 1 + line + "\n" + good % 3
+    out, _ = run(write(tmp_path, text, name="i.jsonl"), "--source", "test-source")
+    assert "Created: 2" in out and "Rejected: 1" in out
+    assert f"line 2: {reason}\n" in out
+
+
 def test_a_municipality_code_that_contradicts_the_coordinates_is_rejected(tmp_path):
     text = HEADER + f"C-1,2026-07-20,vold,,,0259,{GREVE[0]},{GREVE[1]}\n"
     out, _ = run(write(tmp_path, text), "--source", "test-source")
@@ -213,6 +411,13 @@ def test_a_municipality_code_that_contradicts_the_coordinates_is_rejected(tmp_pa
         (b"external_id,occurred_at,category\nX,2026-07-20,\x81\x8d\n",
          "line 2: the file is neither UTF-8 nor Windows-1252 text."),
         (b"e\x00x\x00t\x00", "The file is not a text file."),
+        # "Kø" written in UTF-8 on one line and in Windows-1252 on the other, either way round.
+        ("external_id,occurred_at,category,place\nX-1,2026-07-20,vold,Kø\n".encode()
+         + "X-2,2026-07-20,vold,Kø\n".encode("cp1252"),
+         "The file mixes two encodings: line 2 is written in UTF-8, line 3 in another"),
+        ("external_id,occurred_at,category,place\nX-1,2026-07-20,vold,Kø\n".encode("cp1252")
+         + "X-2,2026-07-20,vold,Kø\n".encode(),
+         "The file mixes two encodings: line 3 is written in UTF-8, line 2 in another"),
     ],
 )  # fmt: skip
 def test_a_bad_file_is_a_command_error_and_writes_nothing(tmp_path, content, message):

@@ -13,7 +13,8 @@ from django.db import connection, connections, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 from django_tasks_db.models import DBTaskResult
 
 from tests.access import StaffView, StaffViewAccess
@@ -136,7 +137,18 @@ def test_the_real_file_is_queued_and_the_worker_imports_it(
     logged = AuditEntry.objects.filter(object_id=str(job.pk), content_type__model="incidentimport")
     assert [e.action for e in logged.order_by("pk")] == ["create", "import"]
     assert all(e.actor == secretariat and e.district_id == job.district_id for e in logged)
-    assert "created 9" in logged.get(action="import").message
+    # In the language of the person who uploaded the file (Danish here).
+    with translation.override("da"):
+        summary = gettext(
+            "created %(created)s, updated %(updated)s, unchanged %(unchanged)s, "
+            "rejected %(rejected)s"
+        )
+    assert logged.get(action="import").message == summary % {
+        "created": 9,
+        "updated": 0,
+        "unchanged": 0,
+        "rejected": 0,
+    }
     # The file's bytes are no audit matter.
     assert all("data" not in e.changes for e in logged)
 
@@ -176,6 +188,94 @@ def test_a_dry_run_reports_and_writes_nothing(secretariat, client_for):
     assert not Incident.objects.exists() and not IncidentSource.objects.exists()
     page = job_page(client, job)
     assert "Filen blev kontrolleret; intet blev skrevet." in page
+
+
+def test_the_audit_log_speaks_the_uploaders_language_and_tells_a_dry_run(secretariat, client_for):
+    for dry_run in (True, False):
+        upload(client_for(secretariat, language="en"), DOEGNRAPPORT.read_bytes(), dry_run=dry_run)
+        with translation.override("da"):  # the worker's own language does not matter
+            run_import.call(IncidentImport.objects.latest("pk").pk)
+    dry, real = IncidentImport.objects.order_by("pk")
+    logged = AuditEntry.objects.filter(content_type__model="incidentimport").exclude(
+        action="create"
+    )
+    # A dry run imported nothing: the job changed, and the entry says it was a dry run.
+    entry = logged.get(object_id=str(dry.pk))
+    assert entry.action == "update"
+    assert entry.message == (
+        "dry run, nothing was saved: created 9, updated 0, unchanged 0, rejected 0"
+    )
+    entry = logged.get(object_id=str(real.pk))
+    assert entry.action == "import"
+    assert entry.message == "created 9, updated 0, unchanged 0, rejected 0"
+
+
+def test_lines_that_cannot_be_read_are_rejected_and_the_rest_imported(secretariat, client_for):
+    client = client_for(secretariat, language="en")
+    text = HEADER + (
+        "L-1,2026-07-20T10:00,vandalism,Greve,,\n"
+        f"L-2,2026-07-20T10:00,vandalism,{'x' * 300_000},,\n"
+        "L-3,2026-07-20T10:00,vandalism,Greve,,\n"
+        'L-4,2026-07-20T10:00,vandalism,"Greve,,\n'
+        "L-5,2026-07-20T10:00,vandalism,Greve,,\n"
+        'L-6,2026-07-20T10:00,vandalism,"Greve\n'
+    )
+    upload(client, text.encode(), source="egen-kilde")
+    job = IncidentImport.objects.get()
+    run_import.call(job.pk)
+    job.refresh_from_db()
+    assert job.report["rejected"] == [
+        {"line": 3, "reason": "a cell is longer than 131072 characters."},
+        {
+            # The quotation mark is closed by the one on line 7, which opens a cell there.
+            "line": 5,
+            "reason": "expected 6 fields, found 4. A quoted cell joins lines 5–7 into one "
+            "record. The lines after it are read as records of their own.",
+        },
+        {
+            "line": 7,
+            "reason": "a quotation mark in the record starting on this line is never closed.",
+        },
+    ]
+    assert job.report["created"] == 3
+    assert set(Incident.objects.values_list("external_id", "place")) == {
+        ("L-1", "Greve"),
+        ("L-3", "Greve"),
+        ("L-5", "Greve"),
+    }
+
+
+def test_the_job_page_lists_rows_to_check(secretariat, client_for):
+    client = client_for(secretariat, language="en")
+    text = (
+        HEADER
+        + 'T-1,2026-07-20T10:00,vandalism,"Greve\nT-2,2026-07-20T10:00,vandalism,Køge,,\n",,\n'
+    )
+    upload(client, text.encode(), source="egen-kilde")
+    job = IncidentImport.objects.get()
+    run_import.call(job.pk)
+    page = job_page(client, job)
+    assert "Rows to check" in page
+    assert (
+        "a quoted cell joins lines 2–4 into one record, but line 3 looks like a record of its "
+        "own: check whether a quotation mark is missing." in page
+    )
+    assert Incident.objects.get().place == "Greve\nT-2,2026-07-20T10:00,vandalism,Køge,,"
+
+
+def test_a_file_of_two_encodings_fails_and_writes_nothing(secretariat, client_for):
+    client = client_for(secretariat, language="en")
+    data = (HEADER + "E-1,2026-07-20T10:00,vandalism,Køge,,\n").encode()
+    data += "E-2,2026-07-20T10:00,vandalism,Køge,,\n".encode("cp1252")
+    upload(client, data, source="egen-kilde")
+    job = IncidentImport.objects.get()
+    run_import.call(job.pk)
+    job.refresh_from_db()
+    assert job.status == IncidentImport.Status.FAILED
+    assert job.error.startswith(
+        "The file mixes two encodings: line 2 is written in UTF-8, line 3 in another"
+    )
+    assert not Incident.objects.exists() and not IncidentSource.objects.exists()
 
 
 def test_a_file_that_cannot_be_read_fails_and_writes_nothing(secretariat, client_for):
@@ -435,6 +535,12 @@ def test_a_batch_is_imported_and_logged(secretariat, client_for):
     logged = AuditEntry.objects.filter(content_type__model="incidentsource", object_id=source.pk)
     assert sorted(logged.values_list("action", flat=True)) == ["create", "import"]
     assert all(e.actor == secretariat for e in logged)
+
+
+def test_a_batch_is_logged_in_the_language_of_the_request(secretariat, client_for):
+    push(client_for(secretariat, language="en"), [row("K-1"), row("K-2", occurred_at="x")])
+    entry = AuditEntry.objects.get(content_type__model="incidentsource", action="import")
+    assert entry.message == "created 1, updated 0, unchanged 0, rejected 1"
 
 
 def test_pushing_a_batch_again_is_idempotent(district_staff, client_for):

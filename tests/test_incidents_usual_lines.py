@@ -228,3 +228,43 @@ def test_a_usual_line_imports_like_the_same_line_cell_by_cell(district, greve):
     assert incident.occurred_at == datetime.datetime(2024, 3, 5, 11, 0, tzinfo=datetime.UTC)
     assert incident.reported_at == datetime.datetime(2024, 3, 5, 11, 10, tzinfo=datetime.UTC)
     assert stored[0][-4:] == ("0253", incident.lat, incident.lon, "")
+
+
+# A file as a spreadsheet writes it holds any text in a quoted cell, line breaks and
+# quotation marks included, and text that looks like a record of its own.
+_ANY_CELL = st.one_of(
+    st.text(st.characters(codec="utf-8", exclude_characters="\x00"), max_size=30),
+    st.sampled_from(["R-9,2026-07-20T10:00,vold,Titel", '"', '""', "\n", "\r\n", ";", ","]),
+    st.lists(st.sampled_from(["R-9", "2026-07-20", "vold", "\n", '"', ",", ";", " "])).map("".join),
+)
+
+
+@hypothesis_settings(max_examples=200, deadline=None)
+@given(
+    rows=st.lists(st.lists(_ANY_CELL, min_size=4, max_size=4), min_size=1, max_size=8),
+    delimiter=st.sampled_from([",", ";"]),
+    quoting=st.sampled_from([csv.QUOTE_MINIMAL, csv.QUOTE_ALL]),
+    usual=st.booleans(),
+)
+def test_a_valid_file_is_read_record_for_record_whatever_its_cells_hold(
+    rows, delimiter, quoting, usual
+):
+    header = ["external_id", "occurred_at", "category", "title"]
+    # Each row has its required cells, so no row is taken for a blank one.
+    rows = [[f"R-{n}", "2026-07-20T10:00", "vold" + a, b + c + d] for n, (a, b, c, d) in
+            enumerate(rows)]  # fmt: skip
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, delimiter=delimiter, quoting=quoting, lineterminator="\r\n")
+    writer.writerows([header, *rows])
+    data = out.getvalue().encode("utf-8", "surrogatepass")
+
+    read = []
+    for row in read_rows(data, lengths=_LENGTHS if usual else None):
+        if type(row) is tuple:
+            line, cells = row
+            read.append([cells[FIELDS.index(name)] for name in header])
+        else:
+            # A cell holding what looks like a record may be noted, but is read as written.
+            assert not row.error, row
+            read.append([row.values[name] for name in header])
+    assert read == rows

@@ -90,14 +90,25 @@ def report_data(report, *, dry_run=False):
         "rejected": [{"line": line, "reason": reason} for line, reason in report.rejected],
         "unlocated": report.unlocated,
         "outside_district": report.outside_district,
+        "notes": [{"line": line, "text": text} for line, text in report.notes],
     }
 
 
 def _summary(data):
-    return (
-        f"created {data['created']}, updated {data['updated']}, unchanged {data['unchanged']}, "
-        f"rejected {len(data['rejected'])}"
-    )
+    """The audit message for an import, in the active language: the language of the person
+    who imported (the worker runs a job in the language of its upload), like the reasons
+    it reports."""
+    summary = _(
+        "created %(created)s, updated %(updated)s, unchanged %(unchanged)s, rejected %(rejected)s"
+    ) % {
+        "created": data["created"],
+        "updated": data["updated"],
+        "unchanged": data["unchanged"],
+        "rejected": len(data["rejected"]),
+    }
+    if data["dry_run"]:
+        return _("dry run, nothing was saved: %(summary)s") % {"summary": summary}
+    return summary
 
 
 def start_import(source, file, *, by, dry_run=False, statistics_only=False):
@@ -151,7 +162,9 @@ def finish_import(job, *, report=None, error=""):
         fields += ["report", "rows_done", "rows_total"]
     job.save(update_fields=fields)
     message = error or _summary(job.report)
-    action = AuditEntry.Action.IMPORT if not error else AuditEntry.Action.UPDATE
+    # A dry run imported nothing: only the job changed, as when an import fails.
+    imported = not error and not job.dry_run
+    action = AuditEntry.Action.IMPORT if imported else AuditEntry.Action.UPDATE
     log.record(
         job,
         by=job.created_by,

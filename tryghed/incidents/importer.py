@@ -78,6 +78,7 @@ class ImportReport:
     rejected: list = field(default_factory=list)  # (line, reason), in line order
     unlocated: int = 0  # imported without a municipality: nothing said where
     outside_district: int = 0  # imported, but in a municipality of another district
+    notes: list = field(default_factory=list)  # (line, what to check), of rows that were read
 
     @property
     def imported(self):
@@ -817,6 +818,8 @@ def _checked_chunk(chunk, report, first_line, *, source, checks):
             except _RowError as error:
                 rejected[line] = str(error)
                 continue
+            if row.note:
+                report.notes.append((line, row.note))
         external_id = incident["external_id"]
         if external_id in first_line:
             rejected[line] = _("%(id)s appears again; it was already on line %(first)s.") % {

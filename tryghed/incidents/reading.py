@@ -3,12 +3,14 @@
 Three layouts are read: CSV with the import's own columns (comma or semicolon separated, as
 Danish Excel writes it), the same fields as JSON Lines, and the døgnrapport extract as it is
 scraped from politi.dk (dato, type, titel_eller_kategori, sted, klokkeslaet, tekst, kilde_url).
-Every row keeps the line it starts on, so that each problem can be reported where it is.
+Every row keeps the line it starts on, so that each problem can be reported where it is,
+and a line that cannot be read is rejected without losing the lines after it.
 Rows are produced one at a time, and the file decoded as they are read, so that the importer
 holds only a chunk of them at once.
 """
 
 import codecs
+import collections
 import csv
 import hashlib
 import io
@@ -40,6 +42,9 @@ DOEGNRAPPORT_REQUIRED = ["dato", "titel_eller_kategori"]
 _CLOCK = re.compile(r"^(\d{1,2})[.:](\d{2})$")
 _LEADING_SPACE = re.compile(rb"\s*")
 _BLOCK = 1 << 20  # bytes decoded at a time to find the encoding
+# A letter of Latin-1 (æ, ø, å, é …) in UTF-8: two bytes that Windows-1252 reads as "Ã" and a
+# sign ("KÃ¸"), which Danish text written in Windows-1252 never holds.
+_UTF8_LETTER = re.compile(rb"\xc3[\x80-\xbf]")
 
 
 class ImportFileError(Exception):
@@ -54,6 +59,7 @@ class Row:
     # headline that is no known heading is an "other" incident, not an error.
     headline: bool = False
     error: str = ""  # set when the row could not even be read
+    note: str = ""  # something to check, though the row could be read
 
 
 def show(text, limit=40):
@@ -68,6 +74,7 @@ def encoding_of(data):
     without keeping the text: a file of millions of rows is then read as it is checked."""
     if not data:
         raise ImportFileError(_("The file is empty."))
+    not_utf8 = None  # where UTF-8 fails
     for encoding in ("utf-8-sig", "cp1252"):
         decoder = codecs.getincrementaldecoder(encoding)()
         blank = True
@@ -81,6 +88,7 @@ def encoding_of(data):
                 blank = blank and not block.strip()
         except UnicodeDecodeError as error:
             if encoding == "utf-8-sig":
+                not_utf8 = start + error.start
                 continue
             line = data[: start + error.start].count(b"\n") + 1
             raise ImportFileError(
@@ -89,8 +97,30 @@ def encoding_of(data):
             ) from error
         if blank:
             raise ImportFileError(_("The file is empty."))
+        if not_utf8 is not None:
+            _one_encoding(data, not_utf8)
         return encoding
     raise AssertionError("cp1252 decodes or raises")  # pragma: no cover
+
+
+def _one_encoding(data, not_utf8):
+    """Refuse a file that is not UTF-8 but holds letters written in UTF-8: lines pasted
+    together from two sources. Read as Windows-1252, its UTF-8 lines would be stored garbled
+    ("KÃ¸"), and no single encoding reads all of it right."""
+    letter = _UTF8_LETTER.search(data)
+    if letter is None:
+        return
+    raise ImportFileError(
+        _(
+            "The file mixes two encodings: line %(utf8)s is written in UTF-8, line %(other)s "
+            "in another (such as Windows-1252), so letters such as æ, ø and å would be stored "
+            "wrongly. Save the whole file as UTF-8 and import it again."
+        )
+        % {
+            "utf8": data.count(b"\n", 0, letter.start()) + 1,
+            "other": data.count(b"\n", 0, not_utf8) + 1,
+        }
+    )
 
 
 def _text_of(data, encoding, *, newline):
@@ -142,8 +172,11 @@ def _read_json_lines(lines):
             continue
         try:
             record = json.loads(line)
-        except ValueError as error:
-            yield Row(number, {}, error=_("not valid JSON: %(reason)s") % {"reason": error})
+        except json.JSONDecodeError as error:
+            yield Row(number, {}, error=_json_problem(line, error))
+            continue
+        except RecursionError:
+            yield Row(number, {}, error=_("the line is not valid JSON: it is nested too deeply."))
             continue
         if not isinstance(record, dict):
             yield Row(number, {}, error=_("the line is not a JSON object."))
@@ -165,6 +198,39 @@ def _read_json_lines(lines):
         yield Row(number, values, error=problem)
 
 
+def _json_problem(line, error):
+    """What is wrong with a line that is not JSON, and where in the line, in words for the
+    person who wrote it rather than the parser's."""
+    try:
+        # Without its line feed, a text left open is said to be so, not to hold a line feed.
+        json.loads(line.rstrip("\r\n"))
+    except json.JSONDecodeError as without_line_end:
+        error = without_line_end
+    message = error.msg
+    if message.startswith("Expecting property name"):
+        problem = _("a field name must be written in double quotation marks")
+    elif message == "Expecting value":
+        problem = _("a value is missing, or is not written the JSON way")
+    elif message == "Expecting ',' delimiter":
+        problem = _("a comma or a closing bracket is missing")
+    elif message == "Expecting ':' delimiter":
+        problem = _("a colon is missing after a field name")
+    elif message.startswith("Unterminated string"):
+        problem = _("a text is not closed by a double quotation mark")
+    elif message.startswith("Invalid control character"):
+        problem = _("a text holds a tab or another control character that must be escaped")
+    elif message.startswith("Invalid \\"):
+        problem = _("a backslash starts an escape that JSON does not have")
+    elif message == "Extra data":
+        problem = _("more follows the end of the object")
+    else:
+        problem = _("the text is not written the JSON way")
+    return _("not valid JSON at character %(position)s: %(problem)s.") % {
+        "position": error.colno,
+        "problem": problem,
+    }
+
+
 # The usual way of writing a time, a municipality code and a coordinate: what `usual_line`
 # lets through, and what the importer then need not look at again.
 _TIME = (
@@ -184,10 +250,9 @@ _SHAPES = {
 def _trimmed(excluded, longest):
     """Text that has no white space at either end, none of the `excluded` characters, no
     line break, tab or backslash (so that it can be written to PostgreSQL's COPY as it is),
-    and at most `longest` characters (any number when None)."""
+    and at most `longest` characters."""
     edge, middle = f"[^\\s{excluded}\\\\]", f"[^{excluded}\\r\\n\\t\\\\]"
-    repeat = "*" if longest is None else f"{{0,{longest - 2}}}"
-    return f"{edge}(?:{middle}{repeat}{edge})?"
+    return f"{edge}(?:{middle}{{0,{longest - 2}}}{edge})?"
 
 
 def usual_line(columns, delimiter, lengths):
@@ -200,6 +265,8 @@ def usual_line(columns, delimiter, lengths):
     not empty. Such a line splits into the same cells as the csv module splits it into; any
     other line is left to the csv module."""
     d = re.escape(delimiter)
+    # A longer cell is one the csv module refuses, and the line is rejected either way.
+    limit = csv.field_size_limit()
     cells = []
     for number, name in enumerate(columns):
         shape = _SHAPES.get(name)
@@ -208,7 +275,8 @@ def usual_line(columns, delimiter, lengths):
             quoted = shape.replace("MARKS", ".,")
             bare = shape.replace("MARKS", "." if delimiter == "," else ".,")
         else:
-            quoted, bare = _trimmed('"', lengths.get(name)), _trimmed(f'"{d}', lengths.get(name))
+            longest = lengths.get(name, limit)
+            quoted, bare = _trimmed('"', longest), _trimmed(f'"{d}', longest)
         optional = "" if name in REQUIRED else "?"
         cells.append(
             f'(")?((?({2 * number + 1})(?:{quoted}){optional}|(?:{bare}){optional}))'
@@ -229,20 +297,52 @@ def usual_line(columns, delimiter, lengths):
 
 
 class _Lines:
-    """The file's lines for the csv module, a line put back first."""
+    """The file's lines, for the loop in `_read_csv` and the csv module alike. The lines the
+    csv module takes for a record are kept until the next one, to tell where it ends; lines
+    may be put back to be read again."""
 
     def __init__(self, lines):
-        self.lines = lines
-        self.back = None
+        self.file = self.source = lines
+        self.back = collections.deque()  # lines put back, read before the file's next ones
+        self.first = None  # the line the record starts with
+        self.taken = []  # the lines of the record being read
+        self.ended = False  # whether the file ended within it
 
     def __iter__(self):
         return self
 
     def __next__(self):
-        if self.back is not None:
-            line, self.back = self.back, None
-            return line
-        return next(self.lines)
+        if self.first is not None:
+            line, self.first = self.first, None
+        else:
+            line = next(self.source, None)
+            if line is None:
+                self.ended = True
+                raise StopIteration
+        self.taken.append(line)
+        return line
+
+    def record(self, line):
+        """Start the csv module's next record at `line`."""
+        self.first, self.taken, self.ended = line, [], False
+
+    def put_back(self, lines):
+        # One deque and one chain whatever was put back before: chains of chains would nest
+        # as deep as the lines were put back.
+        self.back.extendleft(reversed(lines))
+        self.source = itertools.chain(_drained(self.back), self.file)
+
+
+def _drained(lines):
+    while lines:
+        yield lines.popleft()
+
+
+def _csv_problem(error):
+    """What a csv.Error says, in words for the person who wrote the file."""
+    if str(error).startswith("field larger than field limit"):
+        return _("a cell is longer than %(limit)s characters.") % {"limit": csv.field_size_limit()}
+    return _("the line is not valid CSV.")
 
 
 def _read_csv(lines, header_line, *, lengths=None):
@@ -256,7 +356,7 @@ def _read_csv(lines, header_line, *, lengths=None):
             header = next(reader)
     except csv.Error as error:
         raise ImportFileError(
-            _("line 1: the header cannot be read: %(reason)s") % {"reason": error}
+            _("line 1: the header cannot be read: %(reason)s") % {"reason": _csv_problem(error)}
         ) from error
     columns = [cell.strip().lower() for cell in header]
     doegnrapport = "titel_eller_kategori" in columns or "dato" in columns
@@ -285,33 +385,107 @@ def _read_csv(lines, header_line, *, lengths=None):
     usual = None
     if lengths is not None and not doegnrapport:
         usual = usual_line(columns, delimiter, lengths)
+    records = _Records(lines, reader, columns, required)
     line_end = reader.line_num
-    for text in lines.lines:
-        line = line_end + 1
-        if usual is not None and (cells := usual(text)) is not None:
-            line_end = line
-            yield line, cells
-            continue
-        lines.back = text
-        started = reader.line_num
+    while True:
+        for text in lines.source:
+            line = line_end + 1
+            if usual is not None and (cells := usual(text)) is not None:
+                line_end = line
+                yield line, cells
+                continue
+            row, line_end = records.read(text, line)
+            if row is None:
+                continue
+            if doegnrapport and not row.error:
+                row = _from_doegnrapport(line, row.values)
+            yield row
+            if records.put_back:
+                # Lines the record took are read again: iterate over them and the rest.
+                records.put_back = False
+                break
+        else:
+            return
+
+
+class _Records:
+    """Reading a line that is not of the usual shape with the csv module, as a record that
+    may run across lines (a quoted cell may hold line breaks).
+
+    A record is taken as the file writes it, with one exception: when a quoted cell makes a
+    record of several lines that cannot be read (its quotation mark never closes, its cell
+    grows past the csv module's limit, or the joined lines do not have the header's fields),
+    only its first line is rejected, and the lines after it are read again as records of
+    their own. Otherwise one stray quotation mark would take the rest of the file with it.
+    A record that can be read is never split, however its lines look."""
+
+    def __init__(self, lines, reader, columns, required):
+        self.lines = lines
+        self.reader = reader
+        self.columns = columns
+        self.required = [columns.index(name) for name in required]
+        self.put_back = False  # whether lines were put back to be read again
+
+    def read(self, text, line):
+        """The row of the record starting at `line` with `text` (None for a blank one), and
+        the last line it took."""
+        lines = self.lines
+        lines.record(text)
         try:
-            cells = next(reader)
+            cells = next(self.reader)
         except csv.Error as error:
-            yield Row(line, {}, error=_("the line cannot be read: %(reason)s") % {"reason": error})
-            break
-        line_end += reader.line_num - started
-        if not "".join(cells).strip():
-            continue
-        if len(cells) != len(columns):
-            yield Row(
-                line,
-                {},
-                error=_("expected %(expected)s fields, found %(found)s.")
-                % {"expected": len(columns), "found": len(cells)},
+            cells, problem = None, _csv_problem(error)
+        taken = lines.taken
+        last = line + len(taken) - 1
+        if cells is not None and not lines.ended and len(cells) == len(self.columns):
+            values = dict(zip(self.columns, cells, strict=True))
+            return Row(line, values, note=self._joined(taken, line)), last
+        if cells is not None and not lines.ended and last == line:
+            if not "".join(cells).strip():
+                return None, last
+            return Row(line, {}, error=self._fields(cells)), last
+        if lines.ended:
+            problem = _("a quotation mark in the record starting on this line is never closed.")
+        elif cells is None and last > line:
+            problem = _(
+                "a quoted cell starting on this line runs on past %(limit)s characters: most "
+                "likely its quotation mark is never closed."
+            ) % {"limit": csv.field_size_limit()}
+        elif cells is not None:
+            problem = (
+                self._fields(cells)
+                + " "
+                + _("A quoted cell joins lines %(first)s–%(last)s into one record.")
+                % {"first": line, "last": last}
             )
-            continue
-        values = dict(zip(columns, cells, strict=True))
-        yield _from_doegnrapport(line, values) if doegnrapport else Row(line, values)
+        if last > line:
+            lines.put_back(taken[1:])
+            self.put_back = True
+            problem += " " + _("The lines after it are read as records of their own.")
+        return Row(line, {}, error=problem), line
+
+    def _joined(self, taken, line):
+        """A note on a record whose quoted cell joins lines of which one looks like a record
+        by itself: most likely a quotation mark is missing, but the file as written says one
+        record, and that is what is read."""
+        for offset, text in enumerate(taken[1:], start=1):
+            try:
+                cells = next(csv.reader([text], delimiter=self.reader.dialect.delimiter), [])
+            except csv.Error:
+                continue
+            if len(cells) == len(self.columns) and all(cells[i].strip() for i in self.required):
+                return _(
+                    "a quoted cell joins lines %(first)s–%(last)s into one record, but line "
+                    "%(line)s looks like a record of its own: check whether a quotation mark "
+                    "is missing."
+                ) % {"first": line, "last": line + len(taken) - 1, "line": line + offset}
+        return ""
+
+    def _fields(self, cells):
+        return _("expected %(expected)s fields, found %(found)s.") % {
+            "expected": len(self.columns),
+            "found": len(cells),
+        }
 
 
 def _from_doegnrapport(line, cells):

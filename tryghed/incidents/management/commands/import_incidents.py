@@ -103,6 +103,10 @@ class Command(BaseCommand):
         out.write(_("Rejected: %(count)s") % {"count": len(report.rejected)})
         for line, reason in report.rejected:
             out.write("  " + _("line %(line)s: %(reason)s") % {"line": line, "reason": reason})
+        if report.notes:
+            out.write(_("To check: %(count)s") % {"count": len(report.notes)})
+        for line, text in report.notes:
+            out.write("  " + _("line %(line)s: %(reason)s") % {"line": line, "reason": text})
         out.write(_("Unlocated: %(count)s") % {"count": report.unlocated})
         out.write(
             _("Outside the source's district: %(count)s") % {"count": report.outside_district}
