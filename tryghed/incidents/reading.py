@@ -398,7 +398,8 @@ def _read_csv(lines, header_line, *, lengths=None):
             if row is None:
                 continue
             if doegnrapport and not row.error:
-                row = _from_doegnrapport(line, row.values)
+                note, row = row.note, _from_doegnrapport(line, row.values)
+                row.note = row.note or note
             yield row
             if records.put_back:
                 # Lines the record took are read again: iterate over them and the rest.
