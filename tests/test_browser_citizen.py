@@ -92,6 +92,36 @@ def test_a_citizen_tips_the_police_by_clicking_the_map_and_follows_it(
     assert request.messages.filter(kind=Message.Kind.CITIZEN).count() == 1
 
 
+def test_going_back_and_sending_the_same_tip_again_files_it_once(
+    live_server,
+    browser_page,  # noqa: F811
+    catalogue,
+):
+    page = browser_page
+    page.goto(f"{live_server.url}/tip/?tjeneste=tip-narkotika")
+    page.wait_for_selector(".placepicker-label")
+    click_in(page, "Greve")
+    page.locator("#id_description").fill("Salg af hash ved cykelskuret bag skolen.")
+    page.locator("input[name='q-naer-skole'][value=ja]").check()
+    page.locator(".request-form > button[type=submit]").click()
+    page.wait_for_selector("#status-link")
+    reference = page.locator("#receipt-reference").inner_text()
+
+    # Back: Chromium fetches the form again, with a new form id, and fills in what the
+    # citizen had typed and chosen; the municipality the map chose, but not the point.
+    page.go_back()
+    page.wait_for_selector(".placepicker-label")
+    assert page.locator("#id_description").input_value().startswith("Salg af hash")
+    page.locator(".request-form > button[type=submit]").click()
+    page.wait_for_load_state()
+
+    assert page.get_by_role("heading", level=1).inner_text() == "Vi har allerede modtaget dette"
+    assert reference in page.locator("main").inner_text()
+    assert page.locator("#status-link").count() == 0
+    assert ServiceRequest.objects.count() == 1
+    assert axe_check(page) == []
+
+
 @pytest.mark.parametrize(
     ("path", "code"),
     [("/anmeld-gener/", "gene-knallertkoersel"), ("/bestil-en-betjent/", "betjent-foredrag")],

@@ -386,6 +386,20 @@ def test_post_creates_the_request_and_answers_its_reference_and_token(
     assert answer["service_notice"]
 
 
+def test_the_same_request_posted_twice_is_filed_twice_each_with_its_own_token(
+    client, api_key, services
+):
+    # A client files for many citizens, anonymous ones too, from one address, and each of
+    # them needs the token of their own status link: the web form's check for a request
+    # sent again (servicedesk/resubmission.py) is not applied here.
+    fields = valid_fields("gene-fest", **REPORTER)
+    answers = [request_records(post(client, api_key=api_key, **fields), "json")[0] for _ in "12"]
+    assert answers[0]["service_request_id"] != answers[1]["service_request_id"]
+    for answer in answers:
+        stored = ServiceRequest.objects.get(reference=answer["service_request_id"])
+        assert stored.check_token(answer["token"])
+
+
 def test_post_stores_the_attribute_answers_by_their_types(client, api_key, services):
     response = post(
         client,

@@ -2,12 +2,14 @@
 link, the e-mails, and what bad input, bots and floods get."""
 
 import datetime as dt
+import io
 import re
 import zoneinfo
 from html.parser import HTMLParser
 
 import pytest
 from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
@@ -16,6 +18,7 @@ from django.utils.html import escape
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
+from PIL import Image
 
 from tryghed.servicedesk import notify, services
 from tryghed.servicedesk.models import Handling, Message, Queue, Service, ServiceRequest
@@ -253,6 +256,137 @@ def test_sending_the_same_form_twice_files_one_request(client, catalogue):
     assert not STATUS_LINK.search(second.content.decode())
 
 
+# ---- The same request sent again ------------------------------------------------------
+
+
+def form_id_of_a_fresh_form(client, code):
+    """What going Back gives in a browser: the form fetched again, with a new form id (the
+    browser then fills in what was typed; see test_browser_citizen.py)."""
+    page = client.get(reverse(URL[code]), {"tjeneste": code})
+    return Elements(page.content.decode()).inputs("form_id")[0]["value"]
+
+
+def test_the_same_tip_sent_again_from_the_form_fetched_again_files_one_request(client, catalogue):
+    first = post(client, tip(form_id=form_id_of_a_fresh_form(client, "tip-narkotika")))
+    reference = status_link(first)["reference"]
+
+    # Pasted again, with other line breaks and spaces: the same text.
+    again = post(
+        client,
+        tip(
+            form_id=form_id_of_a_fresh_form(client, "tip-narkotika"),
+            description=" Salg af hash ved\r\ncykelskuret   hver fredag.\n",
+        ),
+    )
+    assert again.status_code == 200
+    assert ServiceRequest.objects.count() == 1
+    page = again.content.decode()
+    assert "We have already received this" in page
+    assert f"so we have not filed it a second time. Its reference is {reference}." in page
+    # The status link's secret is shown once, to whoever sent the form first.
+    assert not STATUS_LINK.search(page)
+    assert again["Cache-Control"] == "no-store, private"
+
+    # Reloading that answer sends its form id again: still the one request.
+    assert reference in post(client, tip(form_id=again.wsgi_request.POST["form_id"])).text
+    assert ServiceRequest.objects.count() == 1
+
+
+def test_no_shared_cache_may_hand_one_form_and_its_form_id_to_two_visitors(client, catalogue):
+    page = client.get(reverse("servicedesk:tip"), {"tjeneste": "tip-narkotika"})
+    assert page["Cache-Control"] == "private, no-cache"
+
+
+def test_the_same_words_about_the_same_park_from_two_citizens_are_two_requests(client, catalogue):
+    party = nuisance(
+        description="Fest i parken",
+        place="Byparken",
+        **{"q-stedtype": "park", "q-antal-personer": None},
+    )
+    karen = {"reporter_name": "Karen Jensen", "reporter_email": "karen@example.dk"}
+    ole = {"reporter_name": "Ole Hansen", "reporter_phone": "12 34 56 78"}
+    status_link(post(client, {**party, **karen}))
+    status_link(post(client, {**party, **ole}))
+    # Anonymous, from another address: nothing tells that it is the same citizen.
+    neighbour = Client(HTTP_ACCEPT_LANGUAGE="en", REMOTE_ADDR="192.0.2.9")
+    status_link(post(neighbour, party))
+    assert ServiceRequest.objects.count() == 3
+
+    # Each of them sending theirs again, their contact details written a little otherwise.
+    assert not STATUS_LINK.search(
+        post(client, {**party, **karen, "reporter_email": "Karen@Example.dk "}).text
+    )
+    assert not STATUS_LINK.search(post(client, {**party, **ole, "reporter_phone": "12345678"}).text)
+    assert not STATUS_LINK.search(post(neighbour, party).text)
+    assert ServiceRequest.objects.count() == 3
+    # The first anonymous one came from the neighbour's address, not from this one.
+    status_link(post(client, party))
+    assert ServiceRequest.objects.count() == 4
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"description": "Salg af hash ved cykelskuret hver lørdag."},
+        {"q-hyppighed": "dagligt"},
+        {"place": "Indgangen til hallen"},
+        # About a kilometre away.
+        {"lat": "55.6018"},
+        {"reporter_email": "borger@example.dk"},
+    ],
+)
+def test_a_tip_that_tells_something_new_is_a_new_request(client, catalogue, change):
+    status_link(post(client, tip()))
+    status_link(post(client, tip(**change)))
+    assert ServiceRequest.objects.count() == 2
+
+
+def test_the_same_place_marked_again_a_little_beside_is_the_same_place(client, catalogue):
+    status_link(post(client, tip()))
+    # Some 50 metres north.
+    assert not STATUS_LINK.search(post(client, tip(lat="55.5933")).text)
+    assert ServiceRequest.objects.count() == 1
+
+
+def test_the_same_tip_without_its_point_repeats_it_but_a_point_where_there_was_none_is_new(
+    client, catalogue
+):
+    # Going Back, the browser fills in the text, the answers and the municipality the map
+    # chose, but not the point, which the map keeps in hidden fields.
+    status_link(post(client, tip(municipality="0253")))
+    assert not STATUS_LINK.search(post(client, tip(municipality="0253", lat=None, lon=None)).text)
+    assert ServiceRequest.objects.count() == 1
+
+    other = tip(municipality="0253", description="Der bliver solgt hash ved hallen.")
+    status_link(post(client, {**other, "lat": "", "lon": ""}))
+    status_link(post(client, other))
+    assert ServiceRequest.objects.count() == 3
+
+
+def a_photo(name="photo.png"):
+    content = io.BytesIO()
+    Image.new("RGB", (40, 30), (200, 30, 30)).save(content, format="PNG")
+    return SimpleUploadedFile(name, content.getvalue(), content_type="image/png")
+
+
+def test_a_tip_with_photos_is_filed_even_when_its_text_was_sent_before(client, catalogue):
+    status_link(post(client, tip()))
+    # The browser does not keep chosen photos on Back: they were chosen again on purpose.
+    status_link(post(client, {**tip(), "photos": [a_photo()]}))
+    status_link(post(client, {**tip(), "photos": [a_photo()]}))
+    assert ServiceRequest.objects.count() == 3
+    # Sent again without them, it tells nothing new.
+    assert not STATUS_LINK.search(post(client, tip()).text)
+    assert ServiceRequest.objects.count() == 3
+
+
+def test_the_same_tip_half_an_hour_later_is_a_new_request(client, catalogue):
+    status_link(post(client, tip()))
+    ServiceRequest.objects.update(submitted_at=timezone.now() - dt.timedelta(minutes=31))
+    status_link(post(client, tip()))
+    assert ServiceRequest.objects.count() == 2
+
+
 # ---- Status page ----------------------------------------------------------------------
 
 
@@ -429,9 +563,10 @@ def test_the_rate_limit_answers_429_with_retry_after_and_stores_nothing(
     client, catalogue, settings
 ):
     settings.TRYGHED_SUBMISSION_RATE = ["2/10m", "20/1d"]
-    assert post(client, tip()).status_code == 200
-    assert post(client, tip()).status_code == 200
-    response = post(client, tip())
+    # Three different tips: the same one sent again is not stored again (see below).
+    assert post(client, tip(description="Salg af hash ved skolen.")).status_code == 200
+    assert post(client, tip(description="Salg af hash ved stationen.")).status_code == 200
+    response = post(client, tip(description="Salg af hash ved hallen."))
     assert response.status_code == 429
     assert 0 < int(response["Retry-After"]) <= 600
     assert "Please wait a moment" in response.content.decode()

@@ -9,9 +9,10 @@ from django.db import models
 
 from tryghed.audit.models import AuditEntry
 
-# Hashes of a status link's token and of an API key: written once, never worth a log line.
+# Hashes of a status link's token, of an API key and of what a citizen sent (by which a
+# request sent again is recognised): written once, never worth a log line.
 # (A user's password hash is replaced by a note in accounts/admin.py.)
-SECRET_FIELDS = {"token_hash", "key_hash"}
+SECRET_FIELDS = {"token_hash", "key_hash", "fingerprint"}
 
 
 def _plain(value, field=None):

@@ -19,7 +19,7 @@ from tryghed.audit.models import AuditEntry
 from tryghed.core import inserts, writelock
 from tryghed.guarantees import actions as guarantee_actions
 from tryghed.guarantees.models import StopEvent
-from tryghed.servicedesk import routing
+from tryghed.servicedesk import resubmission, routing
 from tryghed.servicedesk.models import (
     REFERENCE_PREFIX,
     Handling,
@@ -37,6 +37,15 @@ _insert_request = inserts.Insert(ServiceRequest)
 _insert_handling = inserts.Insert(Handling)
 
 
+class AlreadyReceived(Exception):
+    """The citizen sent the same request a short while ago (servicedesk/resubmission.py);
+    `request` is the one stored then. Nothing was stored now."""
+
+    def __init__(self, request):
+        super().__init__(request.reference)
+        self.request = request
+
+
 def submit_request(
     service,
     *,
@@ -52,11 +61,21 @@ def submit_request(
     channel=ServiceRequest.Channel.WEB,
     photos=(),
     check=None,
+    same_sender=None,
 ):
     """Receive a citizen request, route it to its queues and give it a reference.
 
     `check` is called with the routing.Route before anything is stored, and may refuse it by
     raising routing.RoutingError (Open311 checks its jurisdiction).
+
+    With `same_sender`, a request that repeats one the same citizen sent through the same
+    channel within resubmission.WINDOW is not stored again: AlreadyReceived is raised with
+    the earlier request. Requests with contact details are matched by them;
+    `same_sender(earlier)` is asked about an anonymous earlier request and says whether it
+    came from the sender of this one (the web form compares client addresses). Without it
+    (Open311, whose clients file for many citizens each and must get a token for every
+    request; the staff tools) every call stores a request.
+
     Returns (request, token): the token is the secret of the status link and is not stored.
     Raises routing.RoutingError when the place cannot be served here; nothing is stored then.
     """
@@ -66,6 +85,20 @@ def submit_request(
     if check is not None:
         check(found)
     token = new_token()
+    # Kept only where a repeat is looked for: requests filed otherwise are never compared.
+    fingerprint = ""
+    if same_sender is not None:
+        fingerprint = resubmission.fingerprint(
+            service,
+            channel=channel,
+            description=description,
+            details=details,
+            place=place,
+            municipality=found.municipality,
+            reporter_name=reporter_name,
+            reporter_email=reporter_email,
+            reporter_phone=reporter_phone,
+        )
     using = router.db_for_write(ServiceRequest)
     # What does not need the number is made before the write lock, too.
     request = ServiceRequest(
@@ -82,8 +115,11 @@ def submit_request(
         reporter_email=reporter_email,
         reporter_phone=reporter_phone,
         channel=channel,
+        fingerprint=fingerprint,
     )
     with writelock.serialized_writes(using), transaction.atomic(using=using):
+        if same_sender is not None:
+            _refuse_repeat(using, request, same_sender, photos=len(photos))
         pk, holds = _number_and_confirm(using, found)
         if not holds:
             # What the worker remembered has changed since (reference data reloaded, a queue
@@ -104,6 +140,32 @@ def submit_request(
             photo.request = request
             photo.save()
     return request, token
+
+
+def _refuse_repeat(using, request, same_sender, *, photos):
+    """Raise AlreadyReceived when `request` repeats an earlier one (resubmission.earlier).
+
+    Runs inside the write transaction, before the new row is numbered, so that two sendings
+    at the same moment (a double click on a form opened twice) store one request. SQLite lets
+    one write transaction in at a time (see _number_and_confirm). PostgreSQL runs them side
+    by side, so each first takes a lock on the fingerprint that is held to its commit: the
+    second then waits, and its read sees the first's row."""
+    connection = connections[using]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            # The lock's key is a 64-bit number: the first 60 bits of the fingerprint.
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [int(request.fingerprint[:15], 16)])
+    earlier = resubmission.earlier(
+        ServiceRequest.objects.using(using),
+        fingerprint=request.fingerprint,
+        now=timezone.now(),
+        lat=request.lat,
+        lon=request.lon,
+        photos=photos,
+        same_sender=same_sender,
+    )
+    if earlier is not None:
+        raise AlreadyReceived(earlier)
 
 
 def _number_and_confirm(using, found):

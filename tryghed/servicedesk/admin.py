@@ -86,13 +86,15 @@ class ServiceRequestAdmin(AuditedAdmin):
     list_select_related = ["service", "municipality"]
     date_hierarchy = "submitted_at"
     inlines = [HandlingInline, MessageInline]
-    exclude = ["token_hash"]
+    # Hashes that mean nothing to a reader: the status link's, and the one that recognises a
+    # request sent again.
+    exclude = ["token_hash", "fingerprint"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).defer("municipality__boundary")
 
     def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in ServiceRequest._meta.concrete_fields if f.name != "token_hash"]
+        return [f.name for f in ServiceRequest._meta.concrete_fields if f.name not in self.exclude]
 
     def has_add_permission(self, request):
         return False

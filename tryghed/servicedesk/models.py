@@ -328,6 +328,9 @@ class ServiceRequest(models.Model):
         verbose_name=_("duplicate of"),
     )
     is_spam = models.BooleanField(_("spam"), default=False)
+    # A keyed hash of what the citizen sent and of their contact details, by which a request
+    # sent again is recognised (servicedesk/resubmission.py); empty on rows stored otherwise.
+    fingerprint = models.CharField(max_length=64, blank=True, editable=False)
 
     objects = ServiceRequestQuerySet.as_manager()
 
@@ -335,6 +338,10 @@ class ServiceRequest(models.Model):
         ordering = ["-submitted_at", "-pk"]
         verbose_name = _("citizen request")
         verbose_name_plural = _("citizen requests")
+        indexes = [
+            # The check for a request sent again: one fingerprint within the last minutes.
+            models.Index(fields=["fingerprint", "submitted_at"], name="request_resubmission_idx")
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=(Q(lat__isnull=True) & Q(lon__isnull=True))

@@ -18,12 +18,13 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from tryghed.organisation.models import Municipality
-from tryghed.servicedesk import actions, notify, routing
+from tryghed.servicedesk import actions, notify, resubmission, routing
 from tryghed.servicedesk.models import (
     REFERENCE_PREFIX,
     Handling,
@@ -40,7 +41,7 @@ from tryghed.servicedesk.public.forms import (
     ServiceChoiceForm,
     new_form_id,
 )
-from tryghed.servicedesk.ratelimit import ratelimit
+from tryghed.servicedesk.ratelimit import client_ip, ratelimit
 
 KIND_PAGES = {
     Kind.TIP: {
@@ -130,6 +131,25 @@ def _form_key(form_id):
     return "servicedesk:form:" + hashlib.sha256(form_id.encode()).hexdigest()
 
 
+def _sender_key(request, reference):
+    """Where the cache remembers that this client address sent the anonymous request
+    `reference`, for resubmission.WINDOW: a keyed hash, so that the cache table holds no
+    citizen's address, and no link from a tip to one after the window."""
+    digest = salted_hmac("tryghed.servicedesk.sender", f"{client_ip(request)}\n{reference}")
+    return "servicedesk:sender:" + digest.hexdigest()[:32]
+
+
+def _already_received(request, page, reference, *, repeated):
+    """The answer to a form sent again: the earlier request's reference, never its status
+    link, whose secret is shown once, to whoever sent the form first."""
+    response = render(
+        request,
+        "servicedesk/public/already_received.html",
+        {"page": page, "reference": reference, "repeated": repeated},
+    )
+    return _private(response)
+
+
 @login_not_required
 @require_http_methods(["GET", "HEAD", "POST"])
 @ratelimit(_submit_scope, counts=_counted)
@@ -158,23 +178,37 @@ def submit(request, kind):
         return _fake_receipt(request, page, service)
     form_id = request.POST.get("form_id", "")[:64]
     if form_id and (reference := cache.get(_form_key(form_id))):
-        return render(
-            request,
-            "servicedesk/public/already_received.html",
-            {"page": page, "reference": reference},
-        )
+        return _already_received(request, page, reference, repeated=False)
     if form.is_valid():
         submission = form.submission(translation.get_language() or settings.LANGUAGE_CODE)
         try:
-            citizen_request, token = actions.submit_request(service, **submission)
+            citizen_request, token = actions.submit_request(
+                service,
+                **submission,
+                # An anonymous request repeats an earlier one only from the same address.
+                same_sender=lambda earlier: (
+                    cache.get(_sender_key(request, earlier.reference)) is not None
+                ),
+            )
         except routing.RoutingError as exc:
             form.add_error(None, str(exc))
+        except actions.AlreadyReceived as repeat:
+            # Its photos were not written: a photo's file is written with its request.
+            if form_id:
+                cache.set(_form_key(form_id), repeat.request.reference, 24 * 60 * 60)
+            return _already_received(request, page, repeat.request.reference, repeated=True)
         except Exception:
             _discard_files(submission["photos"])
             raise
         else:
             if form_id:
                 cache.set(_form_key(form_id), citizen_request.reference, 24 * 60 * 60)
+            if citizen_request.is_anonymous:
+                cache.set(
+                    _sender_key(request, citizen_request.reference),
+                    True,
+                    resubmission.WINDOW.total_seconds(),
+                )
             emailed = notify.send_receipt(citizen_request, token)
             return _receipt(
                 request,
@@ -196,7 +230,7 @@ def _discard_files(photos):
 
 
 def _form_page(request, page, form):
-    return render(
+    response = render(
         request,
         "servicedesk/public/form.html",
         {
@@ -208,6 +242,11 @@ def _form_page(request, page, form):
             "map_attribution": settings.TRYGHED_MAP_TILE_ATTRIBUTION,
         },
     )
+    # Each showing has its own one-time form id: a shared cache that handed one page to two
+    # visitors would make the second one's report look like the first's sent again.
+    # (Going Back, browsers fetch the page again anyway, with a new id; see resubmission.)
+    response["Cache-Control"] = "private, no-cache"
+    return response
 
 
 def _receipt(request, page, service, reference, status_path, *, emailed):
