@@ -103,14 +103,17 @@ def test_going_back_and_sending_the_same_tip_again_files_it_once(
     click_in(page, "Greve")
     page.locator("#id_description").fill("Salg af hash ved cykelskuret bag skolen.")
     page.locator("input[name='q-naer-skole'][value=ja]").check()
+    marked = page.locator("input[name=lat]").input_value()
     page.locator(".request-form > button[type=submit]").click()
     page.wait_for_selector("#status-link")
     reference = page.locator("#receipt-reference").inner_text()
 
     # Back: Chromium fetches the form again, with a new form id, and fills in what the
-    # citizen had typed and chosen; the municipality the map chose, but not the point.
+    # citizen had typed and chosen; the map marks the point again from the page's history.
     page.go_back()
     page.wait_for_selector(".placepicker-label")
+    page.wait_for_function("document.querySelector('input[name=lat]').value !== ''")
+    assert page.locator("input[name=lat]").input_value() == marked
     assert page.locator("#id_description").input_value().startswith("Salg af hash")
     page.locator(".request-form > button[type=submit]").click()
     page.wait_for_load_state()

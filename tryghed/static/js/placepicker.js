@@ -89,11 +89,37 @@
     }, 50);
   }
 
+  // The point is also kept in the page's history entry: going Back to the form, browsers
+  // fetch it again and fill in what was typed, but not hidden fields such as these.
+  function remember(point) {
+    if (!window.history || !window.history.replaceState) {
+      return;
+    }
+    var state = {};
+    var old = window.history.state;
+    if (old && typeof old === "object") {
+      for (var key in old) {
+        if (Object.prototype.hasOwnProperty.call(old, key)) {
+          state[key] = old[key];
+        }
+      }
+    }
+    state.placepicker = point;
+    window.history.replaceState(state, "");
+  }
+
+  function remembered() {
+    var state = window.history && window.history.state;
+    var point = state && state.placepicker;
+    return point && isFinite(point[0]) && isFinite(point[1]) ? point : null;
+  }
+
   function mark(latlng, quiet) {
     var lat = Math.round(latlng.lat * 1e6) / 1e6;
     var lon = Math.round(latlng.lng * 1e6) / 1e6;
     latInput.value = lat;
     lonInput.value = lon;
+    remember([lat, lon]);
     if (marker) {
       marker.setLatLng([lat, lon]);
     } else {
@@ -120,6 +146,7 @@
   function clear(quiet) {
     latInput.value = "";
     lonInput.value = "";
+    remember(null);
     markedCode = "";
     if (marker) {
       map.removeLayer(marker);
@@ -188,8 +215,11 @@
       }
       var lat = parseFloat(latInput.value);
       var lon = parseFloat(lonInput.value);
+      var point = remembered();
       if (isFinite(lat) && isFinite(lon)) {
         mark(L.latLng(lat, lon), true);
+      } else if (point) {
+        mark(L.latLng(point[0], point[1]), true);
       }
     })
     .catch(function () {
