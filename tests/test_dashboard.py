@@ -357,16 +357,21 @@ class TestAreas:
         client = client_for(council_member)
         page = client.get(URL + "?year=2024&period=quarter")
         assert page.status_code == 200
+        # 11 incidents in 2024: 9 in March, 1 in May, 1 in July. Beside the total, 9 would
+        # leave 2 for the two "<5" (so 1 each): March is hidden as "..", and so is Q1.
         assert table(page, "table-trend") == {
-            "2024-Q1": "9",
+            "2024-Q1": "..",
             "2024-Q2": "<5",
             "2024-Q3": "<5",
             "2024-Q4": "0",
         }
+        season = table(page, "table-season")
+        assert (season["3"], season["5"], season["7"], season["1"]) == ("..", "<5", "<5", "0")
+        # Greve's 4 would be 11 minus Køge's 6 (and the one without a municipality).
         municipalities = table(page, "table-municipalities")
-        assert (municipalities["0253"], municipalities["0259"]) == ("<5", "6")
+        assert (municipalities["0253"], municipalities["0259"]) == ("<5", "..")
         rows = read_csv(client.get(URL + "kommuner.csv?year=2024"))
-        assert ["0253", "Greve", "<5"] in rows and ["0259", "Køge", "6"] in rows
+        assert ["0253", "Greve", "<5"] in rows and ["0259", "Køge", ".."] in rows
         values = client.get(URL + "trend.json?year=2024&period=quarter").json()["data"]["values"]
         assert values[1] == {
             "key": "2024-Q2",
@@ -377,6 +382,8 @@ class TestAreas:
         geojson = client.get(URL + "kommuner.geojson?year=2024").json()
         greve = next(f for f in geojson["features"] if f["properties"]["code"] == "0253")
         assert greve["properties"] == {"code": "0253", "name": "Greve", "count": "<5", "rate": None}
+        koege = next(f for f in geojson["features"] if f["properties"]["code"] == "0259")
+        assert koege["properties"] == {"code": "0259", "name": "Køge", "count": "..", "rate": None}
 
     def test_a_lokalraad_member_reads_the_municipality(self, councils, client_for):
         member = _user(
@@ -531,3 +538,97 @@ class TestDashboardAccess(StaffViewAccess):
     @pytest.fixture
     def ctx(self, incidents):
         return {}
+
+
+class TestComplementarySuppression:
+    """The kredsråd reads 42 incidents in 2024: Greve 3 in January, Køge 20 in February,
+    Roskilde 7 in March, Solrød 12 in April. With the total beside them, Greve's "<5" would
+    be 42 − 20 − 7 − 12 = 3; so the next smallest, Roskilde's 7 (and March, and the first
+    quarter), are hidden as "..", everywhere the council member reads them."""
+
+    @pytest.fixture
+    def district_2024(self, district, greve, koege):
+        from tests.test_incident_numbers import population
+
+        source = IncidentSource.objects.create(name="doegnrapport-test", district=district)
+        roskilde = Municipality.objects.get(code="0265")
+        solroed = Municipality.objects.get(code="0269")
+        population(roskilde, 2024, 1, 90_000)
+        rows = [(greve, 1, 3), (koege, 2, 20), (roskilde, 3, 7), (solroed, 4, 12)]
+        Incident.objects.bulk_create(
+            Incident(
+                source=source,
+                external_id=f"S-{municipality.code}-{n}",
+                occurred_at=datetime.datetime(2024, month, 1 + n, 12, tzinfo=DANISH_TIME),
+                category="violence",
+                municipality=municipality,
+            )
+            for municipality, month, count in rows
+            for n in range(count)
+        )
+
+    @staticmethod
+    def assert_nothing_recoverable(total, shown):
+        """No hidden count is the total minus the visible ones."""
+        hidden = [value for value in shown if value in ("<5", "..")]
+        assert len(hidden) != 1, shown
+        assert total - sum(int(value) for value in shown if value not in ("<5", "..")) > 4
+
+    @pytest.mark.usefixtures("district_2024")
+    def test_the_council_member_cannot_subtract_a_hidden_count(self, council_member, client_for):
+        client = client_for(council_member)
+        page = client.get(URL + "?year=2024&period=quarter")
+        assert (
+            "42" in re.search(r'data-tile="incidents">(.*?)</li>', page.content.decode(), re.S)[1]
+        )
+        municipalities = table(page, "table-municipalities")
+        assert {code: municipalities[code] for code in ("0253", "0259", "0265", "0269")} == {
+            "0253": "<5",
+            "0259": "20",
+            "0265": "..",
+            "0269": "12",
+        }
+        self.assert_nothing_recoverable(42, list(municipalities.values()))
+        trend = table(page, "table-trend")
+        assert trend == {"2024-Q1": "..", "2024-Q2": "12", "2024-Q3": "0", "2024-Q4": "0"}
+        season = table(page, "table-season")
+        assert [season[str(m)] for m in (1, 2, 3, 4, 5)] == ["<5", "20", "..", "12", "0"]
+        self.assert_nothing_recoverable(42, list(season.values()))
+        # Roskilde's rate (7 of 90,000 people) would give the 7 back.
+        assert re.search(
+            r'data-code="0265">.*?<td class="text-align-right">\.\.</td>'
+            r'<td class="text-align-right">–</td>',
+            page.content.decode(),
+            re.S,
+        )
+
+        rows = read_csv(client.get(URL + "kommuner.csv?year=2024"))
+        assert ["0253", "Greve", "<5"] in rows and ["0265", "Roskilde", ".."] in rows
+        self.assert_nothing_recoverable(42, [row[2] for row in rows[1:]])
+        geojson = client.get(URL + "kommuner.geojson?year=2024&measure=rate").json()
+        roskilde = next(f for f in geojson["features"] if f["properties"]["code"] == "0265")
+        assert (roskilde["properties"]["count"], roskilde["properties"]["rate"]) == ("..", None)
+        values = client.get(URL + "season.json?year=2024").json()["data"]["values"]
+        assert values[2] == {"key": "3", "label": "marts", "count": None, "shown": ".."}
+        rows = read_csv(client.get(URL + "trend.csv?year=2024&period=month"))
+        assert [row[2] for row in rows[1:5]] == ["<5", "20", "..", "12"]
+        rows = read_csv(client.get(URL + "aendring.csv?year=2024"))
+        by_code = {row[0]: row for row in rows[1:]}
+        assert by_code["0265"][3:] == ["..", "2023", "0", "", ""]
+        weeks = read_csv(client.get(URL + "trend.csv?year=2024&period=week"))
+        self.assert_nothing_recoverable(42, [row[2] for row in weeks[1:]])
+
+    @pytest.mark.usefixtures("district_2024")
+    def test_staff_read_exact_numbers(self, secretariat, client_for):
+        client = client_for(secretariat)
+        page = client.get(URL + "?year=2024&period=quarter")
+        municipalities = table(page, "table-municipalities")
+        assert [municipalities[code] for code in ("0253", "0259", "0265", "0269")] == [
+            "3",
+            "20",
+            "7",
+            "12",
+        ]
+        assert table(page, "table-trend")["2024-Q1"] == "30"
+        rows = read_csv(client.get(URL + "kommuner.csv?year=2024"))
+        assert ["0265", "Roskilde", "7"] in rows

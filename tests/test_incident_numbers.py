@@ -4,6 +4,7 @@ and the incident_counts command. Every expected number is worked out by hand in 
 
 import datetime
 import io
+import itertools
 import math
 from decimal import Decimal
 
@@ -498,3 +499,131 @@ def test_the_command_refuses_bad_input_clearly(source, args, message):
     with pytest.raises(CommandError) as error:
         run(*args)
     assert message in str(error.value)
+
+
+# Complementary suppression ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("counts", "shown"),
+    [
+        # A district total of 523: without more, the "<5" would be 523 minus the others.
+        # The next smallest, 70, is hidden too: the two make 73, and with the ".." at least
+        # 5 and at most 100 (the smallest shown), the "<5" may be anything from 1 to 4.
+        ([200, 150, 3, 100, 70], [200, 150, "<5", 100, ".."]),
+        # Two "<5" that make 2 beside a total of 11 are 1 each: the 9 goes too.
+        ([1, 9, 1], ["<5", "..", "<5"]),
+        # 4 and a hidden 5 beside another 5 make 9: the ".." is 5 (at most the 5 shown), so
+        # the "<5" is 4. The second 5 goes too; then the ".." can be anything from 5 up.
+        ([4, 5, 5], ["<5", "..", ".."]),
+        # Two "<5" that make 5 may be 1+4, 2+3, 3+2 or 4+1: nothing more to hide.
+        ([2, 3, 40], ["<5", "<5", 40]),
+        # Zeros stay; of equal counts the first is taken.
+        ([0, 3, 7, 7], [0, "<5", "..", 7]),
+        # Nothing small, nothing hidden; nothing at all, nothing hidden.
+        ([5, 6, 0], [5, 6, 0]),
+        ([], []),
+        # One "<5" alone is its own total, which the public reads as "<5" as well.
+        ([0, 2, 0], [0, "<5", 0]),
+    ],
+)
+def test_a_small_count_is_protected_by_hiding_the_next_smallest(counts, shown):
+    assert numbers.protect(counts) == shown
+    assert numbers.protect(counts, public=False) == counts  # staff read exact numbers
+
+
+def _feasible(shown, total):
+    """Every assignment of the hidden counts that agrees with what the public reads: the
+    total, the visible counts, "<5" as 1-4 and ".." as 5 up to the smallest visible count.
+    Worked out by trying them all, independently of numbers._exposed."""
+    visible = [c for c in shown if not numbers.is_hidden(c)]
+    rest = total - sum(visible)
+    most = min([c for c in visible if c], default=total)
+    ranges = [range(1, 5) if c == "<5" else range(5, most + 1) for c in shown if c in ("<5", "..")]
+    return [combo for combo in itertools.product(*ranges) if sum(combo) == rest]
+
+
+@hypothesis_settings(max_examples=300, deadline=None)
+@given(st.lists(st.integers(min_value=0, max_value=12), min_size=1, max_size=5))
+def test_no_hidden_count_can_be_worked_out_from_the_total(counts):
+    total = sum(counts)
+    shown = numbers.protect(counts)
+    hidden = [i for i, c in enumerate(shown) if numbers.is_hidden(c)]
+    # Never one hidden count beside a total the public reads as a number.
+    if not numbers.is_small(total):
+        assert len(hidden) != 1, (counts, shown)
+    assert all(numbers.is_hidden(shown[i]) for i, c in enumerate(counts) if numbers.is_small(c))
+    assert all(shown[i] == c for i, c in enumerate(counts) if i not in hidden)
+    assert all(shown[i] == "<5" for i in hidden if numbers.is_small(counts[i]))
+    assert all(shown[i] == ".." for i in hidden if not numbers.is_small(counts[i]))
+    if not hidden or numbers.is_small(total):
+        return
+    combos = _feasible(shown, total)
+    assert tuple(counts[i] for i in hidden) in combos
+    if all(i in hidden for i, c in enumerate(counts) if c):
+        # Every count but the zeros hidden: the group cannot do more (e.g. 1 and 5 beside 6).
+        return
+    for position, i in enumerate(hidden):
+        if numbers.is_small(counts[i]):
+            values = {combo[position] for combo in combos}
+            assert len(values) > 1, (counts, shown, i, values)
+
+
+def test_each_years_months_and_their_quarters_are_protected(add, greve):
+    """2024: 3 in January, 7 in February, 20 in April (30 beside the year's total). 3 alone
+    would be 30 minus 27: February's 7 is hidden too, and so is the first quarter."""
+    for n, month in enumerate([1] * 3 + [2] * 7 + [4] * 20):
+        add(at(2024, month, 1 + n % 28, 12), greve)
+    qs = Incident.objects.all()
+    months = numbers.counts(qs, by=(), period="month", public=True)
+    assert [(r.period.key, r.count) for r in months] == [
+        ("2024-01", "<5"),
+        ("2024-02", ".."),
+        ("2024-04", 20),
+    ]
+    quarters = numbers.counts(qs, by=(), period="quarter", public=True)
+    assert [(r.period.key, r.count) for r in quarters] == [("2024-Q1", ".."), ("2024-Q2", 20)]
+    staff = numbers.counts(qs, by=(), period="quarter")
+    assert [(r.period.key, r.count) for r in staff] == [("2024-Q1", 10), ("2024-Q2", 20)]
+    season = [m.count for m in numbers.seasonal_profile(qs, years=[2024], public=True)]
+    assert season[:4] == ["<5", "..", 0, 20]
+
+
+def test_a_month_summed_over_years_is_hidden_when_one_of_its_months_is(add, greve):
+    """2023: 2 in January, 6 in February; 2024: 7 in January, 5 in February. Shown as 9 and
+    11 over both years, January 2023 would be 9 minus 2024's 7."""
+    for year, month, count in [(2023, 1, 2), (2023, 2, 6), (2024, 1, 7), (2024, 2, 5)]:
+        for day in range(1, count + 1):
+            add(at(year, month, day, 12), greve)
+    qs = Incident.objects.all()
+    season = [m.count for m in numbers.seasonal_profile(qs, public=True)]
+    assert season[:3] == ["..", "..", 0]
+    assert [m.count for m in numbers.seasonal_profile(qs)][:3] == [9, 11, 0]
+    months = numbers.counts(qs, by=(), period="month", public=True)
+    assert [r.count for r in months] == ["<5", "..", 7, 5]
+
+
+def test_no_change_is_shown_from_a_count_hidden_beside_its_total(add, greve, koege):
+    """2024: Greve 6, Køge 1 (7 in all); 2023: Greve 10, Køge 8. Greve's 6 would give Køge's
+    1 away, so it is hidden, and its change against 10 (which would give the 6) too."""
+    population(greve, 2024, 1, 50_000)
+    for year, municipality, count in [(2024, greve, 6), (2024, koege, 1)]:
+        for day in range(1, count + 1):
+            add(at(year, 3, day, 12), municipality)
+    for year, municipality, count in [(2023, greve, 10), (2023, koege, 8)]:
+        for day in range(1, count + 1):
+            add(at(year, 3, day, 12), municipality)
+    qs = Incident.objects.all()
+    rows = numbers.changes(qs, year=2024, by="municipality", public=True)
+    assert [(r.count, r.previous, r.difference, r.percent) for r in rows] == [
+        ("..", 10, None, None),
+        ("<5", 8, None, None),
+    ]
+    staff = numbers.changes(qs, year=2024, by="municipality")
+    assert [(r.count, r.difference, r.percent) for r in staff] == [
+        (6, -4, Decimal("-40.0")),
+        (1, -7, Decimal("-87.5")),
+    ]
+    public = numbers.counts(qs.in_year(2024), by="municipality", public=True)
+    # Greve's rate of 0.1 per 1,000 of 50,000 would give its 6 back.
+    assert [(r.count, r.rate) for r in public] == [("..", None), ("<5", None)]

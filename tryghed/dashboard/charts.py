@@ -13,18 +13,17 @@ from django.utils.translation import gettext as _
 
 from tryghed.incidents.models import local_midnight
 from tryghed.incidents.numbers import (
-    SMALL_COUNT,
     Period,
     changes,
     counts,
     hotspots,
-    is_small,
+    is_hidden,
     municipality_table,
     population_for,
     populations,
+    protect,
     rate_per_1000,
     seasonal_profile,
-    shown_count,
     year_span,
 )
 
@@ -94,10 +93,13 @@ def weekly_trend(incidents, months, *, year=None, public=False):
         low, high = min(found), max(found)
         weeks = weeks[low : high + 1]
         found = {index - low: n for index, n in found.items()}
-    return [
-        Point(week.key, week.label, shown_count(found.get(index, 0), public=public))
-        for index, week in enumerate(weeks)
-    ]
+    # The weeks of each ISO year are one group against the year's total.
+    shown = {}
+    for iso_year in sorted({week.year for week in weeks}):
+        indexes = [index for index, week in enumerate(weeks) if week.year == iso_year]
+        counted = protect([found.get(index, 0) for index in indexes], public=public)
+        shown.update(zip(indexes, counted, strict=True))
+    return [Point(week.key, week.label, shown[index]) for index, week in enumerate(weeks)]
 
 
 def _week_index(weeks):
@@ -129,12 +131,12 @@ def season(incidents, *, year=None, public=False):
 
 
 def _values(points):
-    # A hidden count cannot be drawn; the bar is left out and the tooltip says "<5".
+    # A hidden count cannot be drawn; the bar is left out and the tooltip says "<5" or "..".
     return [
         {
             "key": point.key,
             "label": point.label,
-            "count": None if point.count == SMALL_COUNT else point.count,
+            "count": None if is_hidden(point.count) else point.count,
             "shown": str(point.count),
         }
         for point in points
@@ -215,13 +217,15 @@ def municipality_rows(incidents, municipalities, *, public=False):
     the newest known population, as `counts` gives it."""
     by_code = {m.code: m for m in municipalities}
     known = populations([m.pk for m in municipalities])
+    table = municipality_table(incidents, municipalities)
+    shown = protect([count for _code, _name, count in table], public=public)
     rows = []
-    for code, _name, count in municipality_table(incidents, municipalities):
+    for (code, _name, count), shown_count in zip(table, shown, strict=True):
         municipality = by_code[code]
         rate = rate_per_1000(count, population_for(known.get(municipality.pk), None))
-        if public and is_small(count):
+        if is_hidden(shown_count):
             rate = None  # with the population known, the rate gives the count away
-        rows.append(MunicipalityRow(municipality, shown_count(count, public=public), rate))
+        rows.append(MunicipalityRow(municipality, shown_count, rate))
     return rows
 
 
@@ -297,12 +301,13 @@ def write_changes_csv(out, rows, *, period, previous_period):
 
 
 def hotspot_cells(incidents, *, public=False):
-    """The grid cells with incidents, the busiest first. In public output the cells under
-    five follow, in a fixed geographic order, so that their order does not rank them."""
+    """The grid cells with incidents, the busiest first. In public output the hidden cells
+    ("<5" and "..") follow, in a fixed geographic order, so that their order does not rank
+    them."""
     cells = hotspots(incidents, public=public)
     if public:
-        small = sorted((c for c in cells if c.count == SMALL_COUNT), key=_place)
-        cells = [c for c in cells if c.count != SMALL_COUNT] + small
+        hidden = sorted((c for c in cells if is_hidden(c.count)), key=_place)
+        cells = [c for c in cells if not is_hidden(c.count)] + hidden
     return cells
 
 

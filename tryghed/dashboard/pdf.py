@@ -20,7 +20,7 @@ from weasyprint.text.fonts import FontConfiguration
 
 from tryghed.dashboard import charts
 from tryghed.incidents.models import Category
-from tryghed.incidents.numbers import SMALL_COUNT, hotspots_geojson
+from tryghed.incidents.numbers import hotspots_geojson, is_hidden
 from tryghed.portal.pdf import (
     PDF_OPTIONS,
     LocalOnlyFetcher,
@@ -99,7 +99,7 @@ def _map_spec(title, layers):
 
 
 def choropleth_image(rows, boundaries, *, measure):
-    """The municipalities coloured by count or rate; a hidden count is grey."""
+    """The municipalities coloured by count or rate; a hidden count ("<5", "..") is grey."""
     features = []
     for feature in boundaries:
         row = rows.get(feature["properties"]["code"])
@@ -107,9 +107,7 @@ def choropleth_image(rows, boundaries, *, measure):
             continue
         value = row.rate if measure == "rate" else row.count
         feature = {**feature, "properties": {**feature["properties"]}}
-        feature["properties"]["value"] = (
-            None if value is None or value == SMALL_COUNT else float(value)
-        )
+        feature["properties"]["value"] = None if value is None or is_hidden(value) else float(value)
         features.append(feature)
     legend = _("Per 1,000 inhabitants") if measure == "rate" else _("Incidents")
     spec = _map_spec(
@@ -138,7 +136,7 @@ def choropleth_image(rows, boundaries, *, measure):
 
 def hotspot_spec(cells, boundaries):
     """The municipality boundaries with the hotspot cells on top, coloured by count; cells
-    under five (shown "<5") in one grey."""
+    hidden ("<5", "..") in one grey."""
     cells_geojson = hotspots_geojson(cells[:MAP_CELLS])
     for feature in cells_geojson["features"]:
         # Vega draws on a sphere (d3-geo), where a ring runs clockwise around its inside;
@@ -147,7 +145,7 @@ def hotspot_spec(cells, boundaries):
             list(reversed(ring)) for ring in feature["geometry"]["coordinates"]
         ]
         count = feature["properties"]["count"]
-        feature["properties"]["value"] = None if count == SMALL_COUNT else count
+        feature["properties"]["value"] = None if is_hidden(count) else count
     return _map_spec(
         _("Hotspots: incidents per square kilometre"),
         [

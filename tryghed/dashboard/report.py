@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from tryghed.dashboard import charts
 from tryghed.incidents.models import DANISH_TIME, Category
-from tryghed.incidents.numbers import SMALL_COUNT, changes
+from tryghed.incidents.numbers import changes, is_hidden
 from tryghed.indicators.models import Indicator
 from tryghed.indicators.present import present
 
@@ -100,7 +100,7 @@ def signed_percent(value):
 def _count(value):
     if value is None:
         return "–"
-    if value == SMALL_COUNT:
+    if is_hidden(value):
         return value
     return number_format(value, force_grouping=True)
 

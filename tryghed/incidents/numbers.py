@@ -17,6 +17,14 @@ Small counts: a count of 1 to 4 can point at a person in a small place, so where
 public reads a number it is shown as "<5" (0 stays 0: nothing happened, no one to point at).
 Functions take `public=True` for such output and then never hand out the exact number, nor a
 rate or change from which it could be worked back. Staff output shows exact numbers.
+
+Hiding the small counts is not enough where a total is published beside them: the one "<5"
+among a district's municipalities is the district total minus the others. Public output
+therefore protects each group of counts against its total (the municipalities of a table,
+the months of a year, the weeks of an ISO year, the grid cells of an area), hiding the next
+smallest counts as ".." where the hidden ones could be worked out; see `protect`. A sum of
+protected counts (a quarter, a month of the year over several years) is hidden when one of
+its parts is (`rolled_up`).
 """
 
 import bisect
@@ -68,6 +76,98 @@ def public_count(count):
 
 def shown_count(count, *, public):
     return public_count(count) if public else count
+
+
+# Complementary suppression ---------------------------------------------------------------
+
+SECONDARY = ".."
+
+
+def is_hidden(shown):
+    """Whether a count as published is hidden: "<5", or ".." (see `protect`)."""
+    return shown in (SMALL_COUNT, SECONDARY)
+
+
+def _exposed(counts, hidden):
+    """Whether a hidden small count of the group can be worked out exactly from the group's
+    total and its visible counts. The reader knows that a "<5" is 1 to 4, that a ".." is 5
+    or more (it would read "<5" otherwise) and, knowing how they are chosen, that a ".." is
+    at most the smallest visible count; so the hidden counts' sum bounds each of them."""
+    total = sum(counts[i] for i in hidden)
+    visible = [c for i, c in enumerate(counts) if c and i not in hidden]
+    most_hidden = min(visible, default=math.inf)
+    low = {i: 1 if is_small(counts[i]) else SMALL_COUNT_LIMIT for i in hidden}
+    high = {i: SMALL_COUNT_LIMIT - 1 if is_small(counts[i]) else most_hidden for i in hidden}
+    low_sum, high_sum = sum(low.values()), sum(high.values())
+    for i in hidden:
+        if is_small(counts[i]):
+            least = max(1, total - (high_sum - high[i]))
+            most = min(SMALL_COUNT_LIMIT - 1, total - (low_sum - low[i]))
+            if least >= most:
+                return True
+    return False
+
+
+def secondary_cells(counts):
+    """The positions of the counts to hide besides the small ones, so that no small count of
+    a group published with its total can be worked out: the smallest visible counts, the
+    earlier position first among equal ones, one at a time until none can. Zeros are never
+    chosen: a hidden 0 next to a "<5" would leave the sum to the "<5"."""
+    hidden = {i for i, count in enumerate(counts) if is_small(count)}
+    chosen = set()
+    for _count, i in sorted((c, i) for i, c in enumerate(counts) if c and not is_small(c)):
+        if not _exposed(counts, hidden | chosen):
+            break
+        chosen.add(i)
+    return chosen
+
+
+def protect(counts, *, public=True):
+    """The counts of one group, e.g. the municipalities of a district or the months of a year,
+    as the public may read them next to the group's total, which is published as is (on the
+    same page, in the key figures).
+
+    The small-count rule alone can be undone by subtraction: a district total of 523 beside
+    its municipalities, only one of them "<5", gives that one away as 523 minus the others.
+    So when the hidden counts of a group could be worked out, the next smallest counts are
+    hidden too (complementary suppression, see `secondary_cells`).
+
+    Those are shown as "..", not "<5": they are 5 or more, and "<5" would be untrue. ".." is
+    the mark Danmarks Statistik uses for a figure withheld for confidentiality. The reader
+    can tell a ".." from a "<5", and so knows that a ".." is 5 or more; `_exposed` reckons
+    with that. A group whose only other counts are exactly 5 (1 and 5 beside a total of 6),
+    or whose small counts are all 4 with nothing else (4 and 4 beside 8), cannot be protected
+    while its total is shown: every count of such a group but the zeros is hidden, and the
+    total stays the caller's concern.
+
+    Without `public`, the exact counts (staff read them)."""
+    counts = list(counts)
+    if not public:
+        return counts
+    chosen = secondary_cells(counts)
+    return [SECONDARY if i in chosen else public_count(c) for i, c in enumerate(counts)]
+
+
+def rolled_up(count, parts):
+    """A sum of published counts `parts`, e.g. a quarter of three months, as the public may
+    read it: hidden when any part is, or it would give away the sum of the hidden parts."""
+    if is_small(count):
+        return SMALL_COUNT
+    if any(is_hidden(part) for part in parts):
+        return SECONDARY
+    return count
+
+
+def _protected(counted):
+    """{key: count as published} for `_aggregate`'s counts, the counts of each year one group
+    against the year's total (the ISO year for weeks; all of them without a period)."""
+    groups = {}
+    for key in sorted(counted, key=_sort_key):
+        groups.setdefault(key[0].year if key[0] else None, []).append(key)
+    shown = {}
+    for keys in groups.values():
+        shown.update(zip(keys, protect([counted[key] for key in keys]), strict=True))
+    return shown
 
 
 # Periods ---------------------------------------------------------------------------------
@@ -323,6 +423,11 @@ def counts(qs, *, by=("municipality",), period=None, public=False):
     by = _check_by(by)
     _check_period(period)
     counted = _aggregate(qs, by, period)
+    shown = dict(zip(counted, counted.values(), strict=True))
+    if public and period == "quarter":
+        shown = _quarters_of_months(_aggregate(qs, by, "month"), counted)
+    elif public:
+        shown = _protected(counted)
     known = populations({key[1] for key in counted if key[1]}) if "municipality" in by else {}
     rows = []
     for key in sorted(counted, key=_sort_key):
@@ -331,20 +436,22 @@ def counts(qs, *, by=("municipality",), period=None, public=False):
         rate = None
         if "municipality" in by and municipality_id is not None:
             rate = rate_per_1000(count, population_for(known.get(municipality_id), period_))
-        if public and is_small(count):
+        if is_hidden(shown[key]):
             rate = None  # with the population known, the rate gives the count away
-        rows.append(
-            CountRow(
-                period_,
-                municipality_id,
-                code,
-                name,
-                category,
-                shown_count(count, public=public),
-                rate,
-            )
-        )
+        rows.append(CountRow(period_, municipality_id, code, name, category, shown[key], rate))
     return rows
+
+
+def _quarters_of_months(months, quarters):
+    """{quarter key: count as published}: the months protected in their year (as the
+    seasonal profile beside the quarters shows them), each quarter hidden when one of its
+    months is, so that a quarter minus its visible months gives nothing away."""
+    shown_months = _protected(months)
+    parts = {}
+    for key, shown in shown_months.items():
+        quarter = Period.containing("quarter", key[0].start)
+        parts.setdefault((quarter, *key[1:]), []).append(shown)
+    return {key: rolled_up(count, parts.get(key, ())) for key, count in quarters.items()}
 
 
 # Change against last year ----------------------------------------------------------------
@@ -398,9 +505,12 @@ def changes(qs, *, year, by=(), period=None, until=None, public=False):
         shifted = period_.shifted(1) if period_ else None
         if period_ is None or shifted is not None:
             last_year[(shifted, *group)] = count
-    keys = set(current) | set(last_year)
+    keys = sorted(set(current) | set(last_year), key=_sort_key)
+    # Each period's groups, this year's and last year's, are published with their totals.
+    shown_now = _protected({key: current.get(key, 0) for key in keys}) if public else current
+    shown_then = _protected({key: last_year.get(key, 0) for key in keys}) if public else last_year
     rows = []
-    for key in sorted(keys, key=_sort_key):
+    for key in keys:
         period_, municipality_id, code, name, category = key
         count = current.get(key, 0)
         previous = last_year.get(key, 0)
@@ -408,10 +518,12 @@ def changes(qs, *, year, by=(), period=None, until=None, public=False):
             previous = missing
         if previous is missing:
             previous, difference, percent = None, None, None
+            shown_previous = None
         else:
             difference = count - previous
             percent = percent_change(difference, previous)
-            if public and (is_small(count) or is_small(previous)):
+            shown_previous = shown_then.get(key, 0)
+            if is_hidden(shown_now.get(key, 0)) or is_hidden(shown_previous):
                 difference, percent = None, None
         rows.append(
             ChangeRow(
@@ -420,8 +532,8 @@ def changes(qs, *, year, by=(), period=None, until=None, public=False):
                 code,
                 name,
                 category,
-                shown_count(count, public=public),
-                shown_count(previous, public=public),
+                shown_now.get(key, 0),
+                shown_previous,
                 difference,
                 percent,
             )
@@ -463,6 +575,19 @@ def seasonal_profile(qs, *, years=None, public=False):
                     (_between(when, a, b, monthly=_monthly(qs)) for a, b in spans),
                 )
             )
+    if public:
+        # Each year's months are protected against the year's total, as the trend shows
+        # them; a month of the year summed over years is hidden when one of its months is.
+        months = _aggregate(qs, (), "month")
+        shown = _protected(months)
+        per_month, parts = {}, {}
+        for key, count in months.items():
+            per_month[key[0].number] = per_month.get(key[0].number, 0) + count
+            parts.setdefault(key[0].number, []).append(shown[key])
+        return [
+            MonthCount(month, rolled_up(per_month.get(month, 0), parts.get(month, ())))
+            for month in range(1, 13)
+        ]
     if _monthly(qs):
         per_month = {}
         for month, n in (
@@ -556,7 +681,12 @@ def hotspots(qs, *, public=False):
         .values_list("cell_row", "cell_column", "n")
     )
     ordered = sorted(cells, key=lambda cell: (-cell[2], cell[0], cell[1]))
-    return [Cell(row, column, shown_count(n, public=public)) for row, column, n in ordered]
+    # The cells of the area add up to its total but for incidents without coordinates,
+    # which may be none: protected as one group.
+    shown = protect([n for _row, _column, n in ordered], public=public)
+    return [
+        Cell(row, column, count) for (row, column, _n), count in zip(ordered, shown, strict=True)
+    ]
 
 
 def hotspots_geojson(cells):
@@ -610,8 +740,9 @@ def write_municipality_csv(out, qs, municipalities, *, public=False):
     """Write the municipality table as CSV (header municipality_code,municipality_name,count)
     to the text stream `out`; returns the number of incidents in the table."""
     table = municipality_table(qs, municipalities)
+    shown = protect([count for _code, _name, count in table], public=public)
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_HEADER)
-    for code, name, count in table:
-        writer.writerow([code, name, shown_count(count, public=public)])
+    for (code, name, _count), count in zip(table, shown, strict=True):
+        writer.writerow([code, name, count])
     return sum(count for _code, _name, count in table)

@@ -69,7 +69,8 @@
   function colourOf(properties, classes) {
     var value = valueOf(properties);
     if (value === null) {
-      return properties.count === "<5" ? SMALL : NONE;
+      // "<5", or ".." for a count hidden to protect one under 5.
+      return typeof properties.count === "string" ? SMALL : NONE;
     }
     for (var i = 0; i < classes.length; i++) {
       if (value <= classes[i].to) {
@@ -125,7 +126,10 @@
     if (geojson.features.some(function (f) { return f.properties.count === "<5"; })) {
       legendItem(legend, SMALL, block.dataset.small);
     }
-    if (geojson.features.some(function (f) { return f.properties.rate === null && measure === "rate" && f.properties.count !== "<5"; })) {
+    if (geojson.features.some(function (f) { return f.properties.count === ".."; })) {
+      legendItem(legend, SMALL, ".. " + block.dataset.hidden);
+    }
+    if (geojson.features.some(function (f) { return f.properties.rate === null && measure === "rate" && typeof f.properties.count !== "string"; })) {
       legendItem(legend, NONE, block.dataset.noData);
     }
   }).catch(function () {
@@ -214,6 +218,9 @@
       });
       if (cells.features.some(function (f) { return f.properties.count === "<5"; })) {
         legendItem(legend, SMALL, block.dataset.small);
+      }
+      if (cells.features.some(function (f) { return f.properties.count === ".."; })) {
+        legendItem(legend, SMALL, ".. " + block.dataset.hidden);
       }
       if (cells.total_cells > cells.features.length) {
         var note = document.getElementById("hotspot-map-note");
