@@ -812,8 +812,9 @@ def test_spam_is_not_listed_and_duplicates_only_by_id(client, services):
 def test_unknown_resources_formats_and_methods_answer_in_the_spec_format(client, services, fmt):
     assert_error(client.get(f"{BASE}nothing.{fmt}"), fmt, 404)
     assert_error(client.get(f"{BASE}services.html"), "xml", 404)
-    response = client.delete(f"{BASE}requests.{fmt}")
-    assert_error(response, fmt, 405)
+    response = client.delete(f"{BASE}requests.{fmt}", headers={"Accept-Language": "da"})
+    # In Danish throughout, not with an English "or".
+    assert_error(response, fmt, 405, "DELETE er ikke tilladt her; brug GET eller POST.")
     assert "POST" in response["Allow"]
     assert_error(client.post(f"{BASE}services.{fmt}"), fmt, 405)
 

@@ -3,6 +3,7 @@
 import csv
 import datetime
 import io
+import re
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -291,6 +292,47 @@ def test_the_citizen_sees_closed_only_when_every_queue_has_closed(
         action_url(desk["greve_police"], "close"), {"close-outcome": "no_action"}
     )
     assert party.public_status() == Handling.Status.CLOSED
+
+
+def _form_values(page, action):
+    """The fields of one action form as the request page renders them, hidden ones included."""
+    form = re.search(rf'(?s)<form[^>]*id="action-{action}".*?</form>', page)[0]
+    values = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', form))
+    selected = r'(?s)<select name="([^"]+)".*?<option value="([^"]*)" selected'
+    values.update(re.findall(selected, form))
+    values.pop("csrfmiddlewaretoken", None)
+    return values
+
+
+def test_a_form_from_a_page_opened_before_a_colleagues_change_does_not_undo_it(
+    desk, koege_officer, secretariat, client_for
+):
+    handling = desk["koege_police"]
+    officer, colleague = client_for(koege_officer), client_for(secretariat, "en")
+    # Both open the request; the officer makes it urgent.
+    old_page = colleague.get(request_url(desk["koege_tip"])).content.decode()
+    page = officer.get(request_url(desk["koege_tip"])).content.decode()
+    triage = _form_values(page, "triage") | {"triage-priority": "1"}
+    assert officer.post(action_url(handling, "triage"), triage).status_code == 302
+
+    # The colleague's assessment, sent from the older page, would set Normal again.
+    response = colleague.post(action_url(handling, "triage"), _form_values(old_page, "triage"))
+    assert response.status_code == 400
+    assert "after you opened the page" in str(response.context["forms"]["triage"].errors)
+    handling.refresh_from_db()
+    assert handling.priority == Handling.Priority.URGENT
+    assert entries_for(handling).count() == 1
+    for action in ("assign", "status", "close"):
+        values = _form_values(old_page, action) | {"close-outcome": "resolved"}
+        assert colleague.post(action_url(handling, action), values).status_code == 400
+    handling.refresh_from_db()
+    assert (handling.status, handling.assignee) == (Handling.Status.TRIAGED, None)
+
+    # The page that refused the form carries what it checks against now: sent again, it works.
+    again = _form_values(response.content.decode(), "triage")
+    assert colleague.post(action_url(handling, "triage"), again).status_code == 302
+    handling.refresh_from_db()
+    assert handling.priority == Handling.Priority.NORMAL
 
 
 def test_a_closed_handling_opens_again_with_a_status_change(desk, koege_officer, client_for):

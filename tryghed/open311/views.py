@@ -17,6 +17,7 @@ from django.http.multipartparser import MultiPartParserError
 from django.http.request import UnreadablePostError
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import get_text_list
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -77,7 +78,7 @@ def endpoint(*methods):
                     fmt,
                     405,
                     _("%(method)s is not allowed here; use %(allowed)s.")
-                    % {"method": request.method[:10], "allowed": " or ".join(methods)},
+                    % {"method": request.method[:10], "allowed": get_text_list(methods)},
                 )
                 response["Allow"] = ", ".join(allowed)
                 return response

@@ -188,7 +188,53 @@ def _day_start(day):
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
-class TriageForm(DesignSystemForm, forms.Form):
+def handling_state(handling):
+    """What the request page showed of the handling, as the forms that change it send it
+    back: the values that those forms set."""
+    return ",".join(
+        str(v)
+        for v in (
+            handling.request.service_id,
+            handling.status,
+            handling.priority,
+            handling.assignee_id or "",
+            handling.outcome,
+        )
+    )
+
+
+class CurrentStateForm(DesignSystemForm):
+    """A form that sets values of the handling, refused when the handling has changed since
+    the page was opened: sent from an older page (a colleague at work on the same request),
+    it would silently undo the colleague's change. A form without `seen` is not checked."""
+
+    def __init__(self, *args, handling, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.handling = handling
+        self.fields["seen"] = forms.CharField(
+            required=False, max_length=200, widget=forms.HiddenInput
+        )
+        self.fields["seen"].initial = handling_state(handling)
+
+    def clean(self):
+        data = super().clean()
+        seen, now = data.get("seen"), handling_state(self.handling)
+        if seen and seen != now:
+            self.add_error(
+                None,
+                _(
+                    "Someone else changed the request for your queue after you opened the "
+                    "page. Check the request as it is now, and send the form again if it "
+                    "is still needed."
+                ),
+            )
+            # Sent again from this page, the form is checked against what it shows now.
+            self.data = self.data.copy()
+            self.data[self.add_prefix("seen")] = now
+        return data
+
+
+class TriageForm(CurrentStateForm, forms.Form):
     service = forms.ModelChoiceField(
         label=_("Service"),
         queryset=Service.objects.filter(active=True),
@@ -208,7 +254,7 @@ class TriageForm(DesignSystemForm, forms.Form):
         kwargs.setdefault(
             "initial", {"service": handling.request.service_id, "priority": handling.priority}
         )
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, handling=handling, **kwargs)
         # The current service stays choosable when it has been retired since.
         self.fields["service"].queryset = Service.objects.filter(
             Q(active=True) | Q(pk=handling.request.service_id)
@@ -216,19 +262,19 @@ class TriageForm(DesignSystemForm, forms.Form):
         self.fields["service"].label_from_instance = lambda s: s.tr("name")
 
 
-class AssignForm(DesignSystemForm, forms.Form):
+class AssignForm(CurrentStateForm, forms.Form):
     assignee = forms.ModelChoiceField(
         label=_("Assign to"), queryset=None, required=False, empty_label=_("Nobody")
     )
 
     def __init__(self, *args, handling, **kwargs):
         kwargs.setdefault("initial", {"assignee": handling.assignee_id})
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, handling=handling, **kwargs)
         self.fields["assignee"].queryset = handling.queue.workers()
         self.fields["assignee"].label_from_instance = lambda u: u.get_full_name() or u.username
 
 
-class StatusForm(DesignSystemForm, forms.Form):
+class StatusForm(CurrentStateForm, forms.Form):
     status = forms.ChoiceField(
         label=_("Status"),
         choices=[(v, label) for v, label in Handling.Status.choices if v != "closed"],
@@ -236,7 +282,7 @@ class StatusForm(DesignSystemForm, forms.Form):
 
     def __init__(self, *args, handling, **kwargs):
         kwargs.setdefault("initial", {"status": handling.status})
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, handling=handling, **kwargs)
 
 
 CLOSING_OUTCOMES = [
@@ -247,15 +293,12 @@ CLOSING_OUTCOMES = [
 ]
 
 
-class CloseForm(DesignSystemForm, forms.Form):
+class CloseForm(CurrentStateForm, forms.Form):
     outcome = forms.ChoiceField(
         label=_("Outcome"),
         choices=[("", _("Choose an outcome")), *((o.value, o.label) for o in CLOSING_OUTCOMES)],
         error_messages={"required": _("Choose an outcome to close the request.")},
     )
-
-    def __init__(self, *args, handling, **kwargs):
-        super().__init__(*args, **kwargs)
 
 
 class DuplicateForm(DesignSystemForm, forms.Form):

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -402,25 +403,30 @@ def request_detail(request, reference):
 def handling_action(request, reference, pk, action):
     if action not in ACTIONS:
         raise Http404
-    handling = get_object_or_404(
-        Handling.objects.workable_by(request.user)
-        .filter(request__in=ServiceRequest.objects.visible_to(request.user))
-        .select_related("request__service", "queue"),
-        pk=pk,
-        request__reference=reference,
-    )
-    form = _action_form(action, handling, request.user, request.POST)
+    spec = ACTIONS[action]
+    # Locked from the check of what the page showed (forms.CurrentStateForm) to the write, so
+    # that a colleague's change cannot slip in between.
+    with transaction.atomic():
+        handling = get_object_or_404(
+            Handling.objects.workable_by(request.user)
+            .filter(request__in=ServiceRequest.objects.visible_to(request.user))
+            .select_related("request__service", "queue")
+            .select_for_update(of=("self",)),
+            pk=pk,
+            request__reference=reference,
+        )
+        form = _action_form(action, handling, request.user, request.POST)
+        result = None
+        if form.is_valid():
+            try:
+                result = spec.run(handling, request.user, form.cleaned_data)
+            except actions.DeskError as exc:
+                form.add_error(None, str(exc))
     if form.is_valid():
-        spec = ACTIONS[action]
-        try:
-            result = spec.run(handling, request.user, form.cleaned_data)
-        except actions.DeskError as exc:
-            form.add_error(None, str(exc))
-        else:
-            done = spec.done(result, form.cleaned_data) if callable(spec.done) else spec.done
-            messages.success(request, done)
-            url = reverse("staff:servicedesk_staff:request", args=[reference])
-            return redirect(f"{url}?koe={handling.queue_id}")
+        done = spec.done(result, form.cleaned_data) if callable(spec.done) else spec.done
+        messages.success(request, done)
+        url = reverse("staff:servicedesk_staff:request", args=[reference])
+        return redirect(f"{url}?koe={handling.queue_id}")
     service_request = _visible_request(request.user, reference)
     current = next(h for h in service_request.handlings.all() if h.pk == handling.pk)
     context = _detail_context(request, service_request, current=current, failed=(action, form))
