@@ -457,6 +457,18 @@ def test_the_citizen_answers_through_the_status_link(client, answered):
     assert message.body == "Det sker også om søndagen."
 
 
+def test_a_citizen_answer_reopens_a_closed_request_as_changed_now(client, answered):
+    request, url = answered
+    long_ago = timezone.now() - dt.timedelta(days=3)
+    Handling.objects.filter(request=request).update(
+        status=Handling.Status.CLOSED, outcome="resolved", closed_at=long_ago, updated_at=long_ago
+    )
+    client.post(url, {"body": "Det er begyndt igen."})
+    handling = Handling.objects.get(request=request)
+    assert handling.status == Handling.Status.IN_PROGRESS and handling.closed_at is None
+    assert handling.updated_at > timezone.now() - dt.timedelta(minutes=1)
+
+
 @pytest.mark.parametrize("body", ["", "x" * 4001, "nul\x00tegn"])
 def test_a_bad_answer_is_refused_and_stores_nothing(client, answered, body):
     request, url = answered

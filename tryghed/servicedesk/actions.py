@@ -201,8 +201,9 @@ def add_citizen_message(request, *, body):
     """The citizen answers through the status link; every queue that has closed the request
     sees it again, since a new message may need a new look."""
     message = Message.objects.create(request=request, kind=Message.Kind.CITIZEN, body=body)
+    # update() bypasses auto_now: the reopening is a change the desk and Open311 date.
     Handling.objects.filter(request=request, status=Handling.Status.CLOSED).update(
-        status=Handling.Status.IN_PROGRESS, closed_at=None, outcome=""
+        status=Handling.Status.IN_PROGRESS, closed_at=None, outcome="", updated_at=timezone.now()
     )
     return message
 
