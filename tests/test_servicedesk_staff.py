@@ -213,6 +213,18 @@ def test_internal_notes_stay_internal_and_replies_reach_the_citizen(
     assert "Kendt sælger, se sag 4711" in note_item
 
 
+def test_a_note_and_a_reply_keep_their_lines_but_no_other_control_character(
+    desk, koege_officer, client_for
+):
+    handling, tip = desk["koege_police"], desk["koege_tip"]
+    client = client_for(koege_officer)
+    client.post(action_url(handling, "note"), {"note-body": "Se\x0b sag\x1b[31m 4711\r\nIgen"})
+    client.post(action_url(handling, "reply"), {"reply-body": "Tak\x07 for\ttippet.\nHilsen"})
+    note = tip.messages.get(kind=Message.Kind.INTERNAL_NOTE)
+    assert note.body == "Se sag[31m 4711\r\nIgen"
+    assert tip.messages.get(kind=Message.Kind.PUBLIC_REPLY).body == "Tak for\ttippet.\nHilsen"
+
+
 def test_the_reply_email_task_sends_the_citizen_the_reply(desk, koege_officer, mailoutbox):
     message = actions.send_public_reply(
         desk["koege_police"], by=koege_officer, body="Vi har sendt en patrulje forbi."

@@ -32,6 +32,14 @@ class DesignSystemForm(plan_forms.DesignSystemForm):
 
 
 CONTROL_CHARACTERS = re.compile("[\x00-\x1f\x7f]")
+# In a message, line breaks and tabs are text; the other control characters draw nothing and
+# would go on to the citizen's page and e-mail as they are.
+CONTROL_IN_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+class MessageForm(DesignSystemForm):
+    def clean_body(self):
+        return CONTROL_IN_TEXT.sub("", self.cleaned_data["body"])
 
 
 class SearchInput(forms.TextInput):
@@ -330,7 +338,7 @@ class SpamForm(forms.Form):
         super().__init__(*args, **kwargs)
 
 
-class NoteForm(DesignSystemForm, forms.Form):
+class NoteForm(MessageForm, forms.Form):
     body = forms.CharField(
         label=_("Text of the note"),
         max_length=MESSAGE_MAX_LENGTH,
@@ -342,7 +350,7 @@ class NoteForm(DesignSystemForm, forms.Form):
         super().__init__(*args, **kwargs)
 
 
-class ReplyForm(DesignSystemForm, forms.Form):
+class ReplyForm(MessageForm, forms.Form):
     template = forms.ModelChoiceField(
         label=_("Reply template"),
         queryset=None,
