@@ -367,6 +367,29 @@ def test_municipal_staff_act_on_their_queue_but_not_on_the_police_queue(
     assert desk["greve_party"].messages.get().queue == desk["greve_municipal"].queue
 
 
+def test_a_municipal_queue_moves_a_request_only_among_the_services_it_receives(
+    desk, services, greve_staff, client_for
+):
+    client = client_for(greve_staff)
+    handling, party = desk["greve_municipal"], desk["greve_party"]
+    page = client.get(f"{request_url(party)}?koe={handling.queue_id}").content.decode()
+    form = page.split('name="triage-service"')[1].split("</select>")[0]
+    # Only what the municipality receives: not a tip (police information), nor moped
+    # driving, which goes to the police alone here.
+    assert f'value="{services["party"].pk}"' in form
+    assert f'value="{services["drugs"].pk}"' not in form
+    assert f'value="{services["moped"].pk}"' not in form
+
+    response = client.post(
+        action_url(handling, "triage"),
+        {"triage-service": services["drugs"].pk, "triage-priority": "3"},
+    )
+    assert response.status_code == 400
+    party.refresh_from_db()
+    assert party.service == services["party"]
+    assert not entries_for(party).exists()
+
+
 def test_a_queues_internal_notes_are_read_by_those_who_see_the_queue(
     desk, greve_staff, secretariat, client_for
 ):

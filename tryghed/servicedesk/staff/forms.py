@@ -12,6 +12,7 @@ from tryghed.servicedesk import notify
 from tryghed.servicedesk.models import (
     Handling,
     Kind,
+    Queue,
     ReplyTemplate,
     Service,
     ServiceRequest,
@@ -263,9 +264,14 @@ class TriageForm(CurrentStateForm, forms.Form):
             "initial", {"service": handling.request.service_id, "priority": handling.priority}
         )
         super().__init__(*args, handling=handling, **kwargs)
+        # A queue moves a request only among the services it receives: a municipality's
+        # queue that made a nuisance report a tip would go on reading police information.
         # The current service stays choosable when it has been retired since.
+        received = Q(to_municipality=True)
+        if handling.queue.owner == Queue.Owner.POLICE:
+            received = Q(to_police=True)
         self.fields["service"].queryset = Service.objects.filter(
-            Q(active=True) | Q(pk=handling.request.service_id)
+            (Q(active=True) & received) | Q(pk=handling.request.service_id)
         )
         self.fields["service"].label_from_instance = lambda s: s.tr("name")
 
