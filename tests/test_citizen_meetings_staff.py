@@ -315,6 +315,9 @@ def test_the_attendee_list_and_its_csv(client_for, district_staff, reference):
     assert rows[0][0] == "Navn"
     assert [row[0] for row in rows[1:]] == ["'=HYPERLINK(1)", "Bent", "Carl"]
     assert [row[5] for row in rows[1:]] == ["", "1", "2"]
+    # Who took the list of attendees out of the system is logged.
+    entry = AuditEntry.objects.get(action=AuditEntry.Action.EXPORT)
+    assert entry.actor == district_staff and entry.object_id == str(meeting.pk)
 
 
 def test_an_unknown_event_is_not_found(client_for, secretariat, reference):

@@ -647,6 +647,10 @@ def test_csv_export_of_the_police_queue_with_contact_for_the_police(
     assert first["reporter_phone"] == "+45 12 34 56 78"
     # What a citizen typed is never a formula in a spreadsheet.
     assert rows[1]["description"] == "'=HYPERLINK(1)"
+    # Taking the citizens' contact details out of the system is logged.
+    entry = entries_for(desk["koege_police"].queue).get()
+    assert entry.action == AuditEntry.Action.EXPORT and entry.actor == koege_officer
+    assert entry.message == "csv with contact details"
 
 
 def test_csv_export_without_contact_for_municipal_staff(desk, greve_staff, client_for):
@@ -655,6 +659,8 @@ def test_csv_export_without_contact_for_municipal_staff(desk, greve_staff, clien
     assert [r["reference"] for r in rows] == [desk["greve_party"].reference]
     assert "reporter_email" not in rows[0]
     assert "bo@example.org" not in str(rows)
+    entry = entries_for(desk["greve_municipal"].queue).get()
+    assert entry.action == AuditEntry.Action.EXPORT and entry.message == "csv"
 
 
 def test_csv_export_follows_the_filters(desk, services, koege_officer, client_for):

@@ -69,6 +69,11 @@ def _district_of(obj):
     return None
 
 
+def exported(obj, *, by, message):
+    """Log that `by` took data about `obj` out of the system (a file download)."""
+    return record(obj, by=by, action=AuditEntry.Action.EXPORT, before={}, after={}, message=message)
+
+
 def record(obj, *, by, action, before=None, after=None, message=""):
     """Write one audit entry for a staff change of `obj`."""
     if action == AuditEntry.Action.CREATE:

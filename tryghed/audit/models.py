@@ -44,6 +44,9 @@ MESSAGE_LABELS = {
     "edit": _("Edited"),
     "cancel": _("Meeting cancelled"),
     "cancel registration": _("Registration cancelled"),
+    # Exports.
+    "csv": _("CSV file"),
+    "csv with contact details": _("CSV file with the citizens' contact details"),
     # Outside the back office.
     "admin": _("Via the administration"),
     "manage.py create_api_key": _("From the command line"),
@@ -71,6 +74,9 @@ class AuditEntry(models.Model):
         UPDATE = "update", _("Updated")
         DELETE = "delete", _("Deleted")
         IMPORT = "import", _("Imported")
+        # Personal data taken out of the system (a queue's CSV file with the citizens'
+        # contact details, a meeting's list of attendees): who took it, and when.
+        EXPORT = "export", _("Exported")
 
     at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

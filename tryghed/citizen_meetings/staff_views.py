@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tryghed.accounts.scope import scope_of
+from tryghed.audit import log
 from tryghed.citizen_meetings import actions
 from tryghed.citizen_meetings.forms import MeetingForm, creatable_municipalities
 from tryghed.citizen_meetings.models import CitizenMeeting, Registration
@@ -167,6 +168,7 @@ def _cell(value):
 
 def attendees_csv(request, pk):
     meeting = _visible(request, pk)
+    log.exported(meeting, by=request.user, message="csv")
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="deltagere-{meeting.pk}.csv"'
     response.write("\ufeff")

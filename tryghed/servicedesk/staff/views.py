@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tryghed.accounts.scope import scope_of
+from tryghed.audit import log
 from tryghed.guarantees.views import request_panel
 from tryghed.servicedesk import actions
 from tryghed.servicedesk.duplicates import likely_duplicates
@@ -159,6 +160,9 @@ def queue_csv(request, pk):
     # opening the iterator here: on PostgreSQL that is a server-side cursor, which must be
     # opened and read by the same code.)
     handlings.exists()
+    log.exported(
+        queue, by=request.user, message="csv with contact details" if with_contact else "csv"
+    )
 
     def rows():
         writer = csv.writer(_Echo())
