@@ -2,12 +2,16 @@
 from the shell (guarantee_compliance) and on the councils' page with its CSV and PDF."""
 
 import datetime
+import html
 import io
+import json
+import re
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
+from pypdf import PdfReader
 
 from tryghed.guarantees import actions, compliance, counts, rules
 from tryghed.guarantees.catalogue import load_guarantees
@@ -206,3 +210,167 @@ def test_the_demo_loads_guarantees_and_cases_once(reference, capsys):
     out = io.StringIO()
     call_command("guarantee_compliance", stdout=out)
     assert len(out.getvalue().splitlines()) > 10
+
+
+# Council members read the numbers as the public does ----------------------------------------
+
+
+@pytest.fixture
+def few_cases(reference, district, koege, greve):
+    """2026, burglaries (24 hours; a response of 60 minutes met, 1500 missed) and one acute
+    rape (15 minutes; 40 missed), so that the year's columns, protected against their
+    totals, read (met, missed):
+
+    burglary Greve January  2, 6  -> "<5", ".."  (6: the next smallest beside the rape's 1)
+    burglary Køge January   7, 0  -> "..", 0     (7: the next smallest beside Greve's 2)
+    burglary Køge February  9, 5  -> 9, ".."     (5: the smallest beside the rape's 1)
+    burglary Køge March     0, 8  -> 0, 8
+    rape Køge January       0, 1  -> 0, "<5"
+    totals                 18, 20 -> 18, 20 (cases 38; 47.4 % met)
+    """
+    load_guarantees()
+    source = IncidentSource.objects.create(name="faa-sager", district=district)
+    spec = [
+        ("indbrud-i-private-hjem", greve, (2026, 1), [60] * 2 + [1500] * 6),
+        ("indbrud-i-private-hjem", koege, (2026, 1), [60] * 7),
+        ("indbrud-i-private-hjem", koege, (2026, 2), [60] * 9 + [1500] * 5),
+        ("indbrud-i-private-hjem", koege, (2026, 3), [1500] * 8),
+        ("akut-voldtaegt", koege, (2026, 1), [40]),
+    ]
+    n = 0
+    for code, municipality, (year, month), responses in spec:
+        version = GuaranteeVersion.objects.get(guarantee__code=code)
+        for day, response in enumerate(responses, start=1):
+            n += 1
+            started = local(year, month, day, 12)
+            incident = Incident.objects.create(
+                source=source,
+                external_id=str(n),
+                occurred_at=started,
+                reported_at=started,
+                category="burglary_home" if code.startswith("indbrud") else "rape",
+                municipality=municipality,
+            )
+            deadline = actions.new_deadline(
+                version,
+                started_at=started,
+                municipality_id=municipality.pk,
+                district_id=district.pk,
+                incident=incident,
+            )
+            actions._stop(deadline, started + datetime.timedelta(minutes=response))
+            counts.save([deadline])
+
+
+def _cells(page):
+    """{(guarantee, municipality code, month): [the row's cells]} of the compliance table."""
+    table = page.split('id="compliance-table"', 1)[1].split("</table>", 1)[0]
+    found = {}
+    for match in re.finditer(
+        r'<tr data-guarantee="([^"]*)" data-municipality="([^"]*)" data-month="([^"]*)">'
+        r"(.*?)</tr>",
+        table,
+        re.S,
+    ):
+        cells = re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", match.group(4), re.S)
+        found[match.groups()[:3]] = [html.unescape(cell.strip()) for cell in cells[3:]]
+    return found
+
+
+def _summary(page):
+    text = page.split('id="compliance-summary">', 1)[1].split("</p>", 1)[0]
+    return html.unescape(text)
+
+
+def _pdf_text(content):
+    reader = PdfReader(io.BytesIO(content))
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
+BURGLARY, RAPE = "indbrud-i-private-hjem", "akut-voldtaegt"
+
+
+def test_council_members_read_the_page_as_the_public_does(few_cases, council_member, client_for):
+    page = _page(client_for(council_member)).content.decode()
+    cells = _cells(page)
+    # cases, met, missed, open, met %, median, 90th percentile
+    assert cells[BURGLARY, "0253", "2026-01"] == ["..", "<5", "..", "0", "–", "–", "–"]
+    assert cells[BURGLARY, "0259", "2026-01"] == ["..", "..", "0", "0", "–", "–", "–"]
+    assert cells[BURGLARY, "0259", "2026-02"] == ["..", "9", "..", "0", "–", "–", "–"]
+    assert cells[BURGLARY, "0259", "2026-03"][:5] == ["8", "0", "8", "0", "0,0"]
+    assert cells[BURGLARY, "0259", "2026-03"][5:] == ["1 d 1 t 00 min"] * 2
+    assert cells[RAPE, "0259", "2026-01"] == ["<5", "0", "<5", "0", "–", "–", "–"]
+    # The totals are published: the hidden counts cannot be worked out from them.
+    assert _summary(page).startswith("2026: 38 sager, 18 overholdt, 20 overskredet, 0 åbne.")
+    assert "47,4 %" in _summary(page)
+    assert 'id="compliance-public-note"' in page and "“..”" in page
+    # The chart draws no bar from a hidden count, and no sum of one.
+    spec = json.loads(page.split('id="compliance-spec" type="application/json">')[1].split("<")[0])
+    bars = {
+        (v["month"], v["guarantee"][:4], v["state"]): v["count"] for v in spec["data"]["values"]
+    }
+    assert bars == {("2026-02", "Indb", "Overholdt"): 9, ("2026-03", "Indb", "Overskredet"): 8}
+
+
+def test_staff_read_the_exact_figures(few_cases, secretariat, greve_staff, client_for):
+    page = _page(client_for(secretariat)).content.decode()
+    cells = _cells(page)
+    assert cells[BURGLARY, "0253", "2026-01"][:5] == ["8", "2", "6", "0", "25,0"]
+    assert cells[BURGLARY, "0259", "2026-01"][:5] == ["7", "7", "0", "0", "100,0"]
+    assert cells[RAPE, "0259", "2026-01"] == ["1", "0", "1", "0", "0,0", "40 min", "40 min"]
+    assert 'id="compliance-public-note"' not in page
+    greve = _cells(_page(client_for(greve_staff)).content.decode())
+    assert greve == {(BURGLARY, "0253", "2026-01"): cells[BURGLARY, "0253", "2026-01"]}
+    csv_text = client_for(secretariat).get(
+        reverse("staff:guarantees:compliance_csv"), {"year": "2026"}
+    )
+    assert "akut-voldtaegt,0259,2026-01,1,0,1,0,40,40" in csv_text.content.decode().splitlines()
+
+
+def test_a_filtered_page_shows_the_rows_as_the_whole_year_does(
+    few_cases, council_member, client_for
+):
+    # Against Køge's own total the rape's "<5" would need other rows hidden than against
+    # the district's; the rows keep the year's protection, and the totals of a choice are
+    # hidden when one of its counts is.
+    client = client_for(council_member)
+    whole = _cells(_page(client).content.decode())
+    page = _page(client, municipality="0259").content.decode()
+    koege = _cells(page)
+    assert koege == {key: row for key, row in whole.items() if key[1] == "0259"}
+    assert _summary(page).startswith("2026: .. sager, .. overholdt, .. overskredet, 0 åbne.")
+    assert "%" not in _summary(page)
+    march = _page(client, month="3").content.decode()
+    assert _summary(march).startswith("2026-03: 8 sager, 0 overholdt, 8 overskredet, 0 åbne.")
+
+
+def test_council_members_download_the_same_numbers(
+    few_cases, council_member, secretariat, client_for
+):
+    client = client_for(council_member)
+    response = client.get(reverse("staff:guarantees:compliance_csv"), {"year": "2026"})
+    assert response.content.decode().splitlines() == [
+        "guarantee,municipality_code,month,cases,met,missed,open,median_minutes,p90_minutes",
+        "indbrud-i-private-hjem,0253,2026-01,..,<5,..,0,,",
+        "indbrud-i-private-hjem,0259,2026-01,..,..,0,0,,",
+        "indbrud-i-private-hjem,0259,2026-02,..,9,..,0,,",
+        "indbrud-i-private-hjem,0259,2026-03,8,0,8,0,1500,1500",
+        "akut-voldtaegt,0259,2026-01,<5,0,<5,0,,",
+    ]
+    pdf = client.get(reverse("staff:guarantees:compliance_pdf"), {"year": "2026"})
+    assert pdf.status_code == 200
+    text = _pdf_text(pdf.content)
+    assert "<5" in text and ".." in text and "rådsmedlem" in text
+    assert "25,0" not in text and "100,0" not in text and "40 min" not in text
+    staff = client_for(secretariat).get(
+        reverse("staff:guarantees:compliance_pdf"), {"year": "2026"}
+    )
+    staff = _pdf_text(staff.content)
+    assert "<5" not in staff and "25,0" in staff and "40 min" in staff
+
+
+def test_the_outsider_downloads_nothing(few_cases, outsider, client_for):
+    client = client_for(outsider)
+    for name in ("compliance", "compliance_csv", "compliance_pdf"):
+        response = client.get(reverse(f"staff:guarantees:{name}"), {"year": "2026"})
+        assert response.status_code == 404, name

@@ -7,6 +7,11 @@ already missed (the promise is broken whenever the stop comes); the rest are ope
 of spam or duplicate requests do not count. Response times are those of the stopped cases,
 in minutes on the rule's own clock; the median is the middle value (the mean of the two
 middle ones for an even count), the 90th percentile the nearest-rank value.
+
+Council members read the page as the public does (`public_table`): the small-count rule and
+complementary suppression of `tryghed.incidents.numbers`, since guarantees about rape and
+violence in close relations count few cases in a municipality's month. Staff read the
+exact figures.
 """
 
 import csv
@@ -14,12 +19,13 @@ import datetime
 import io
 import math
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db import connection
 from django.db.models import Count, Q
 
 from tryghed.guarantees.models import ComplianceCount, Deadline, Guarantee
+from tryghed.incidents.numbers import is_hidden, protect, public_count, rolled_up
 from tryghed.organisation.models import Municipality
 
 HEADER = [
@@ -40,21 +46,120 @@ class Row:
     guarantee: Guarantee
     municipality: Municipality | None
     month: datetime.date
-    cases: int
-    met: int
-    missed: int
-    open: int
+    cases: int | str  # "<5" or ".." as the public reads it (`public_table`)
+    met: int | str
+    missed: int | str
+    open: int | str
     median_minutes: float | None
     p90_minutes: float | None
 
     @property
     def decided(self):
+        """Met and missed cases; None when either is hidden from the reader."""
+        if is_hidden(self.met) or is_hidden(self.missed):
+            return None
         return self.met + self.missed
 
     @property
     def met_percent(self):
-        """Share of the decided cases that were met, or None before any is decided."""
-        return round(100 * self.met / self.decided, 1) if self.decided else None
+        """Share of the decided cases that were met, or None before any is decided (or
+        when the met or missed count is hidden from the reader)."""
+        return met_percent(self.met, self.missed)
+
+
+STATES = ("met", "missed", "open")
+COUNTS = ("cases", *STATES)
+
+
+def met_percent(met, missed):
+    """met / (met + missed) in percent, one decimal; None from 0 or from a hidden count."""
+    if is_hidden(met) or is_hidden(missed) or not met + missed:
+        return None
+    return round(100 * met / (met + missed), 1)
+
+
+def totals(found):
+    """{cases, met, missed, open: the sum over the rows, met_percent}, exact."""
+    summed = {name: sum(getattr(r, name) for r in found) for name in COUNTS}
+    summed["met_percent"] = met_percent(summed["met"], summed["missed"])
+    return summed
+
+
+def public_table(everything, chosen):
+    """(rows, totals, chart counts) of a page as the public may read them.
+
+    `everything` holds the rows of the reader's whole area and year, the page without
+    other filters, and `chosen` says for each whether the page's filters (month,
+    guarantee, municipality) keep it. The rows are protected once, all of the year's rows
+    together, so that every filtered page shows each row exactly as the whole year does and
+    pages cannot be played off against each other.
+
+    What a reader can subtract, and how it is protected:
+
+    - The met, missed and open counts of the rows, each column one group against its total
+      on the year's page (the summary line): `protect` hides the small counts as "<5" and
+      the next smallest as "..", so that none can be worked out as the total minus the rest.
+      A column whose every count but the zeros is hidden has its total hidden too: there
+      `protect` cannot always keep the small ones from being worked out (1 and 5 beside 6).
+    - met + missed + open = cases, within a row and in the totals: cases is hidden as soon
+      as one of the three is (`rolled_up`), so a row's cases never gives a hidden state
+      away, and the cases column adds nothing to subtract from.
+    - A filtered page's totals (a month, a guarantee, a municipality) and the chart's bars
+      (a guarantee's month over the municipalities) are sums of published counts: hidden
+      when one of their parts is (`rolled_up`), and otherwise the sum of visible counts.
+    - The share met and the median and 90th percentile response time (of the met and
+      missed cases) are shown only where the met and missed counts both are: a response
+      time of 1 to 4 cases points at those cases.
+
+    Not protected: the year's rows against other years (each year is its own group), the
+    figures as they change from day to day as running cases are decided, the pages of
+    readers of other areas (a lokalråd member's municipality beside the kredsråd's
+    district), and the incident counts of the dashboard, which are protected on their own.
+    """
+    shown_states = {name: protect([getattr(r, name) for r in everything]) for name in STATES}
+    shown = []
+    for i, r in enumerate(everything):
+        states = {name: shown_states[name][i] for name in STATES}
+        hide_times = is_hidden(states["met"]) or is_hidden(states["missed"])
+        shown.append(
+            replace(
+                r,
+                cases=rolled_up(r.cases, states.values()),
+                median_minutes=None if hide_times else r.median_minutes,
+                p90_minutes=None if hide_times else r.p90_minutes,
+                **states,
+            )
+        )
+    kept = [(r, s) for r, s, keep in zip(everything, shown, chosen, strict=True) if keep]
+    whole = all(chosen)
+    summed = totals([r for r, _s in kept])
+    published = {}
+    for name in STATES:
+        parts = [getattr(s, name) for _r, s in kept]
+        if whole and any(part and not is_hidden(part) for part in parts):
+            published[name] = public_count(summed[name])
+        else:
+            published[name] = rolled_up(summed[name], parts)
+    published["cases"] = rolled_up(summed["cases"], [published[name] for name in STATES])
+    published["met_percent"] = met_percent(published["met"], published["missed"])
+    return [s for _r, s in kept], published, chart_counts(kept)
+
+
+def chart_counts(pairs):
+    """{(guarantee, month "YYYY-MM"): {state: count}} summed over the municipalities, from
+    (exact row, row as published) pairs; the same row twice for the exact counts. A sum is
+    hidden when one of its parts is (`rolled_up`)."""
+    summed = defaultdict(lambda: dict.fromkeys(STATES, 0))
+    parts = defaultdict(lambda: {name: [] for name in STATES})
+    for exact, shown in pairs:
+        key = (exact.guarantee, exact.month.strftime("%Y-%m"))
+        for name in STATES:
+            summed[key][name] += getattr(exact, name)
+            parts[key][name].append(getattr(shown, name))
+    return {
+        key: {name: rolled_up(counts[name], parts[key][name]) for name in STATES}
+        for key, counts in summed.items()
+    }
 
 
 def percentile(values, share):
@@ -258,22 +363,17 @@ def csv_lines(found):
     return out.getvalue()
 
 
-def chart_spec(found, *, title, met_label, missed_label, open_label, month_label, cases_label):
+def chart_spec(counted, *, title, met_label, missed_label, open_label, month_label, cases_label):
     """A Vega-Lite stacked bar chart of met, missed and open cases per month, one panel row
-    per guarantee, with the data inline."""
-    totals = defaultdict(lambda: {"met": 0, "missed": 0, "open": 0})
-    names = {}
-    for r in found:
-        key = (r.guarantee.code, r.month.strftime("%Y-%m"))
-        names[r.guarantee.code] = str(r.guarantee)
-        for name in ("met", "missed", "open"):
-            totals[key][name] += getattr(r, name)
+    per guarantee, with the data inline. `counted` is `chart_counts`'s; a hidden count
+    ("<5", "..") has no bar, the table beside the chart shows it as it is."""
     labels = {"met": met_label, "missed": missed_label, "open": open_label}
+    ordered = sorted(counted.items(), key=lambda item: (item[0][0].code, item[0][1]))
     values = [
-        {"guarantee": names[code], "month": month, "state": labels[name], "count": count}
-        for (code, month), counts in sorted(totals.items())
+        {"guarantee": str(guarantee), "month": month, "state": labels[name], "count": count}
+        for (guarantee, month), counts in ordered
         for name, count in counts.items()
-        if count
+        if count and not is_hidden(count)
     ]
     return {
         "$schema": "https://vega.github.io/schema/vega-lite/v5.json",

@@ -8,13 +8,16 @@ from weasyprint.text.fonts import FontConfiguration
 from tryghed.portal.pdf import PDF_OPTIONS, LocalOnlyFetcher, font_faces, page_counter_css
 
 
-def compliance_pdf(*, rows, totals, period_label, generated):
+def compliance_pdf(*, rows, totals, period_label, generated, public=False):
+    """The PDF of the rows and totals as the reader may read them; `public` adds the note
+    on the numbers council members read."""
     faces = font_faces()
     html = render_to_string(
         "guarantees/compliance_print.html",
         {
             "rows": rows,
             "totals": totals,
+            "public": public,
             "period_label": period_label,
             "generated": generated,
             "font_faces": faces,

@@ -281,6 +281,7 @@ class ComplianceQuery:
         )
 
     def rows(self):
+        """The rows of the page's filters, exact."""
         month, year = self.form.period()
         start, end = compliance.period(year=year, month=month)
         data = self.form.cleaned_data
@@ -292,6 +293,27 @@ class ComplianceQuery:
             guarantee=data.get("guarantee"),
             municipality=data.get("municipality"),
         )
+
+    def table(self):
+        """(rows, totals, chart counts) as the reader may read them: exact for staff; for
+        council members as the public reads them (`compliance.public_table`), from the rows
+        of the whole year and area protected together, whatever the filters."""
+        if not self.area.public:
+            found = self.rows()
+            exact = [(r, r) for r in found]
+            return found, compliance.totals(found), compliance.chart_counts(exact)
+        month, year = self.form.period()
+        start, end = compliance.period(year=month.year if month else year)
+        data = self.form.cleaned_data
+        guarantee, municipality = data.get("guarantee"), data.get("municipality")
+        everything = compliance.rows(self.scope(), now=self.now, start=start, end=end)
+        chosen = [
+            (month is None or r.month == month)
+            and (guarantee is None or r.guarantee == guarantee)
+            and (municipality is None or r.municipality == municipality)
+            for r in everything
+        ]
+        return compliance.public_table(everything, chosen)
 
     def label(self):
         month, year = self.form.period()
@@ -305,19 +327,9 @@ class ComplianceQuery:
         )
 
 
-def _totals(rows):
-    totals = {"cases": 0, "met": 0, "missed": 0, "open": 0}
-    for row in rows:
-        for key in totals:
-            totals[key] += getattr(row, key)
-    decided = totals["met"] + totals["missed"]
-    totals["met_percent"] = round(100 * totals["met"] / decided, 1) if decided else None
-    return totals
-
-
-def _chart(rows):
+def _chart(counted):
     return compliance.chart_spec(
-        rows,
+        counted,
         title=_("Cases per month: met, missed and open"),
         met_label=_("Met"),
         missed_label=_("Missed"),
@@ -332,9 +344,9 @@ def compliance_page(request):
     current = ComplianceQuery(request)
     context = {"form": current.form, "query": current.query, "area": current.area}
     if current.valid:
-        rows = current.rows()
+        rows, totals, counted = current.table()
         context.update(
-            rows=rows, totals=_totals(rows), chart=_chart(rows), period_label=current.label()
+            rows=rows, totals=totals, chart=_chart(counted), period_label=current.label()
         )
     status = 200 if current.valid else 400
     return render(request, "guarantees/compliance.html", context, status=status)
@@ -345,9 +357,8 @@ def compliance_csv(request):
     current = ComplianceQuery(request)
     if not current.valid:
         return HttpResponse(current.errors(), status=400, content_type="text/plain; charset=utf-8")
-    response = HttpResponse(
-        compliance.csv_lines(current.rows()), content_type="text/csv; charset=utf-8"
-    )
+    rows, _totals, _counted = current.table()
+    response = HttpResponse(compliance.csv_lines(rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
         f'attachment; filename="politigarantier-{current.label()}.csv"'
     )
@@ -359,10 +370,11 @@ def compliance_pdf(request):
     current = ComplianceQuery(request)
     if not current.valid:
         return HttpResponse(current.errors(), status=400, content_type="text/plain; charset=utf-8")
-    rows = current.rows()
+    rows, totals, _counted = current.table()
     pdf = render_compliance_pdf(
         rows=rows,
-        totals=_totals(rows),
+        totals=totals,
+        public=current.area.public,
         period_label=current.label(),
         generated=datetime.datetime.now(tz=DANISH_TIME),
     )
