@@ -228,6 +228,46 @@ def test_the_command_exits_non_zero_on_a_bad_file(reference, tmp_path, monkeypat
     assert not StatValue.objects.exists()
 
 
+def test_malformed_values_are_refused_by_line_not_with_a_traceback(reference, tmp_path):
+    koege = ROWS[0][1:4]
+    rows = [
+        # Year 0 is no date; digits other than ASCII are no StatBank period.
+        ["0000K1", *koege, "", "1", "1"],
+        ["٢٠١٩K2", *koege, "", "1", "1"],
+        # More digits than Python turns into a number.
+        ["2019K3", *koege, "", "9" * 5000, "1"],
+        # Labels that the database cannot store: too long, or with a NUL.
+        ["2019K4", "0259", "Køge", "V" * 201, "", "1", "1"],
+        ["2020K1", "0259", "Køge", "Vold\x00", "", "1", "1"],
+        ["2020K2", *koege, "C" * 201, "1", "1"],
+    ]
+    with pytest.raises(CommandError) as error:
+        run(write(tmp_path / "straf11.csv", rows))
+
+    message = str(error.value)
+    assert "line 2: kvartal “0000K1” is not a quarter" in message
+    assert "line 3: kvartal “٢٠١٩K2” is not a quarter" in message
+    assert f"line 4: anmeldte_forbrydelser “{'9' * 20}…” is too large." in message
+    assert "line 5: overtraedelse_gruppe_da is longer than 200 characters." in message
+    assert "line 6: overtraedelse_gruppe_da contains a NUL character." in message
+    assert "line 7: overtraedelse_gruppe_en is longer than 200 characters." in message
+    assert not StatSeries.objects.exists() and not StatValue.objects.exists()
+
+
+def test_figures_statbank_marks_as_not_available_are_skipped(reference, tmp_path):
+    # StatBank writes ".." where it gives no figure (not available, or confidential).
+    rows = [
+        ROWS[0],
+        [*ROWS[1][:5], "..", "60675"],
+        [*ROWS[2][:6], ".."],
+    ]
+    out, err = run(write(tmp_path / "straf11.csv", rows))
+
+    assert "2 rows read; 2 created, 0 updated, 0 unchanged, 1 skipped" in out
+    assert "line 3: anmeldte_forbrydelser is “..”" in err
+    assert StatValue.objects.get(year=2019, quarter=2).population is None
+
+
 def test_the_table_comes_from_the_file_name_or_from_table(reference, tmp_path):
     unnamed = write(tmp_path / "download.csv", ROWS)
     with pytest.raises(CommandError, match="name it with --table"):

@@ -25,6 +25,7 @@ from tryghed.organisation.models import Municipality
 from tryghed.statistics.models import StatSeries, StatTable, StatValue, quarter_start
 
 BATCH_SIZE = 2000
+LABEL_LENGTH = StatSeries._meta.get_field("label").max_length
 MAX_REPORTED = 200
 
 
@@ -70,7 +71,12 @@ TABLES = {
     ),
 }
 
-PERIOD = re.compile(r"^(\d{4})K([1-4])$")
+# ASCII digits only (\d would take "٢٠٢٣" too), and no year 0, which no date can hold.
+PERIOD = re.compile(r"^([12][0-9]{3})K([1-4])$")
+# StatBank's mark for a figure it does not publish (not available, or confidential).
+NOT_AVAILABLE = ".."
+# The longest count a table holds is ten digits; longer text is not turned into a number.
+MAX_DIGITS = 10
 
 
 def table_from_filename(name):
@@ -130,7 +136,7 @@ def _decode(data):
 
 def _count(text, *, name, required=True):
     text = text.strip()
-    if not text:
+    if not text or (text == NOT_AVAILABLE and not required):
         if required:
             raise _RowError(_("%(column)s is empty.") % {"column": name})
         return None
@@ -143,10 +149,27 @@ def _count(text, *, name, required=True):
         raise _RowError(
             _("%(column)s “%(value)s” is not a whole number.") % {"column": name, "value": text}
         )
-    value = int(text)
-    if value > 2_000_000_000:
-        raise _RowError(_("%(column)s “%(value)s” is too large.") % {"column": name, "value": text})
-    return value
+    if len(text.lstrip("0")) > MAX_DIGITS or int(text) > 2_000_000_000:
+        shown = text if len(text) <= 20 else f"{text[:20]}…"
+        raise _RowError(
+            _("%(column)s “%(value)s” is too large.") % {"column": name, "value": shown}
+        )
+    return int(text)
+
+
+def _label(text, *, name, required=True):
+    """A series label as it is stored: no NUL, which PostgreSQL cannot hold, and not longer
+    than the column."""
+    text = text.strip()
+    if not text and required:
+        raise _RowError(_("%(column)s is empty.") % {"column": name})
+    if "\x00" in text:
+        raise _RowError(_("%(field)s contains a NUL character.") % {"field": name})
+    if len(text) > LABEL_LENGTH:
+        raise _RowError(
+            _("%(field)s is longer than %(max)s characters.") % {"field": name, "max": LABEL_LENGTH}
+        )
+    return text
 
 
 def _period(text, *, name):
@@ -234,9 +257,17 @@ def parse(data, fmt, result, progress=None):
         municipality_id = municipalities.get(code)
         try:
             year, quarter = _period(values[fmt.period], name=fmt.period)
-            label = values[fmt.series].strip()
-            if not label:
-                raise _RowError(_("%(column)s is empty.") % {"column": fmt.series})
+            label = _label(values[fmt.series], name=fmt.series)
+            label_en = _label(values.get(fmt.series_en, ""), name=fmt.series_en, required=False)
+            if values[fmt.value].strip() == NOT_AVAILABLE:
+                result.skipped.append(
+                    (
+                        line,
+                        _("%(column)s is “..”: Danmarks Statistik gives no figure; row skipped.")
+                        % {"column": fmt.value},
+                    )
+                )
+                continue
             value = _count(values[fmt.value], name=fmt.value)
             population = (
                 _count(values[fmt.population], name=fmt.population, required=False)
@@ -293,7 +324,7 @@ def parse(data, fmt, result, progress=None):
                     },
                 )
                 continue
-        series.setdefault(label, values.get(fmt.series_en, "").strip())
+        series.setdefault(label, label_en)
         rows.append(Row(line, municipality_id, year, quarter, label, value, population))
     if progress:
         progress(total_lines, total_lines, stage=_("reading"))
