@@ -72,9 +72,12 @@ def test_openapi_document_is_served(reference):
     "path", ["/districts/", "/councils/", "/plans/", "/locate?lat=55.6&lon=12.1"]
 )
 def test_anonymous_gets_401_not_a_login_page(path, reference):
-    response = Client().get(API + path)
+    response = Client(headers={"accept-language": "en"}).get(API + path)
     assert response.status_code == 401
     assert response["Content-Type"].startswith("application/json")
+    assert response.json() == {
+        "detail": "Sign in first: the API takes the back office's session cookie."
+    }
 
 
 def test_anonymous_cannot_record_progress(tree):

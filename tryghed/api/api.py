@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Query
-from ninja.errors import HttpError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.responses import Status
 from ninja.security import SessionAuth
 from ninja.utils import check_csrf
@@ -96,6 +96,15 @@ def http_error(request, exc):
             status=422,
         )
     return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+
+
+@api.exception_handler(AuthenticationError)
+def not_signed_in(request, exc):
+    return api.create_response(
+        request,
+        {"detail": _("Sign in first: the API takes the back office's session cookie.")},
+        status=401,
+    )
 
 
 @api.exception_handler(RequestDataTooBig)

@@ -5,7 +5,7 @@ import datetime
 from decimal import Decimal
 
 from ninja import Field, Schema
-from pydantic import field_validator
+from pydantic import StrictBool, StrictFloat, StrictStr, field_validator
 
 from tryghed.plans.models import Initiative
 
@@ -265,8 +265,10 @@ class IncidentRowIn(Schema):
     title: str | None = None
     place: str | None = None
     municipality_code: str | None = Field(None, description="Four digits, e.g. 0253.")
-    lat: float | str | None = Field(None, description="WGS84; given together with lon.")
-    lon: float | str | None = None
+    # A number, or text such as "55,64" as a spreadsheet writes it; not true or false, which
+    # would otherwise be read as 1 and 0.
+    lat: StrictFloat | StrictStr | None = Field(None, description="WGS84; given with lon.")
+    lon: StrictFloat | StrictStr | None = None
     summary: str | None = None
 
 
@@ -282,8 +284,9 @@ class IncidentBatchIn(Schema):
     rows: list[IncidentRowIn] = Field(
         min_length=1, description="At most 5,000 rows; send more in several batches."
     )
-    dry_run: bool = Field(False, description="Check and report, but write nothing.")
-    statistics_only: bool = Field(
+    # true or false only: "yes" or "no" read as true would make a test a real import.
+    dry_run: StrictBool = Field(False, description="Check and report, but write nothing.")
+    statistics_only: StrictBool = Field(
         False,
         description=(
             "For the numbers only, e.g. published døgnrapporter: the police guarantees open "
