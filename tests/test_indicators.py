@@ -262,7 +262,7 @@ class TestPlanPages:
 
     def test_staff_see_exact_values(self, client_for, personas, small, plan):
         html = (
-            client_for(personas["council_member"])
+            client_for(personas["district_staff"])
             .get(reverse("staff:plans:plan", args=[plan.pk]))
             .content.decode()
         )
@@ -271,6 +271,18 @@ class TestPlanPages:
         assert cell(html, small.pk, "change") == "−66,7 %"
         assert cell(html, small.pk, "target") == "−10,0 %"
         assert "badge-success" in html and "<svg" in html
+
+    def test_council_members_see_values_as_the_public_does(self, client_for, personas, small, plan):
+        # As on their dashboard: council members are not staff.
+        html = (
+            client_for(personas["council_member"])
+            .get(reverse("staff:plans:plan", args=[plan.pk]))
+            .content.decode()
+        )
+        assert cell(html, small.pk, "current") == "&lt;5"
+        assert cell(html, small.pk, "baseline") == "&lt;5"
+        assert cell(html, small.pk, "change") == "–"
+        assert cell(html, small.pk, "target") == "−10,0 %"
         # Read-only: no way to edit or add.
         assert reverse("staff:plans:indicator_edit", args=[small.pk]) not in html
         assert reverse("staff:plans:indicator_add", args=[plan.pk]) not in html

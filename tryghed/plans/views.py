@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from tryghed.dashboard.area import area_for
 from tryghed.indicators.models import Indicator
 from tryghed.indicators.present import present_all
 from tryghed.plans import actions, csvio
@@ -91,6 +92,12 @@ def _tree(initiatives):
     return roots
 
 
+def _public(request):
+    """Whether the indicators' numbers follow the public small-count rule for this reader:
+    for council members, as on their dashboard (tryghed.dashboard.area)."""
+    return area_for(request.user).public
+
+
 def plan_detail(request, pk):
     plan = _visible_plan(request, pk)
     areas = list(plan.focus_areas.all())
@@ -99,7 +106,7 @@ def plan_detail(request, pk):
     )
     roots = _tree(initiatives)
     indicators = present_all(
-        Indicator.objects.visible_to(request.user).of_plan(plan), plan, public=False
+        Indicator.objects.visible_to(request.user).of_plan(plan), plan, public=_public(request)
     )
     for area in areas:
         area.roots = [i for i in roots if i.focus_area_id == area.pk]
@@ -314,7 +321,7 @@ def _initiative_page(request, initiative, *, progress_form=None, milestone_form=
             "indicators": present_all(
                 Indicator.objects.visible_to(request.user).filter(initiative=initiative),
                 initiative.plan,
-                public=False,
+                public=_public(request),
             ),
         },
     )
