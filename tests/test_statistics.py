@@ -1,5 +1,6 @@
 """Official statistics: importing StatBank files, and the trends and rates computed from them."""
 
+import datetime
 import io
 from decimal import Decimal
 from pathlib import Path
@@ -319,3 +320,292 @@ def test_the_admin_shows_the_figures_read_only(reference, tmp_path, admin_client
     admin_client.post(reverse("admin:statistics_statvalue_change", args=[value.pk]), {"value": "1"})
     value.refresh_from_db()
     assert value.value == 264
+
+
+# Files saved from the StatBank API (https://api.statbank.dk/v1/data) -----------------------
+#
+# Small, realistic downloads: semicolons, UTF-8 with a byte order mark, the header of variable
+# ids and INDHOLD, as the API writes them for each valuePresentation. The figures are made up
+# in the range of the real ones.
+
+STRAF11_API_VALUE = """\ufeffOMRÅDE;OVERTRÆD;TID;INDHOLD
+Hele landet;Voldsforbrydelser i alt;2023K1;11482
+Region Sjælland;Voldsforbrydelser i alt;2023K1;1803
+Køge;Voldsforbrydelser i alt;2023K1;61
+Køge;Voldsforbrydelser i alt;2023K2;58
+Køge;Ejendomsforbrydelser i alt;2023K1;512
+Greve;Voldsforbrydelser i alt;2023K1;35
+Høje-Taastrup;Voldsforbrydelser i alt;2023K1;97
+Greve;Voldsforbrydelser i alt;2023K2;..
+"""
+# The same figures with valuePresentation "Code", and one offence code without its text.
+STRAF11_API_CODE = """\ufeffOMRÅDE;OVERTRÆD;TID;INDHOLD
+000;12;2023K1;11482
+085;12;2023K1;1803
+259;12;2023K1;61
+259;12;2023K2;58
+259;13;2023K1;512
+253;12;2023K1;35
+169;12;2023K1;97
+253;12;2023K2;..
+259;1110;2023K1;3
+"""
+# …and with "CodeAndValue".
+STRAF11_API_CODE_AND_VALUE = """\ufeffOMRÅDE;OVERTRÆD;TID;INDHOLD
+000 Hele landet;12 Voldsforbrydelser i alt;2023K1;11482
+259 Køge;12 Voldsforbrydelser i alt;2023K1;61
+259 Køge;12 Voldsforbrydelser i alt;2023K2;58
+259 Køge;13 Ejendomsforbrydelser i alt;2023K1;512
+253 Greve;12 Voldsforbrydelser i alt;2023K1;35
+169 Høje-Taastrup;12 Voldsforbrydelser i alt;2023K1;97
+"""
+# FOLK1A with sex, age and marital status selected: only the rows with every total count.
+FOLK1A_API = """\ufeffOMRÅDE;KØN;ALDER;CIVILSTAND;TID;INDHOLD
+Hele landet;I alt;Alder i alt;I alt;2023K1;5932654
+Køge;I alt;Alder i alt;I alt;2023K1;61273
+Køge;Mænd;Alder i alt;I alt;2023K1;30412
+Køge;I alt;Alder i alt;I alt;2023K2;61350
+Greve;I alt;Alder i alt;I alt;2023K1;50912
+Greve;I alt;Alder i alt;Ugift;2023K1;24000
+Høje-Taastrup;I alt;Alder i alt;I alt;2023K1;52181
+"""
+
+
+def api_file(path, text, encoding="utf-8"):
+    path.write_bytes(text.replace("\n", "\r\n").encode(encoding))
+    return path
+
+
+def test_a_straf11_api_download_imports_by_municipality_name(reference, tmp_path):
+    out, err = run(api_file(tmp_path / "STRAF11.csv", STRAF11_API_VALUE))
+
+    assert "STRAF11: 5 rows read; 5 created, 0 updated, 0 unchanged, 3 skipped" in out
+    assert "line 2: “Hele landet” is not a municipality of the reference data" in err
+    assert "line 3: “Region Sjælland” is not a municipality" in err
+    assert "line 9: INDHOLD is “..”" in err
+    violence = stored("0259", 2023, 1, "Voldsforbrydelser i alt")
+    assert (violence.value, violence.population) == (61, None)  # no FOLK1A yet
+    assert violence.series.label_en == "Crimes of violence"
+    assert violence.table.code == "STRAF11"
+    # StatBank's "Høje-Taastrup" is the reference data's "Høje Taastrup".
+    assert stored("0169", 2023, 1, "Voldsforbrydelser i alt").value == 97
+    assert stored("0259", 2023, 1, "Ejendomsforbrydelser i alt").value == 512
+
+
+def test_the_api_download_continues_the_straf11_file(reference, tmp_path):
+    # The older file and the API download are one table with the same series.
+    import_file(write(tmp_path / "straf11.csv", ROWS))
+    run(api_file(tmp_path / "STRAF11.csv", STRAF11_API_VALUE))
+
+    assert StatTable.objects.get().code == "STRAF11"
+    assert StatSeries.objects.filter(label="Voldsforbrydelser i alt").count() == 1
+    assert StatValue.objects.count() == 4 + 5
+    assert stored("0259", 2019, 1, "Voldsforbrydelser i alt").population == 60675  # kept
+
+
+def test_code_and_code_and_value_downloads_store_the_same_figures(reference, tmp_path):
+    run(api_file(tmp_path / "STRAF11.csv", STRAF11_API_VALUE))
+    before = list(StatValue.objects.order_by("pk").values_list("pk", "value", "series"))
+
+    out, err = run(api_file(tmp_path / "straf11-code.csv", STRAF11_API_CODE))
+    assert "5 rows read; 0 created, 0 updated, 5 unchanged, 4 skipped" in out
+    assert "line 3: “085” is not a municipality" in err
+    assert "line 10: OVERTRÆD “1110” is a code without its text" in err
+    out, _ = run(api_file(tmp_path / "straf11-both.csv", STRAF11_API_CODE_AND_VALUE))
+    assert "5 rows read; 0 created, 0 updated, 5 unchanged, 1 skipped" in out
+
+    after = list(StatValue.objects.order_by("pk").values_list("pk", "value", "series"))
+    assert after == before
+    assert StatSeries.objects.count() == 2
+
+
+def test_folk1a_gives_the_population_and_the_rates_per_1000(reference, tmp_path):
+    run(api_file(tmp_path / "STRAF11.csv", STRAF11_API_VALUE))
+    out, err = run(api_file(tmp_path / "FOLK1A.csv", FOLK1A_API))
+
+    assert "FOLK1A: 4 rows read; 4 created, 0 updated, 0 unchanged, 3 skipped" in out
+    # The five STRAF11 values of Køge, Greve and Høje-Taastrup in 2023K1/K2.
+    assert "5 values of other tables took their population" in out
+    assert "line 4: KØN is “Mænd”, not the total" in err
+    assert "line 7: CIVILSTAND is “Ugift”, not the total" in err
+    population = StatValue.objects.get(table__code="FOLK1A", municipality__code="0259", quarter=1)
+    assert (population.value, population.population) == (61273, 61273)
+    assert population.series.label == "Befolkningen den 1. i kvartalet"
+
+    koege = Municipality.objects.get(code="0259")
+    violence = StatSeries.objects.get(label="Voldsforbrydelser i alt")
+    values = StatValue.objects.of_table("STRAF11").in_series(violence)
+    quarters = {p.period: p for p in numbers.quarterly_trend(values)[(koege.pk, violence.pk)]}
+    # 61 / 61,273 × 1000 = 0.9955…; 58 / 61,350 × 1000 = 0.9454…
+    assert quarters["2023K1"].rate == Decimal("1.0")
+    assert quarters["2023K2"].rate == Decimal("0.9")
+    # 2023 so far: 119 offences over a mean population of (61,273 + 61,350) / 2 = 61,311.5,
+    # 119 / 61,311.5 × 1000 = 1.9409…
+    year = numbers.yearly_trend(values)[(koege.pk, violence.pk)][0]
+    assert (year.value, year.mean_population, year.rate) == (
+        119,
+        Decimal("61311.5"),
+        Decimal("1.9"),
+    )
+    assert year.quarters == 2 and not year.complete
+    greve = Municipality.objects.get(code="0253")
+    # 35 / 50,912 × 1000 = 0.6874…
+    assert numbers.quarterly_trend(values.filter(municipality=greve))[(greve.pk, violence.pk)][
+        0
+    ].rate == Decimal("0.7")
+
+    # The dashboard's rates of incidents read the populations of the official statistics.
+    from tryghed.incidents.numbers import populations
+
+    assert populations([koege.pk])[koege.pk][-1] == (datetime.date(2023, 4, 1), 61350)
+
+
+def test_folk1a_first_then_the_offences_take_its_population(reference, tmp_path):
+    run(api_file(tmp_path / "FOLK1A.csv", FOLK1A_API))
+    out, _ = run(api_file(tmp_path / "STRAF11.csv", STRAF11_API_VALUE))
+
+    assert "5 created" in out
+    assert stored("0259", 2023, 1, "Ejendomsforbrydelser i alt").population == 61273
+    assert stored("0169", 2023, 1, "Voldsforbrydelser i alt").population == 52181
+    # Re-read: nothing changes, populations included.
+    out, _ = run(api_file(tmp_path / "STRAF11.csv", STRAF11_API_VALUE), "--force")
+    assert "0 created, 0 updated, 5 unchanged" in out
+
+
+def test_reimporting_and_correcting_folk1a(reference, tmp_path):
+    # The STRAF11 file's own population stays; one it lacks ("..") comes from FOLK1A.
+    import_file(write(tmp_path / "straf11.csv", [ROWS[0], [*ROWS[2][:6], ".."]]))
+    run(api_file(tmp_path / "STRAF11.csv", STRAF11_API_VALUE))
+    folk1a = (
+        FOLK1A_API
+        + "Køge;I alt;Alder i alt;I alt;2019K1;60680\nKøge;I alt;Alder i alt;I alt;2019K2;60710\n"
+    )
+    run(api_file(tmp_path / "FOLK1A.csv", folk1a))
+    assert stored("0259", 2019, 1, "Voldsforbrydelser i alt").population == 60675
+    assert stored("0259", 2019, 2, "Voldsforbrydelser i alt").population == 60710
+
+    out, _ = run(api_file(tmp_path / "FOLK1A.csv", folk1a), "--force")
+    assert "0 created, 0 updated, 6 unchanged" in out
+    assert "took their population" not in out
+
+    corrected = folk1a.replace("2023K1;61273", "2023K1;61280")
+    out, _ = run(api_file(tmp_path / "FOLK1A.csv", corrected))
+    assert "0 created, 1 updated, 5 unchanged" in out
+    # Køge's two STRAF11 values of 2023K1 had FOLK1A's former figure, and take the new one.
+    assert "2 values of other tables took their population" in out
+    assert stored("0259", 2023, 1, "Voldsforbrydelser i alt").population == 61280
+    assert stored("0259", 2019, 1, "Voldsforbrydelser i alt").population == 60675
+
+
+def test_an_english_download_reads_the_english_names(reference, tmp_path):
+    text = """\ufeffOMRÅDE;KØN;ALDER;CIVILSTAND;TID;INDHOLD
+All Denmark;Total;Age, total;Total;2023K1;5932654
+Copenhagen;Total;Age, total;Total;2023K1;653664
+Copenhagen;Men;Age, total;Total;2023K1;322114
+Capital Region of Denmark;Total;Age, total;Total;2023K1;1873232
+"""
+    out, err = run(api_file(tmp_path / "FOLK1A.csv", text))
+
+    assert "1 rows read; 1 created, 0 updated, 0 unchanged, 3 skipped" in out
+    assert "“Capital Region of Denmark” is not a municipality" in err
+    assert StatValue.objects.get(municipality__code="0101").value == 653664
+
+
+def test_bad_lines_of_an_api_download_are_reported_and_nothing_is_written(reference, tmp_path):
+    text = """OMRÅDE;OVERTRÆD;TID;INDHOLD
+Køge;Voldsforbrydelser i alt;2023K1;61
+Køge;Voldsforbrydelser i alt;2023Q2;58
+Køge;Ejendomsforbrydelser i alt;2023K1;mange
+Greve;Voldsforbrydelser i alt;2023K1;-3
+;Voldsforbrydelser i alt;2023K2;4
+Køge;Voldsforbrydelser i alt;2023K1;61
+Køge;2023K3;5
+"""
+    with pytest.raises(CommandError) as error:
+        run(api_file(tmp_path / "STRAF11.csv", text))
+
+    message = str(error.value)
+    assert "line 3: TID “2023Q2” is not a quarter" in message
+    assert "line 4: INDHOLD “mange” is not a whole number" in message
+    assert "line 5: INDHOLD “-3” is negative" in message
+    assert "line 6: OMRÅDE is empty" in message
+    assert (
+        "line 7: Køge 2023K1 “Voldsforbrydelser i alt” appears again; it was already on line 2"
+        in message
+    )
+    assert "line 8: expected 4 fields, found 3" in message
+    assert not StatTable.objects.exists() and not StatValue.objects.exists()
+
+
+def test_straf22_is_published_per_year_and_says_so(reference, tmp_path):
+    text = """\ufeffOMRÅDE;OVERTRÆD;ANMSIGT;TID;INDHOLD
+Køge;Voldsforbrydelser i alt;Anmeldte;2023;241
+Køge;Voldsforbrydelser i alt;Sigtelser;2023;198
+"""
+    with pytest.raises(CommandError) as error:
+        run(api_file(tmp_path / "STRAF22.csv", text))
+
+    assert "line 2: TID “2023” is a year" in str(error.value)
+    assert "STRAF11 has the reported offences per quarter" in str(error.value)
+    assert not StatValue.objects.exists()
+
+
+def test_straf22_counts_the_reported_offences_not_the_charges(reference, tmp_path):
+    # Should STRAF22 come per quarter: only ANMSIGT's reported offences count.
+    text = """OMRÅDE;OVERTRÆD;ANMSIGT;TID;INDHOLD
+259 Køge;12 Voldsforbrydelser i alt;ANM Anmeldte;2023K1;61
+259 Køge;12 Voldsforbrydelser i alt;SIG Sigtelser;2023K1;50
+"""
+    out, err = run(api_file(tmp_path / "straf22.csv", text))
+
+    assert "STRAF22: 1 rows read; 1 created" in out
+    assert "line 3: ANMSIGT is “SIG Sigtelser”: only the reported offences" in err
+    assert StatValue.objects.get().value == 61
+
+
+def test_the_table_comes_from_statbank_file_names():
+    assert statbank.table_from_filename("STRAF11.csv") == "STRAF11"
+    assert statbank.table_from_filename("20231015112233445FOLK1A.csv") == "FOLK1A"
+    assert statbank.table_from_filename("straf22_2023.csv") == "STRAF22"
+    assert statbank.table_from_filename("folk1am.csv") is None  # the monthly table
+    assert statbank.table_from_filename("CSV") is None  # a GET …/data/FOLK1A/CSV saved as is
+
+
+def test_the_wrong_table_for_a_file_is_named_in_the_message(reference, tmp_path):
+    path = api_file(tmp_path / "download.csv", FOLK1A_API)
+    with pytest.raises(CommandError, match="name it with --table"):
+        run(path)
+    with pytest.raises(CommandError, match="the column OVERTRÆD is missing"):
+        run(path, "--table", "STRAF11")
+    with pytest.raises(CommandError, match="OVERTRÆD is not a variable of FOLK1A"):
+        run(api_file(tmp_path / "download.csv", STRAF11_API_VALUE), "--table", "folk1a")
+    assert not StatValue.objects.exists()
+
+
+def test_a_utf16_file_is_refused_by_its_encoding(reference, tmp_path):
+    with pytest.raises(CommandError, match="The file is UTF-16 text"):
+        run(api_file(tmp_path / "FOLK1A.csv", FOLK1A_API, encoding="utf-16"))
+
+
+def test_a_title_above_the_header_is_skipped(reference, tmp_path):
+    text = """"Befolkningen den 1. i kvartalet efter område, køn, alder, civilstand og tid"
+
+OMRÅDE;TID;INDHOLD
+Køge;2023K1;61273
+Greve;2023K5;50912
+"""
+    with pytest.raises(CommandError, match="line 5: TID “2023K5” is not a quarter"):
+        run(api_file(tmp_path / "FOLK1A.csv", text))
+
+    out, err = run(api_file(tmp_path / "FOLK1A.csv", text.replace("2023K5", "2023K1")))
+    assert "2 rows read; 2 created" in out
+    assert "line 1: a title above the header, “Befolkningen den 1. i kvartalet" in err
+
+
+def test_statbanks_web_table_layout_is_explained(reference, tmp_path):
+    text = """"Befolkningen den 1. i kvartalet efter område og tid"
+;2023K1;2023K2
+Køge;61273;61350
+"""
+    with pytest.raises(CommandError, match="StatBank's web table layout"):
+        run(api_file(tmp_path / "FOLK1A.csv", text))

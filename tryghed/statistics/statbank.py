@@ -1,5 +1,14 @@
 """Importing a table file downloaded from Danmarks Statistik's StatBank.
 
+Two layouts are read, told apart by the header:
+
+- the STRAF11 file with named columns (kvartal, kommunekode, …, folketal_kvartalsstart) that the
+  platform started from (`TABLES`);
+- a file saved from the StatBank API (https://api.statbank.dk/v1/data, format "CSV" or "BULK",
+  lang "da" or "en"): a header of the table's variable ids followed by INDHOLD, e.g.
+  `OMRÅDE;OVERTRÆD;TID;INDHOLD`, one observation per line (`API_TABLES`: STRAF11, STRAF22,
+  FOLK1A). See `_parse_api` for what that reader assumes.
+
 A file is read as downloaded: UTF-8 (with or without a byte order mark) or Windows-1252, as
 Danish Excel saves it, separated by commas or semicolons. The whole file is checked before
 anything is written; one bad line and nothing is applied, and every problem is reported with
@@ -71,6 +80,101 @@ TABLES = {
     ),
 }
 
+
+@dataclass(frozen=True)
+class ApiTable:
+    """A table as the StatBank API writes it: variable ids, then INDHOLD (the figure).
+
+    Variables are named in lower case as `_api_columns` folds them ("OMRÅDE" -> "område").
+    """
+
+    code: str
+    title: str
+    title_en: str
+    source_url: str
+    unit: str
+    # The variable whose values name the series (STRAF: the offence group)…
+    series: str = ""
+    # …or, for a table of one figure (FOLK1A), that series' labels.
+    series_label: str = ""
+    series_label_en: str = ""
+    # Codes of the series variable with their Danish and English labels, for a download made
+    # with valuePresentation "Code", whose cells hold codes only.
+    series_codes: tuple = ()
+    # Variables that may be in the download when they were selected; only the rows with their
+    # total ("I alt", "Total", code TOT/IALT) count, the others are skipped.
+    totals: tuple = ()
+    # A variable of which only one value counts (STRAF22's ANMSIGT: reported, not charged):
+    # (variable, its code, texts that start the value's label in Danish or English).
+    only: tuple = ()
+    # The figures are the population itself, stored as the population every table's rates use.
+    population: bool = False
+
+    @property
+    def required(self):
+        return ["område", *([self.series] if self.series else []), "tid", "indhold"]
+
+    @property
+    def optional(self):
+        return [*self.totals, *([self.only[0]] if self.only else [])]
+
+
+# OVERTRÆD's codes in STRAF11 and STRAF22 for the groups the STRAF11 file holds, as StatBank's
+# metadata gives them (TOT all, 1 penal code, 11–14 its four groups, 3 special acts). A code
+# not listed here is imported only from a download that names it ("Value" or "CodeAndValue").
+OFFENCE_GROUPS = (
+    ("TOT", "Overtrædelsens art i alt", "Type of offence, total"),
+    ("1", "Straffelov i alt", "Criminal code, total"),
+    ("11", "Seksualforbrydelser i alt", "Sexual offences"),
+    ("12", "Voldsforbrydelser i alt", "Crimes of violence"),
+    ("13", "Ejendomsforbrydelser i alt", "Offences against property"),
+    ("14", "Andre forbrydelser i alt", "Other offences"),
+    ("3", "Særlove i alt", "Special acts"),
+)
+
+API_TABLES = {
+    "STRAF11": ApiTable(
+        code="STRAF11",
+        title=TABLES["STRAF11"].title,
+        title_en=TABLES["STRAF11"].title_en,
+        source_url="https://www.statbank.dk/STRAF11",
+        unit="Antal",
+        series="overtræd",
+        series_codes=OFFENCE_GROUPS,
+    ),
+    # StatBank publishes STRAF22 per year, with reported offences and charges (ANMSIGT); its
+    # rows import when they are quarters, and a year is refused with a pointer to STRAF11.
+    "STRAF22": ApiTable(
+        code="STRAF22",
+        title="Anmeldte forbrydelser og sigtelser efter område, overtrædelsens art, "
+        "anmeldte og sigtede",
+        title_en="Reported criminal offences and charges by region, type of offence, "
+        "reported and charged",
+        source_url="https://www.statbank.dk/STRAF22",
+        unit="Antal",
+        series="overtræd",
+        series_codes=OFFENCE_GROUPS,
+        only=("anmsigt", "ANM", ("anmeld", "reported")),
+    ),
+    "FOLK1A": ApiTable(
+        code="FOLK1A",
+        title="Befolkningen den 1. i kvartalet efter område, køn, alder og civilstand",
+        title_en="Population on the first day of the quarter by region, sex, age and "
+        "marital status",
+        source_url="https://www.statbank.dk/FOLK1A",
+        unit="Antal",
+        series_label="Befolkningen den 1. i kvartalet",
+        series_label_en="Population on the first day of the quarter",
+        totals=("køn", "alder", "civilstand"),
+        population=True,
+    ),
+}
+
+# Every table the import knows, in either layout.
+KNOWN_TABLES = tuple(sorted(set(TABLES) | set(API_TABLES)))
+# The population table whose figures give the other tables' rows their population.
+POPULATION_TABLE = "FOLK1A"
+
 # ASCII digits only (\d would take "٢٠٢٣" too), and no year 0, which no date can hold.
 PERIOD = re.compile(r"^([12][0-9]{3})K([1-4])$")
 # StatBank's mark for a figure it does not publish (not available, or confidential).
@@ -80,9 +184,13 @@ MAX_DIGITS = 10
 
 
 def table_from_filename(name):
-    """The known table a downloaded file's name mentions (e.g. "…straf11…"), or None."""
+    """The known table a downloaded file's name mentions, or None: "…straf11…", "FOLK1A.csv",
+    or StatBank's own "20241015123456789STRAF11.csv" (digits before the code). A code must not
+    run on into letters or digits, so "folk1am.csv" (a monthly table) names no known table."""
     name = name.lower()
-    found = [code for code in TABLES if code.lower() in name]
+    found = [
+        code for code in KNOWN_TABLES if re.search(rf"(?<![a-z]){code.lower()}(?![a-z0-9])", name)
+    ]
     return found[0] if len(found) == 1 else None
 
 
@@ -102,12 +210,15 @@ class ImportResult:
     table: str
     errors: list = field(default_factory=list)  # (line number or None, message)
     skipped: list = field(default_factory=list)  # (line number, message)
+    notes: list = field(default_factory=list)  # (line number, message): lines not rows
     rows: int = 0
     created: int = 0
     updated: int = 0
     unchanged: int = 0
     # The file was imported before, byte for byte, so it was not read again.
     same_file: bool = False
+    # Values of other tables that took their population from this FOLK1A file.
+    populations_filled: int = 0
 
     @property
     def ok(self):
@@ -119,6 +230,16 @@ class ImportResult:
 
 class _RowError(Exception):
     pass
+
+
+def _is_utf16(data):
+    """A UTF-16 file (Excel's "Unicode text"): a UTF-16 byte order mark, or the NUL bytes
+    every other byte that ASCII text in UTF-16 has. Read as Windows-1252 it would give a
+    header of NULs and no column found, so it is refused by name."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True
+    start = data[:200]
+    return len(start) >= 4 and start.count(b"\x00") * 3 >= len(start)
 
 
 def _decode(data):
@@ -182,50 +303,133 @@ def _period(text, *, name):
     return int(match[1]), int(match[2])
 
 
-def _header(text, fmt, result):
-    first_line = text.split("\n", 1)[0]
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+def _delimiter(line):
+    return ";" if line.count(";") > line.count(",") else ","
+
+
+def _reader(lines, start):
+    """A CSV reader from line `start` (0-based) on, its delimiter taken from that line."""
+    first_line = lines[start] if start < len(lines) else ""
+    return csv.reader(
+        io.StringIO("".join(lines[start:]), newline=""),
+        delimiter=_delimiter(first_line),
+        strict=True,
+    )
+
+
+def _header(lines, start, fmt, result):
+    reader = _reader(lines, start)
     try:
         header = next(reader, None)
     except csv.Error as error:
-        result.add(1, _("the header cannot be read: %(reason)s") % {"reason": error})
+        result.add(start + 1, _("the header cannot be read: %(reason)s") % {"reason": error})
         return None, None
     columns = [cell.strip().lower() for cell in header or []]
     for name in fmt.required:
         if name not in columns:
             result.add(
-                1,
+                start + 1,
                 _("the column %(name)s is missing; %(table)s needs the columns %(columns)s.")
                 % {"name": name, "table": fmt.code, "columns": ", ".join(fmt.required)},
             )
     for name in set(columns):
         if name and columns.count(name) > 1:
-            result.add(1, _("the column %(name)s appears twice.") % {"name": name})
+            result.add(start + 1, _("the column %(name)s appears twice.") % {"name": name})
     if result.errors:
         return None, None
     return reader, columns
 
 
-def parse(data, fmt, result, progress=None):
-    """Check the whole file; return its rows and the series labels, or None on errors."""
+# How far down a header is looked for: StatBank's web download puts a title (and sometimes a
+# blank line) above it.
+HEADER_SEARCH_LINES = 10
+
+
+def _header_names(line):
+    try:
+        cells = next(csv.reader([line.rstrip("\r\n")], delimiter=_delimiter(line)), [])
+    except csv.Error:
+        return [], []
+    return cells, [_api_name(cell) for cell in cells]
+
+
+def _find_header(lines, known):
+    """The 0-based index of the first line naming a known column, or None."""
+    for index, line in enumerate(lines[:HEADER_SEARCH_LINES]):
+        if set(_header_names(line)[1]) & known:
+            return index
+    return None
+
+
+def parse(data, table_code, result, progress=None):
+    """Check the whole file; return its rows, the series labels and the layout's format (a
+    `TableFormat` or an `ApiTable`), or None on errors.
+
+    `table_code` is the table's code; the header tells which layout the file has (the STRAF11 file's
+    named columns, or the StatBank API's variables and INDHOLD)."""
     if not data.strip():
         result.add(None, _("The file is empty."))
+        return None
+    if _is_utf16(data):
+        result.add(
+            None,
+            _(
+                "The file is UTF-16 text (as Excel saves “Unicode text”), which this import "
+                "does not read; save it as UTF-8 (“CSV UTF-8”) or download it again from "
+                "StatBank."
+            ),
+        )
         return None
     text = _decode(data)
     if text is None:
         result.add(None, _("The file is neither UTF-8 nor Windows-1252 text."))
         return None
-    reader, columns = _header(text, fmt, result)
+    lines = io.StringIO(text, newline="").readlines()
+    file_fmt, api_fmt = TABLES.get(table_code), API_TABLES[table_code]
+    known = {"indhold", "tid", "område"}
+    if file_fmt:
+        known |= {*file_fmt.required, *file_fmt.optional}
+    start = _find_header(lines, known)
+    if start is None:
+        first = next((line for line in lines[:HEADER_SEARCH_LINES] if line.strip()), "")
+        if len([c for c in _header_names(first)[0] if c.strip()]) <= 1:
+            # One cell: a title, as StatBank's web download writes above its table.
+            result.add(
+                lines.index(first) + 1,
+                _(
+                    "the file starts with a title (“%(title)s”) and no header with the "
+                    "table's columns follows it; this is StatBank's web table layout, which "
+                    "cannot be read: download the table from the StatBank API "
+                    "(api.statbank.dk, format CSV or BULK) instead."
+                )
+                % {"title": first.strip().strip('"')[:80]},
+            )
+            return None
+        start = 0  # read as a header, so that the missing columns are named
+    for index in range(start):
+        if lines[index].strip():
+            title = lines[index].strip().strip('"')[:80]
+            result.notes.append(
+                (
+                    index + 1,
+                    _("a title above the header, “%(title)s”; line skipped.") % {"title": title},
+                )
+            )
+    is_api = "indhold" in _header_names(lines[start])[1]
+    if is_api or not file_fmt:
+        return _parse_api(lines, start, api_fmt, result, progress)
+    fmt = file_fmt
+    reader, columns = _header(lines, start, fmt, result)
     if reader is None:
         return None
+    offset = start
     total_lines = max(text.count("\n"), 1)
     municipalities = dict(Municipality.objects.values_list("code", "pk"))
     series = {}  # Danish label -> English label
     rows = []
     first_line = {}
     population_seen = {}
-    line_end = reader.line_num
+    line_end = reader.line_num + offset
     while True:
         line = line_end + 1
         try:
@@ -234,10 +438,11 @@ def parse(data, fmt, result, progress=None):
             break
         except csv.Error as error:
             result.add(
-                reader.line_num, _("the line cannot be read: %(reason)s") % {"reason": error}
+                reader.line_num + offset,
+                _("the line cannot be read: %(reason)s") % {"reason": error},
             )
             break
-        line_end = reader.line_num
+        line_end = reader.line_num + offset
         if progress and line % 1000 == 0:
             progress(line, total_lines, stage=_("reading"))
         if not any(cell.strip() for cell in cells):
@@ -331,7 +536,300 @@ def parse(data, fmt, result, progress=None):
     if not rows and not result.errors:
         result.add(None, _("The file has no rows with municipalities below its header."))
     result.rows = len(rows)
-    return None if result.errors else (rows, series)
+    return None if result.errors else (rows, series, fmt)
+
+
+# The StatBank API ----------------------------------------------------------------------------
+#
+# What the reader assumes of a file saved from https://api.statbank.dk/v1/data (POST JSON with
+# "table", "format": "CSV" or "BULK", "lang": "da" or "en", optionally "valuePresentation"):
+# - UTF-8, usually with a byte order mark; cells separated by semicolons; one observation per
+#   line; the header is the table's variable ids in upper case, the time variable TID, then
+#   INDHOLD (the figure), e.g. OMRÅDE;OVERTRÆD;TID;INDHOLD or OMRÅDE;KØN;ALDER;CIVILSTAND;TID;
+#   INDHOLD. The ids are the same in both languages; the order of the columns does not matter,
+#   and ASCII spellings (OMRAADE, KOEN, OVERTRAED) are read as well.
+# - A variable not selected in the request has no column; a selected one has a column even
+#   when only one of its values was selected.
+# - Cells hold, by valuePresentation, the value's text ("Value", the default: "København",
+#   "Hele landet", "Region Hovedstaden", "Voldsforbrydelser i alt"; English with lang "en":
+#   "Copenhagen", "All Denmark"), its code ("Code": "101", "000", "084", "12") or the code,
+#   one space and the text ("CodeAndValue": "101 København").
+# - TID is a quarter written 2023K1 (STRAF11, FOLK1A); STRAF22 is published per year ("2023"),
+#   which the quarterly figures of this platform cannot hold.
+# - ".." stands where no figure is published; figures are whole numbers without separators.
+
+# ASCII spellings of the variable ids that some tools write.
+API_NAMES = {"omraade": "område", "omrade": "område", "overtraed": "overtræd", "koen": "køn"}
+AREA_CELL = re.compile(r"([0-9]+)(?: (.+))?")
+SERIES_CELL = re.compile(r"(TOT|[0-9]+)(?: (.+))?")
+TOTAL_CODES = {"TOT", "IALT"}
+# Area names the reference data writes otherwise, beyond case, hyphens and spaces
+# ("Høje-Taastrup" is the reference data's "Høje Taastrup" without an entry here).
+MUNICIPALITY_ALIASES = {"copenhagen": "0101", "århus": "0751"}
+
+
+class _Skip(Exception):
+    """A row that is not a fault of the file but does not count (reported, not imported)."""
+
+
+def _api_name(cell):
+    name = cell.strip().strip("\ufeff").casefold()
+    return API_NAMES.get(name, name)
+
+
+def _name_key(name):
+    name = " ".join(name.replace("-", " ").split()).casefold()
+    return name.removesuffix(" kommune")
+
+
+def _split(cell, pattern):
+    """(code, text) of a cell written as a text ("København"), a code ("101") or both
+    ("101 København"); the code is "" for a text."""
+    cell = " ".join(cell.split())
+    match = pattern.fullmatch(cell)
+    if match:
+        return match[1], match[2] or ""
+    return "", cell
+
+
+def _is_total(cell):
+    """The total of a variable: code TOT or IALT, or a text "I alt", "Alder i alt", "Total",
+    "Age, total"."""
+    words = cell.split()
+    if not words:
+        return False
+    if words[0].upper() in TOTAL_CODES:
+        return True
+    text = " ".join(words).casefold()
+    return text in ("i alt", "total") or text.endswith((" i alt", " total"))
+
+
+def _api_header(cells, fmt, result, line):
+    columns = [_api_name(cell) for cell in cells]
+    for name in fmt.required:
+        if name not in columns:
+            result.add(
+                line,
+                _("the column %(name)s is missing; %(table)s needs the columns %(columns)s.")
+                % {
+                    "name": name.upper(),
+                    "table": fmt.code,
+                    "columns": ", ".join(n.upper() for n in fmt.required),
+                },
+            )
+    allowed = {*fmt.required, *fmt.optional}
+    for name in dict.fromkeys(columns):
+        if name and name not in allowed:
+            result.add(
+                line,
+                _(
+                    "the column %(name)s is not a variable of %(table)s that this import "
+                    "reads; it reads %(columns)s."
+                )
+                % {
+                    "name": name.upper(),
+                    "table": fmt.code,
+                    "columns": ", ".join(n.upper() for n in [*fmt.required, *fmt.optional]),
+                },
+            )
+        elif name and columns.count(name) > 1:
+            result.add(line, _("the column %(name)s appears twice.") % {"name": name.upper()})
+    return None if result.errors else columns
+
+
+def _known_series(fmt):
+    """{code: (label, English label)} and {folded Danish or English label: (label, English
+    label)} from the table's codes and the series stored before."""
+    by_code = {code: (label, label_en) for code, label, label_en in fmt.series_codes}
+    by_text = {}
+    for label, label_en in [
+        *by_code.values(),
+        *StatSeries.objects.filter(table__code=fmt.code).values_list("label", "label_en"),
+    ]:
+        by_text.setdefault(label.casefold(), (label, label_en))
+        if label_en:
+            by_text.setdefault(label_en.casefold(), (label, label_en))
+    return by_code, by_text
+
+
+def _api_series(cell, fmt, known):
+    by_code, by_text = known
+    name = fmt.series.upper()
+    code, text = _split(cell, SERIES_CELL)
+    if text:
+        label = _label(text, name=name)
+        if label.casefold() in by_text:
+            return by_text[label.casefold()]
+        if code in by_code:
+            return by_code[code]
+        return label, ""
+    if not code:
+        raise _RowError(_("%(column)s is empty.") % {"column": name})
+    if code in by_code:
+        return by_code[code]
+    raise _Skip(
+        _(
+            "%(column)s “%(code)s” is a code without its text; download the table with "
+            "valuePresentation “CodeAndValue” to import it; row skipped."
+        )
+        % {"column": name, "code": code}
+    )
+
+
+def _api_period(cell, fmt):
+    text = cell.strip()
+    if re.fullmatch(r"[12][0-9]{3}", text):
+        message = _(
+            "TID “%(value)s” is a year; the platform keeps quarterly figures (written as "
+            "2023K1), so the file must hold quarters."
+        ) % {"value": text}
+        if fmt.code == "STRAF22":
+            message += " " + _(
+                "StatBank publishes STRAF22 per year; STRAF11 has the reported offences per "
+                "quarter."
+            )
+        raise _RowError(message)
+    return _period(text, name="TID")
+
+
+def _not_counted(values, fmt):
+    """Why a row does not count (a breakdown that is not the total, a charge that is not a
+    report), or None."""
+    for name in fmt.totals:
+        if name in values and not _is_total(values[name]):
+            return _(
+                "%(column)s is “%(value)s”, not the total; only the total rows count; row skipped."
+            ) % {"column": name.upper(), "value": values[name].strip()}
+    if fmt.only and fmt.only[0] in values:
+        name, code, starts = fmt.only
+        cell = values[name].strip()
+        words = cell.split()
+        if not (words and (words[0] == code or cell.casefold().startswith(starts))):
+            return _(
+                "%(column)s is “%(value)s”: only the reported offences are imported; row skipped."
+            ) % {"column": name.upper(), "value": cell}
+    return None
+
+
+def _municipality_lookup():
+    by_code, by_name = {}, {}
+    for pk, code, name in Municipality.objects.values_list("pk", "code", "name"):
+        by_code[code] = pk
+        by_name[_name_key(name)] = pk
+    for alias, code in MUNICIPALITY_ALIASES.items():
+        if code in by_code:
+            by_name.setdefault(alias, by_code[code])
+    return by_code, by_name
+
+
+def _parse_api(lines, start, fmt, result, progress):
+    reader = _reader(lines, start)
+    try:
+        header = next(reader, None) or []
+    except csv.Error as error:
+        result.add(start + 1, _("the header cannot be read: %(reason)s") % {"reason": error})
+        return None
+    columns = _api_header(header, fmt, result, start + 1)
+    if columns is None:
+        return None
+    total_lines = max(len(lines), 1)
+    by_code, by_name = _municipality_lookup()
+    known = _known_series(fmt) if fmt.series else None
+    series = {}  # label -> English label
+    rows = []
+    first_line = {}
+    line_end = reader.line_num + start
+    while True:
+        line = line_end + 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as error:
+            result.add(
+                reader.line_num + start,
+                _("the line cannot be read: %(reason)s") % {"reason": error},
+            )
+            break
+        line_end = reader.line_num + start
+        if progress and line % 1000 == 0:
+            progress(line, total_lines, stage=_("reading"))
+        if not any(cell.strip() for cell in cells):
+            continue
+        if len(cells) != len(columns):
+            result.add(
+                line,
+                _("expected %(expected)s fields, found %(found)s.")
+                % {"expected": len(columns), "found": len(cells)},
+            )
+            continue
+        values = dict(zip(columns, cells, strict=True))
+        reason = _not_counted(values, fmt)
+        if reason:
+            result.skipped.append((line, reason))
+            continue
+        area = " ".join(values["område"].split())
+        try:
+            year, quarter = _api_period(values["tid"], fmt)
+            if fmt.series:
+                label, label_en = _api_series(values[fmt.series], fmt, known)
+            else:
+                label, label_en = fmt.series_label, fmt.series_label_en
+            if values["indhold"].strip() == NOT_AVAILABLE:
+                raise _Skip(
+                    _("%(column)s is “..”: Danmarks Statistik gives no figure; row skipped.")
+                    % {"column": "INDHOLD"}
+                )
+            value = _count(values["indhold"], name="INDHOLD")
+            if not area:
+                raise _RowError(_("%(column)s is empty.") % {"column": "OMRÅDE"})
+        except _RowError as error:
+            result.add(line, str(error))
+            continue
+        except _Skip as skip:
+            result.skipped.append((line, str(skip)))
+            continue
+        code, name = _split(area, AREA_CELL)
+        if code:
+            municipality_id = by_code.get(code.zfill(4)) if len(code) <= 4 else None
+        else:
+            municipality_id = by_name.get(_name_key(name))
+        if municipality_id is None:
+            # "Hele landet", regions, "Uoplyst" (998) and municipalities merged away.
+            result.skipped.append(
+                (
+                    line,
+                    _("“%(code)s” is not a municipality of the reference data; row skipped.")
+                    % {"code": area},
+                )
+            )
+            continue
+        key = (municipality_id, year, quarter, label)
+        if key in first_line:
+            result.add(
+                line,
+                _(
+                    "%(code)s %(period)s “%(series)s” appears again; "
+                    "it was already on line %(first)s."
+                )
+                % {
+                    "code": area,
+                    "period": f"{year}K{quarter}",
+                    "series": label,
+                    "first": first_line[key],
+                },
+            )
+            continue
+        first_line[key] = line
+        series.setdefault(label, label_en)
+        population = value if fmt.population else None
+        rows.append(Row(line, municipality_id, year, quarter, label, value, population))
+    if progress:
+        progress(total_lines, total_lines, stage=_("reading"))
+    if not rows and not result.errors:
+        result.add(None, _("The file has no rows with municipalities below its header."))
+    result.rows = len(rows)
+    return None if result.errors else (rows, series, fmt)
 
 
 def checksum(data):
@@ -343,7 +841,10 @@ def import_table(data, table_code, *, progress=None, force=False):
 
     `progress(done, total, stage=…)` is called while the file is read and while it is written.
     """
-    fmt = TABLES[table_code]
+    if table_code not in KNOWN_TABLES:
+        raise KeyError(table_code)
+    # The table's title and source; both layouts of STRAF11 describe the same table.
+    fmt = TABLES.get(table_code) or API_TABLES[table_code]
     result = ImportResult(table=fmt.code)
     digest = checksum(data)
     existing = StatTable.objects.filter(code=fmt.code).first()
@@ -351,16 +852,58 @@ def import_table(data, table_code, *, progress=None, force=False):
         result.same_file = True
         result.rows = result.unchanged = existing.values.count()
         return result
-    parsed = parse(data, fmt, result, progress=progress)
+    parsed = parse(data, table_code, result, progress=progress)
     if parsed is None:
         return result
-    rows, series_labels = parsed
+    rows, series_labels, fmt = parsed
     _write(fmt, rows, series_labels, digest, result, progress)
     return result
 
 
+def _stored_populations(municipality_ids):
+    """{(municipality id, year, quarter): population} of FOLK1A as stored."""
+    return {
+        (m, y, q): v
+        for m, y, q, v in StatValue.objects.filter(
+            table__code=POPULATION_TABLE, municipality__in=municipality_ids
+        ).values_list("municipality_id", "year", "quarter", "value")
+    }
+
+
+def _fill_populations(table, rows, previous, result):
+    """Give the other tables' values of the file's municipalities and quarters the population
+    FOLK1A now gives: where they had none, or had the one FOLK1A gave before this file (a
+    corrected figure). A population a table's own file gave (STRAF11's folketal) is kept."""
+    population = {(r.municipality_id, r.year, r.quarter): r.value for r in rows}
+    candidates = (
+        StatValue.objects.exclude(table=table)
+        .filter(
+            municipality__in={r.municipality_id for r in rows},
+            year__in={r.year for r in rows},
+        )
+        .values_list("pk", "municipality_id", "year", "quarter", "population")
+    )
+    changed = []
+    for pk, m, y, q, current in candidates.iterator(chunk_size=BATCH_SIZE):
+        new = population.get((m, y, q))
+        if new is None or current == new:
+            continue
+        if current is None or current == previous.get((m, y, q)):
+            changed.append(StatValue(pk=pk, population=new))
+    for start in range(0, len(changed), BATCH_SIZE):
+        StatValue.objects.bulk_update(changed[start : start + BATCH_SIZE], ["population"])
+    result.populations_filled = len(changed)
+
+
 @transaction.atomic
 def _write(fmt, rows, series_labels, digest, result, progress):
+    """Apply the checked rows. A table from the StatBank API other than FOLK1A has no
+    population of its own: a value without one takes FOLK1A's for the same municipality and
+    quarter when that is stored. Importing FOLK1A gives its population to the other tables'
+    values (`_fill_populations`)."""
+    is_api = isinstance(fmt, ApiTable)
+    is_population = is_api and fmt.population
+    takes_population = is_api and not fmt.population
     table, created = StatTable.objects.get_or_create(
         code=fmt.code,
         defaults={
@@ -383,10 +926,24 @@ def _write(fmt, rows, series_labels, digest, result, progress):
             "pk", "municipality_id", "year", "quarter", "series_id", "value", "population"
         )
     }
+    municipality_ids = {row.municipality_id for row in rows}
+    known_population = _stored_populations(municipality_ids) if takes_population else {}
+    previous = (
+        {(m, y, q): v for (m, y, q, _s), (_pk, v, _p) in stored.items()} if is_population else {}
+    )
     new, changed = [], []
     for row in rows:
         series_id = series[row.series].pk
         current = stored.get((row.municipality_id, row.year, row.quarter, series_id))
+        if takes_population:
+            # A population stored before stays (the STRAF11 file's own, or FOLK1A's, which a
+            # corrected FOLK1A file updates itself); a value without one takes FOLK1A's.
+            kept = current[2] if current else None
+            row.population = (
+                kept
+                if kept is not None
+                else known_population.get((row.municipality_id, row.year, row.quarter))
+            )
         if current is None:
             new.append(
                 StatValue(
@@ -419,6 +976,8 @@ def _write(fmt, rows, series_labels, digest, result, progress):
         if progress:
             progress(done, total, stage=_("writing"))
     result.created, result.updated = len(new), len(changed)
+    if is_population:
+        _fill_populations(table, rows, previous, result)
     if total or table.source_checksum != digest:
         table.source_checksum = digest
         table.imported_at = timezone.now()

@@ -14,13 +14,15 @@ class Command(BaseCommand):
         "Import a table file downloaded from Danmarks Statistik's StatBank (e.g. STRAF11). "
         "Safe to re-run: an unchanged file changes nothing."
     )
+    # Reads the STRAF11 file with named columns and files saved from the StatBank API
+    # (STRAF11, STRAF22, FOLK1A); see tryghed/statistics/statbank.py.
 
     def add_arguments(self, parser):
         parser.add_argument("file", help=_("the CSV file as downloaded"))
         parser.add_argument(
             "--table",
             help=_("the StatBank table code; by default read from the file name (%(tables)s)")
-            % {"tables": ", ".join(statbank.TABLES)},
+            % {"tables": ", ".join(statbank.KNOWN_TABLES)},
         )
         parser.add_argument(
             "--force",
@@ -36,10 +38,10 @@ class Command(BaseCommand):
                 _("Cannot tell the table from the file name %(name)s; name it with --table.")
                 % {"name": path.name}
             )
-        if code not in statbank.TABLES:
+        if code not in statbank.KNOWN_TABLES:
             raise CommandError(
                 _("Unknown table %(code)s; this import knows %(tables)s.")
-                % {"code": code, "tables": ", ".join(statbank.TABLES)}
+                % {"code": code, "tables": ", ".join(statbank.KNOWN_TABLES)}
             )
         try:
             data = path.read_bytes()
@@ -53,6 +55,8 @@ class Command(BaseCommand):
         if bar:
             bar.finish()
 
+        for line, message in result.notes:
+            self.stderr.write(_("line %(line)s: %(message)s") % {"line": line, "message": message})
         for line, message in result.skipped[:MAX_SHOWN]:
             self.stderr.write(_("line %(line)s: %(message)s") % {"line": line, "message": message})
         if len(result.skipped) > MAX_SHOWN:
@@ -91,3 +95,11 @@ class Command(BaseCommand):
                 "skipped": len(result.skipped),
             }
         self.stdout.write(self.style.SUCCESS(summary))
+        if result.populations_filled:
+            self.stdout.write(
+                _(
+                    "%(count)s values of other tables took their population at the start of "
+                    "the quarter from %(table)s."
+                )
+                % {"count": result.populations_filled, "table": code}
+            )
