@@ -361,6 +361,38 @@ def _find_header(lines, known):
     return None
 
 
+def _records(reader, columns, offset, result, progress, total_lines):
+    """(line, {column: cell}) for each record below the header, either layout; a blank line
+    is passed over, a line of the wrong width reported. `offset`: the lines above the header's
+    (a title), which the reader does not see."""
+    line_end = reader.line_num + offset
+    while True:
+        line = line_end + 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            result.add(
+                reader.line_num + offset,
+                _("the line cannot be read: %(reason)s") % {"reason": error},
+            )
+            return
+        line_end = reader.line_num + offset
+        if progress and line % 1000 == 0:
+            progress(line, total_lines, stage=_("reading"))
+        if not any(cell.strip() for cell in cells):
+            continue
+        if len(cells) != len(columns):
+            result.add(
+                line,
+                _("expected %(expected)s fields, found %(found)s.")
+                % {"expected": len(columns), "found": len(cells)},
+            )
+            continue
+        yield line, dict(zip(columns, cells, strict=True))
+
+
 def parse(data, table_code, result, progress=None):
     """Check the whole file; return its rows, the series labels and the layout's format (a
     `TableFormat` or an `ApiTable`), or None on errors.
@@ -429,32 +461,7 @@ def parse(data, table_code, result, progress=None):
     rows = []
     first_line = {}
     population_seen = {}
-    line_end = reader.line_num + offset
-    while True:
-        line = line_end + 1
-        try:
-            cells = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as error:
-            result.add(
-                reader.line_num + offset,
-                _("the line cannot be read: %(reason)s") % {"reason": error},
-            )
-            break
-        line_end = reader.line_num + offset
-        if progress and line % 1000 == 0:
-            progress(line, total_lines, stage=_("reading"))
-        if not any(cell.strip() for cell in cells):
-            continue
-        if len(cells) != len(columns):
-            result.add(
-                line,
-                _("expected %(expected)s fields, found %(found)s.")
-                % {"expected": len(columns), "found": len(cells)},
-            )
-            continue
-        values = dict(zip(columns, cells, strict=True))
+    for line, values in _records(reader, columns, offset, result, progress, total_lines):
         code = values[fmt.municipality].strip()
         # Excel drops the leading zero of a code such as 0101 when it saves the file.
         if code.isascii() and code.isdigit() and len(code) < 4:
@@ -738,32 +745,7 @@ def _parse_api(lines, start, fmt, result, progress):
     series = {}  # label -> English label
     rows = []
     first_line = {}
-    line_end = reader.line_num + start
-    while True:
-        line = line_end + 1
-        try:
-            cells = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as error:
-            result.add(
-                reader.line_num + start,
-                _("the line cannot be read: %(reason)s") % {"reason": error},
-            )
-            break
-        line_end = reader.line_num + start
-        if progress and line % 1000 == 0:
-            progress(line, total_lines, stage=_("reading"))
-        if not any(cell.strip() for cell in cells):
-            continue
-        if len(cells) != len(columns):
-            result.add(
-                line,
-                _("expected %(expected)s fields, found %(found)s.")
-                % {"expected": len(columns), "found": len(cells)},
-            )
-            continue
-        values = dict(zip(columns, cells, strict=True))
+    for line, values in _records(reader, columns, start, result, progress, total_lines):
         reason = _not_counted(values, fmt)
         if reason:
             result.skipped.append((line, reason))
