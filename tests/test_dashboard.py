@@ -2,6 +2,7 @@
 JSON and in the CSV downloads equal counts made by hand from the incidents below; the
 filters narrow them; bad filters get a clear message; each persona reads only its area."""
 
+import base64
 import csv
 import datetime
 import io
@@ -9,12 +10,17 @@ import re
 from decimal import Decimal
 
 import pytest
+import vl_convert
 from django.core.management import call_command
+from django.utils import translation
 
 from tests.access import StaffView, StaffViewAccess
 from tests.conftest import _user
 from tryghed.accounts.models import RoleAssignment
+from tryghed.dashboard import pdf
+from tryghed.dashboard.views import DashboardQuery, dashboard_context
 from tryghed.incidents.models import DANISH_TIME, Incident, IncidentSource
+from tryghed.incidents.numbers import Cell
 from tryghed.indicators.models import Indicator
 from tryghed.organisation.models import Municipality
 from tryghed.statistics.models import StatSeries, StatTable, StatValue, quarter_start
@@ -617,6 +623,30 @@ class TestComplementarySuppression:
         assert by_code["0265"][3:] == ["..", "2023", "0", "", ""]
         weeks = read_csv(client.get(URL + "trend.csv?year=2024&period=week"))
         self.assert_nothing_recoverable(42, [row[2] for row in weeks[1:]])
+
+    @pytest.mark.usefixtures("district_2024")
+    def test_the_pdf_maps_draw_hidden_areas_grey_with_a_legend(self, rf, council_member):
+        """Vega-Lite leaves out a shape whose colour value is null: Greve ("<5") and
+        Roskilde ("..") were missing from the printed map, and a hidden square from the
+        printed hotspots, with nothing in the legend."""
+        request = rf.get(URL + "?year=2024")
+        request.user = council_member
+        current = DashboardQuery(request)
+        context = dashboard_context(request, current)
+        rows = {row.municipality.code: row for row in context["municipality_rows"]}
+        boundaries = pdf._outlines(current.municipalities)
+        cells = [Cell(6150, 740, 9), Cell(6150, 741, ".."), Cell(6151, 740, "<5")]
+        with translation.override("da"):
+            choropleth = base64.b64decode(
+                pdf.choropleth_image(rows, boundaries, measure="count").split(",", 1)[1]
+            ).decode()
+            hotspots = vl_convert.vegalite_to_svg(pdf.hotspot_spec(cells, boundaries))
+        small, hidden = "Færre end 5", ".. Skjult for at beskytte et tal under 5"
+        # Two grey municipalities, and the two grey swatches of the legend.
+        assert choropleth.count('fill="#f0f0f0"') == 4
+        assert small in choropleth and hidden in choropleth
+        assert hotspots.count('fill="#bdbdbd"') == 4
+        assert small in hotspots and hidden in hotspots
 
     @pytest.mark.usefixtures("district_2024")
     def test_staff_read_exact_numbers(self, secretariat, client_for):

@@ -312,6 +312,24 @@ def test_council_members_read_the_page_as_the_public_does(few_cases, council_mem
     assert bars == {("2026-02", "Indb", "Overholdt"): 9, ("2026-03", "Indb", "Overskredet"): 8}
 
 
+def test_a_chart_of_hidden_counts_only_is_not_drawn_empty(few_cases, council_member, client_for):
+    # January's bars are all sums of a hidden count: an empty chart, with its legend outside
+    # the page, was drawn without a word on why it was empty.
+    page = _page(client_for(council_member), month="1").content.decode()
+    assert 'id="compliance-spec"' not in page and 'id="compliance-chart"' not in page
+    assert 'id="compliance-chart-empty"' in page
+    assert 'data-month="2026-01"' in page  # the table still has the rows
+
+
+def test_staff_read_exact_bars_in_the_chart(cases, secretariat, client_for):
+    # The chart's sums went through the public rule for staff too: January's 1, 3 and 2
+    # had no bar.
+    page = _page(client_for(secretariat)).content.decode()
+    spec = json.loads(page.split('id="compliance-spec" type="application/json">')[1].split("<")[0])
+    bars = {v["state"]: v["count"] for v in spec["data"]["values"] if v["month"] == "2026-01"}
+    assert bars == {"Overholdt": 4, "Overskredet": 2}
+
+
 def test_staff_read_the_exact_figures(few_cases, secretariat, greve_staff, client_for):
     page = _page(client_for(secretariat)).content.decode()
     cells = _cells(page)

@@ -20,7 +20,7 @@ from weasyprint.text.fonts import FontConfiguration
 
 from tryghed.dashboard import charts
 from tryghed.incidents.models import Category
-from tryghed.incidents.numbers import hotspots_geojson, is_hidden
+from tryghed.incidents.numbers import SECONDARY, SMALL_COUNT, hotspots_geojson, is_hidden
 from tryghed.portal.pdf import (
     PDF_OPTIONS,
     LocalOnlyFetcher,
@@ -95,7 +95,72 @@ def _map_spec(title, layers):
         "projection": {"type": "mercator"},
         "config": CONFIG,
         "layer": layers,
+        # The colour scale of the numbers and the one of the grey areas without a number.
+        "resolve": {"scale": {"color": "independent"}},
     }
+
+
+def _coloured_layers(features, *, stroke, legend, scheme, grey):
+    """The features coloured by their properties.value, and those without one ("<5", "..",
+    or no rate) in a layer of their own, grey or white and named in a legend as on the
+    page's map. One layer would not do: Vega-Lite leaves out a shape whose quantitative
+    colour is null, so a hidden municipality or square would not be drawn at all."""
+    missing = {
+        SMALL_COUNT: (_("Fewer than 5"), grey),
+        SECONDARY: (".. " + _("Hidden to protect a count under 5"), grey),
+        None: (_("No data"), "#ffffff"),
+    }
+    shown = [f for f in features if f["properties"]["value"] is not None]
+    unshown = [f for f in features if f["properties"]["value"] is None]
+    kinds = [kind for kind in missing if any(f["properties"]["missing"] == kind for f in unshown)]
+    for feature in unshown:
+        feature["properties"]["missing"] = missing[feature["properties"]["missing"]][0]
+    layers = []
+    if shown:
+        layers.append(
+            {
+                "data": _geo_data(shown),
+                "mark": {"type": "geoshape", **stroke},
+                "encoding": {
+                    "color": {
+                        "field": "properties.value",
+                        "type": "quantitative",
+                        "title": legend,
+                        "scale": {"scheme": scheme},
+                    }
+                },
+            }
+        )
+    if unshown:
+        layers.append(
+            {
+                "data": _geo_data(unshown),
+                "mark": {"type": "geoshape", **stroke},
+                "encoding": {
+                    "color": {
+                        "field": "properties.missing",
+                        "type": "nominal",
+                        "title": None,
+                        "scale": {
+                            "domain": [missing[kind][0] for kind in kinds],
+                            "range": [missing[kind][1] for kind in kinds],
+                        },
+                        "legend": {
+                            "symbolType": "square",
+                            "symbolStrokeColor": "#666666",
+                            "symbolStrokeWidth": 0.5,
+                            "labelLimit": 0,
+                        },
+                    }
+                },
+            }
+        )
+    return layers
+
+
+def _missing(count):
+    """Why a feature has no value: "<5", "..", or None (no rate)."""
+    return count if is_hidden(count) else None
 
 
 def choropleth_image(rows, boundaries, *, measure):
@@ -108,28 +173,18 @@ def choropleth_image(rows, boundaries, *, measure):
         value = row.rate if measure == "rate" else row.count
         feature = {**feature, "properties": {**feature["properties"]}}
         feature["properties"]["value"] = None if value is None or is_hidden(value) else float(value)
+        feature["properties"]["missing"] = _missing(row.count)
         features.append(feature)
     legend = _("Per 1,000 inhabitants") if measure == "rate" else _("Incidents")
     spec = _map_spec(
         _("Incidents per municipality"),
-        [
-            {
-                "data": _geo_data(features),
-                "mark": {"type": "geoshape", "stroke": "#333333", "strokeWidth": 0.5},
-                "encoding": {
-                    "color": {
-                        "condition": {
-                            "test": "datum.properties.value === null",
-                            "value": "#f0f0f0",
-                        },
-                        "field": "properties.value",
-                        "type": "quantitative",
-                        "title": legend,
-                        "scale": {"scheme": "blues"},
-                    }
-                },
-            },
-        ],
+        _coloured_layers(
+            features,
+            stroke={"stroke": "#333333", "strokeWidth": 0.5},
+            legend=legend,
+            scheme="blues",
+            grey="#f0f0f0",
+        ),
     )
     return svg_data_uri(spec)
 
@@ -146,6 +201,7 @@ def hotspot_spec(cells, boundaries):
         ]
         count = feature["properties"]["count"]
         feature["properties"]["value"] = None if is_hidden(count) else count
+        feature["properties"]["missing"] = _missing(count)
     return _map_spec(
         _("Hotspots: incidents per square kilometre"),
         [
@@ -158,22 +214,13 @@ def hotspot_spec(cells, boundaries):
                     "strokeWidth": 0.5,
                 },
             },
-            {
-                "data": _geo_data(cells_geojson["features"]),
-                "mark": {"type": "geoshape", "stroke": None},
-                "encoding": {
-                    "color": {
-                        "condition": {
-                            "test": "datum.properties.value === null",
-                            "value": "#bdbdbd",
-                        },
-                        "field": "properties.value",
-                        "type": "quantitative",
-                        "title": _("Incidents"),
-                        "scale": {"scheme": "orangered"},
-                    }
-                },
-            },
+            *_coloured_layers(
+                cells_geojson["features"],
+                stroke={"stroke": None},
+                legend=_("Incidents"),
+                scheme="orangered",
+                grey="#bdbdbd",
+            ),
             {
                 # The borders again on top, so that they show through the squares.
                 "data": _geo_data(boundaries),

@@ -145,10 +145,11 @@ def public_table(everything, chosen):
     return [s for _r, s in kept], published, chart_counts(kept)
 
 
-def chart_counts(pairs):
+def chart_counts(pairs, *, public=True):
     """{(guarantee, month "YYYY-MM"): {state: count}} summed over the municipalities, from
-    (exact row, row as published) pairs; the same row twice for the exact counts. A sum is
-    hidden when one of its parts is (`rolled_up`)."""
+    (exact row, row as published) pairs; the same row twice for the exact counts. For the
+    public a sum is hidden when one of its parts is (`rolled_up`); without `public`, the
+    exact sums (staff read them)."""
     summed = defaultdict(lambda: dict.fromkeys(STATES, 0))
     parts = defaultdict(lambda: {name: [] for name in STATES})
     for exact, shown in pairs:
@@ -156,6 +157,8 @@ def chart_counts(pairs):
         for name in STATES:
             summed[key][name] += getattr(exact, name)
             parts[key][name].append(getattr(shown, name))
+    if not public:
+        return {key: dict(counts) for key, counts in summed.items()}
     return {
         key: {name: rolled_up(counts[name], parts[key][name]) for name in STATES}
         for key, counts in summed.items()

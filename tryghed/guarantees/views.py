@@ -301,7 +301,7 @@ class ComplianceQuery:
         if not self.area.public:
             found = self.rows()
             exact = [(r, r) for r in found]
-            return found, compliance.totals(found), compliance.chart_counts(exact)
+            return found, compliance.totals(found), compliance.chart_counts(exact, public=False)
         month, year = self.form.period()
         start, end = compliance.period(year=month.year if month else year)
         data = self.form.cleaned_data
