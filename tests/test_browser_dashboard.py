@@ -108,6 +108,10 @@ def test_hotspot_map_and_key_figures(live_server, secretariat, browser_page):  #
     block.locator("path.leaflet-interactive").first.wait_for()
     assert block.locator("path.leaflet-interactive").count() == 2
     assert block.locator("#hotspot-legend li").count() >= 1
+    # The municipalities' steps (Greve 3, Køge 1) do not overlap: each count has one step.
+    page.locator("#dashboard-legend li").first.wait_for()
+    steps = page.locator("#dashboard-legend li").all_inner_texts()
+    assert [s.strip() for s in steps] == ["0–1", "2", "3", "4", "5"]
     assert page.locator("#table-hotspots tbody tr").count() == 2
     assert page.locator("#table-hotspots tbody tr td").first.inner_text() == "3"
 

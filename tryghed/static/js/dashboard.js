@@ -62,8 +62,18 @@
     var size = measure === "rate" ? high / COLOURS.length || 1 :
       Math.max(1, Math.ceil(high / COLOURS.length));
     return COLOURS.map(function (colour, i) {
-      return { colour: colour, from: i * size, to: (i + 1) * size };
+      // A count belongs to the first step it does not exceed, so after the first step a
+      // step of counts starts one above the last one's end: 0–6, 7–12, not 0–6, 6–12.
+      var from = measure === "rate" || i === 0 ? i * size : i * size + 1;
+      return { colour: colour, from: from, to: (i + 1) * size };
     });
+  }
+
+  function stepLabel(step) {
+    if (step.from === step.to) {
+      return format.format(step.from);
+    }
+    return format.format(step.from) + "–" + format.format(step.to);
   }
 
   function colourOf(properties, classes) {
@@ -121,7 +131,7 @@
     }
     var legend = document.getElementById("dashboard-legend");
     classes.forEach(function (step) {
-      legendItem(legend, step.colour, format.format(step.from) + "–" + format.format(step.to));
+      legendItem(legend, step.colour, stepLabel(step));
     });
     if (geojson.features.some(function (f) { return f.properties.count === "<5"; })) {
       legendItem(legend, SMALL, block.dataset.small);
