@@ -18,9 +18,10 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
+from tryghed.incidents import reading
 from tryghed.incidents.importer import import_incidents
 from tryghed.incidents.models import Category, Incident, IncidentSource
-from tryghed.incidents.reading import FIELDS, read_rows
+from tryghed.incidents.reading import FIELDS, estimated_rows, read_rows
 from tryghed.organisation.models import PoliceDistrict
 
 DOEGNRAPPORT = Path(settings.BASE_DIR) / "data" / "incidents"
@@ -327,6 +328,39 @@ def test_a_quotation_mark_never_closed_rejects_its_line_and_the_rest_is_read_on(
     assert f"line 2: {NEVER_CLOSED}\n" in out
 
 
+# Each line closes the quotation mark left open before it (at x"y) and opens another ("z).
+OPEN_AGAIN = 'O-{n},2026-01-05,x"y,"z\n'
+
+
+def test_lines_that_each_leave_a_quotation_mark_open_are_rejected_one_by_one(tmp_path):
+    text = "external_id,occurred_at,category\n" + "".join(OPEN_AGAIN.format(n=n) for n in (1, 2, 3))
+    out, _ = run(write(tmp_path, text + "O-4,2026-01-05,vold\n"), "--source", "test-source")
+    assert "Created: 1" in out and "Rejected: 3" in out
+    assert f"line 2: {NEVER_CLOSED}{READ_ON}\n" in out
+    assert "line 3: a quotation mark on this line is not closed on it.\n" in out
+    assert "line 4: a quotation mark on this line is not closed on it.\n" in out
+
+
+@pytest.mark.parametrize("end", ["", 'end"\n'])  # never closed, or closed at the end
+def test_lines_that_each_leave_a_quotation_mark_open_are_read_in_linear_time(monkeypatch, end):
+    lines = 2000
+    text = "external_id,occurred_at,category\n"
+    text += "".join(OPEN_AGAIN.format(n=n) for n in range(lines)) + end
+    taken = Counter()
+    next_line = reading._Lines.__next__
+
+    def counted(self):
+        taken["lines"] += 1
+        return next_line(self)
+
+    monkeypatch.setattr(reading._Lines, "__next__", counted)
+    with translation.override("en"):
+        rows = list(read_rows(text.encode()))
+    assert len(rows) == lines + (1 if end else 0)
+    assert all(row.error for row in rows)
+    assert taken["lines"] < 4 * lines  # read again once, not once for every line before
+
+
 def test_a_record_with_the_wrong_fields_says_which_lines_a_quoted_cell_joined(tmp_path):
     text = 'external_id,occurred_at,category,title\nQ-1,2026-01-05,vold,"Titel\nmed",linjeskift\n'
     out, _ = run(write(tmp_path, text), "--source", "test-source")
@@ -349,6 +383,38 @@ def test_a_quoted_cell_that_joins_what_looks_like_records_is_read_and_noted(tmp_
         "of its own: check whether a quotation mark is missing.\n" in out
     )
     assert Incident.objects.get().title == "Titel\nN-2,2026-01-05,vold,Titel,,,,\nslut"
+
+
+def test_a_note_on_a_joined_record_is_kept_when_the_record_is_rejected(tmp_path):
+    # Line 4 closes the quotation mark opened on line 2, and gives the record its coordinates.
+    text = HEADER + 'N-1,2026-01-05,vold,"Titel\nN-2,2026-01-05,vold,Titel,,,,\nslut",,,nord,12\n'
+    out, _ = run(write(tmp_path, text), "--source", "test-source")
+    assert "Rejected: 1" in out and "To check: 1\n" in out
+    assert "line 2: a quoted cell joins lines 2–4 into one record, but line 3 looks" in out
+
+
+def test_excel_columns_without_a_heading_and_rows_of_separators_only(tmp_path):
+    # Danish Excel writes a column that once held something with an empty heading and
+    # empty cells, and a cleared row as separators only.
+    text = "external_id;occurred_at;category;;\r\nE-1;2026-01-05T10:00;vold;;\r\n;;;;\r\n"
+    text += 'E-2;2026-01-05;vold;"";\r\n;;;;\r\nE-3;2026-01-05;vold;;note\r\n'
+    out, _ = run(write(tmp_path, text, "cp1252"), "--source", "test-source")
+    assert "Created: 2" in out and "Rejected: 1\n" in out
+    assert "line 6: a column without a heading holds text.\n" in out
+    assert set(Incident.objects.values_list("external_id", flat=True)) == {"E-1", "E-2"}
+
+
+def test_the_rows_of_a_file_are_estimated_whatever_ends_its_lines():
+    for end in ("\n", "\r\n", "\r"):
+        data = end.join(["external_id;occurred_at;category", "A;2026-01-05;vold", "B;x;y"])
+        assert estimated_rows(data.encode()) == 2
+        assert estimated_rows((data + end).encode()) == 2
+
+
+def test_a_row_of_separators_only_is_skipped_like_a_blank_line(tmp_path):
+    text = "external_id;occurred_at;category\r\nS-1;2026-01-05;vold\r\n;;\r\n ; ;\r\n"
+    out, _ = run(write(tmp_path, text + "S-2;2026-01-05;vold\r\n"), "--source", "test-source")
+    assert "Created: 2" in out and "Rejected: 0" in out
 
 
 def test_a_quoted_cell_with_line_breaks_still_imports(tmp_path):
@@ -377,6 +443,8 @@ def test_a_quoted_cell_with_line_breaks_still_imports(tmp_path):
          "not valid JSON at character 13: a backslash starts an escape that JSON does not have."),
         ('{"external_id": "J-2"} {}', "not valid JSON at character 24: more follows the end of "
          "the object."),
+        ('{"external_id": "J-2", }', "not valid JSON at character 24: a comma is followed by no "
+         "field; remove the comma before the “}”."),
         ("[" * 100_000, "the line is not valid JSON: it is nested too deeply."),
     ],
 )  # fmt: skip
@@ -417,6 +485,24 @@ def test_a_municipality_code_that_contradicts_the_coordinates_is_rejected(tmp_pa
          "The file mixes two encodings: line 2 is written in UTF-8, line 3 in another"),
         ("external_id,occurred_at,category,place\nX-1,2026-07-20,vold,Kø\n".encode("cp1252")
          + "X-2,2026-07-20,vold,Kø\n".encode(),
+         "The file mixes two encodings: line 3 is written in UTF-8, line 2 in another"),
+        # Saved as UTF-8 with its mark, then a line added in Windows-1252.
+        (b"\xef\xbb\xbf" + "external_id,occurred_at,category,place\nX-1,2026-07-20,vold,Kø\n"
+         .encode("cp1252"),
+         "The file mixes two encodings: line 1 is written in UTF-8, line 2 in another"),
+        # A workbook or zip file renamed .csv: bytes Windows-1252 lacks before its first NUL.
+        (b"PK\x03\x04\x81\x8d\n\x14\x00\x00\x00", "The file is not a text file."),
+        (b'[{"external_id": "X", "occurred_at": "2026-07-20", "category": "vold"}]\n',
+         "The file is a JSON array; write one JSON object per line"),
+        # UTF-8 cut off inside "ø", with and without other UTF-8 letters before it.
+        ("external_id,occurred_at,category,place\nX-1,2026-07-20,vold,Kø\n".encode()[:-2],
+         "line 2: the file ends in the middle of a letter, so it has been cut off."),
+        ("external_id,occurred_at,category,place\nX-1,2026-07-20,vold,Ø\nX-2,2026-07-20,vold,Kø"
+         .encode()[:-1],
+         "line 3: the file ends in the middle of a letter, so it has been cut off."),
+        # Lines ended by carriage returns alone, as old Mac spreadsheets save them.
+        ("external_id;occurred_at;category;place\rX-1;2026-07-20;vold;Kø\r".encode("cp1252")
+         + "X-2;2026-07-20;vold;Kø\r".encode(),
          "The file mixes two encodings: line 3 is written in UTF-8, line 2 in another"),
     ],
 )  # fmt: skip

@@ -813,13 +813,13 @@ def _checked_chunk(chunk, report, first_line, *, source, checks):
                 row = Row(line, dict(zip(READ_FIELDS, cells, strict=True)))
         if incident is None:
             line = row.line
+            if row.note:  # also when the row is rejected: the note may say why
+                report.notes.append((line, row.note))
             try:
                 incident = _check(row, now=checks.now, municipalities=municipalities)
             except _RowError as error:
                 rejected[line] = str(error)
                 continue
-            if row.note:
-                report.notes.append((line, row.note))
         external_id = incident["external_id"]
         if external_id in first_line:
             rejected[line] = _("%(id)s appears again; it was already on line %(first)s.") % {

@@ -74,6 +74,11 @@ def encoding_of(data):
     without keeping the text: a file of millions of rows is then read as it is checked."""
     if not data:
         raise ImportFileError(_("The file is empty."))
+    # Looked for in the bytes (a NUL is the same byte in both encodings), before decoding: a
+    # spreadsheet, zip or PDF file holds bytes Windows-1252 does not have, often before its
+    # first NUL, and is then no text file rather than text in an unknown encoding.
+    if b"\x00" in data:
+        raise ImportFileError(_("The file is not a text file."))
     not_utf8 = None  # where UTF-8 fails
     for encoding in ("utf-8-sig", "cp1252"):
         decoder = codecs.getincrementaldecoder(encoding)()
@@ -83,14 +88,22 @@ def encoding_of(data):
                 block = decoder.decode(
                     data[start : start + _BLOCK], final=start + _BLOCK >= len(data)
                 )
-                if "\x00" in block:
-                    raise ImportFileError(_("The file is not a text file."))
                 blank = blank and not block.strip()
         except UnicodeDecodeError as error:
+            if encoding == "utf-8-sig" and error.reason == "unexpected end of data":
+                # UTF-8 up to a letter whose last bytes are missing: read as Windows-1252,
+                # the last line would be stored garbled ("KÃ").
+                raise ImportFileError(
+                    _(
+                        "line %(line)s: the file ends in the middle of a letter, so it has "
+                        "been cut off. Save or copy the whole file again."
+                    )
+                    % {"line": _line_of(data, len(data))}
+                ) from error
             if encoding == "utf-8-sig":
                 not_utf8 = start + error.start
                 continue
-            line = data[: start + error.start].count(b"\n") + 1
+            line = _line_of(data, start + error.start)
             raise ImportFileError(
                 _("line %(line)s: the file is neither UTF-8 nor Windows-1252 text.")
                 % {"line": line}
@@ -108,7 +121,11 @@ def _one_encoding(data, not_utf8):
     together from two sources. Read as Windows-1252, its UTF-8 lines would be stored garbled
     ("KÃ¸"), and no single encoding reads all of it right."""
     letter = _UTF8_LETTER.search(data)
-    if letter is None:
+    if data.startswith(codecs.BOM_UTF8):  # the mark that says UTF-8, on line 1
+        utf8 = 0
+    elif letter is not None:
+        utf8 = letter.start()
+    else:
         return
     raise ImportFileError(
         _(
@@ -117,10 +134,21 @@ def _one_encoding(data, not_utf8):
             "wrongly. Save the whole file as UTF-8 and import it again."
         )
         % {
-            "utf8": data.count(b"\n", 0, letter.start()) + 1,
-            "other": data.count(b"\n", 0, not_utf8) + 1,
+            "utf8": _line_of(data, utf8),
+            "other": _line_of(data, not_utf8),
         }
     )
+
+
+def _line_end(data):
+    """What ends the lines of a file (bytes): a line feed, or in a file without any (as old
+    Mac spreadsheets save) a carriage return."""
+    return b"\n" if b"\n" in data else b"\r"
+
+
+def _line_of(data, position):
+    """The number of the line of a file (bytes) that holds the byte at `position`."""
+    return data.count(_line_end(data), 0, position) + 1
 
 
 def _text_of(data, encoding, *, newline):
@@ -138,6 +166,10 @@ def read_rows(data, *, lengths=None):
     takes them without looking at each cell apart."""
     encoding = encoding_of(data)
     first = _first_line(_text_of(data, encoding, newline=""))
+    if first.lstrip().startswith("["):
+        raise ImportFileError(
+            _("The file is a JSON array; write one JSON object per line (JSON Lines).")
+        )
     if first.lstrip().startswith("{"):
         rows = _read_json_lines(_text_of(data, encoding, newline="\n"))
     else:
@@ -151,7 +183,8 @@ def read_rows(data, *, lengths=None):
 def estimated_rows(data):
     """About how many rows a file holds, for a progress bar: its lines, less a CSV file's
     header (exact unless cells span lines or lines are blank)."""
-    lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
+    end = _line_end(data)
+    lines = data.count(end) + (0 if data.endswith(end) else 1)
     start = _LEADING_SPACE.match(data, 3 if data.startswith(codecs.BOM_UTF8) else 0).end()
     header = 0 if data[start : start + 1] == b"{" else 1
     return max(lines - header, 0)
@@ -207,7 +240,9 @@ def _json_problem(line, error):
     except json.JSONDecodeError as without_line_end:
         error = without_line_end
     message = error.msg
-    if message.startswith("Expecting property name"):
+    if message.startswith("Expecting property name") and line[error.pos : error.pos + 1] == "}":
+        problem = _("a comma is followed by no field; remove the comma before the “}”")
+    elif message.startswith("Expecting property name"):
         problem = _("a field name must be written in double quotation marks")
     elif message == "Expecting value":
         problem = _("a value is missing, or is not written the JSON way")
@@ -277,6 +312,8 @@ def usual_line(columns, delimiter, lengths):
         else:
             longest = lengths.get(name, limit)
             quoted, bare = _trimmed('"', longest), _trimmed(f'"{d}', longest)
+            if not name:  # a column without a heading: only an empty cell
+                quoted = bare = ""
         optional = "" if name in REQUIRED else "?"
         cells.append(
             f'(")?((?({2 * number + 1})(?:{quoted}){optional}|(?:{bare}){optional}))'
@@ -307,6 +344,8 @@ class _Lines:
         self.first = None  # the line the record starts with
         self.taken = []  # the lines of the record being read
         self.ended = False  # whether the file ended within it
+        self.alone = False  # whether the record may take only its first line
+        self.cut = False  # whether it wanted more
 
     def __iter__(self):
         return self
@@ -314,6 +353,9 @@ class _Lines:
     def __next__(self):
         if self.first is not None:
             line, self.first = self.first, None
+        elif self.alone:
+            self.cut = True
+            raise StopIteration
         else:
             line = next(self.source, None)
             if line is None:
@@ -322,9 +364,10 @@ class _Lines:
         self.taken.append(line)
         return line
 
-    def record(self, line):
-        """Start the csv module's next record at `line`."""
+    def record(self, line, *, alone=False):
+        """Start the csv module's next record at `line`; `alone`: a record of that line only."""
         self.first, self.taken, self.ended = line, [], False
+        self.alone, self.cut = alone, False
 
     def put_back(self, lines):
         # One deque and one chain whatever was put back before: chains of chains would nest
@@ -365,6 +408,10 @@ def _read_csv(lines, header_line, *, lengths=None):
     )
     seen = set()
     for name in columns:
+        if not name:
+            # Excel writes a column that once held something as one with an empty heading;
+            # its cells must be empty (see _Records).
+            continue
         if name not in known:
             raise ImportFileError(
                 _("line 1: unknown column “%(name)s”; the columns are %(known)s.")
@@ -418,32 +465,45 @@ class _Records:
     grows past the csv module's limit, or the joined lines do not have the header's fields),
     only its first line is rejected, and the lines after it are read again as records of
     their own. Otherwise one stray quotation mark would take the rest of the file with it.
-    A record that can be read is never split, however its lines look."""
+    A line read again that leaves a quotation mark open is rejected by itself (but for the
+    last of them, whose record may go on past them). A record that can be read is never
+    split, however its lines look."""
 
     def __init__(self, lines, reader, columns, required):
         self.lines = lines
         self.reader = reader
         self.columns = columns
         self.required = [columns.index(name) for name in required]
+        self.unnamed = [number for number, name in enumerate(columns) if not name]
         self.put_back = False  # whether lines were put back to be read again
+        self.again_until = 0  # the last line put back
 
     def read(self, text, line):
         """The row of the record starting at `line` with `text` (None for a blank one), and
         the last line it took."""
         lines = self.lines
-        lines.record(text)
+        # A line put back that runs on to the next one put back would take all of them, and
+        # end as the record that put them back did: read again, each would take the rest,
+        # and a file of such lines would be read in time growing as the square of its lines.
+        lines.record(text, alone=line < self.again_until)
         try:
             cells = next(self.reader)
         except csv.Error as error:
             cells, problem = None, _csv_problem(error)
+        if lines.cut:
+            problem = _("a quotation mark on this line is not closed on it.")
+            return Row(line, {}, error=problem), line
         taken = lines.taken
         last = line + len(taken) - 1
+        if cells is not None and not lines.ended and last == line and not "".join(cells).strip():
+            return None, last  # a blank line, or one of separators only (as Excel writes)
         if cells is not None and not lines.ended and len(cells) == len(self.columns):
+            if any(cells[i].strip() for i in self.unnamed):
+                return Row(line, {}, error=_("a column without a heading holds text.")), last
             values = dict(zip(self.columns, cells, strict=True))
+            values.pop("", None)
             return Row(line, values, note=self._joined(taken, line)), last
         if cells is not None and not lines.ended and last == line:
-            if not "".join(cells).strip():
-                return None, last
             return Row(line, {}, error=self._fields(cells)), last
         if lines.ended:
             problem = _("a quotation mark in the record starting on this line is never closed.")
@@ -461,7 +521,7 @@ class _Records:
             )
         if last > line:
             lines.put_back(taken[1:])
-            self.put_back = True
+            self.put_back, self.again_until = True, last
             problem += " " + _("The lines after it are read as records of their own.")
         return Row(line, {}, error=problem), line
 
