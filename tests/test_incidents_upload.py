@@ -245,6 +245,24 @@ def test_lines_that_cannot_be_read_are_rejected_and_the_rest_imported(secretaria
     }
 
 
+def test_a_file_of_rejected_rows_keeps_the_first_reasons_and_counts_them_all(
+    secretariat, client_for
+):
+    client = client_for(secretariat, language="en")
+    text = HEADER + "".join(f"R-{n},not a time,vandalism,Greve,,\n" for n in range(5_600))
+    upload(client, text.encode(), source="egen-kilde")
+    job = IncidentImport.objects.get()
+    run_import.call(job.pk)
+    job.refresh_from_db()
+    assert len(job.report["rejected"]) == 5_000 and job.report["rejected"][0]["line"] == 2
+    assert job.rejected_count == 5_600 and job.rows_total == 5_600
+    page = job_page(client, job)
+    assert "and 5100 more rejected rows" in page
+    assert 'data-count="rejected">5600<' in page
+    entry = AuditEntry.objects.get(content_type__model="incidentimport", action="import")
+    assert entry.message.endswith("rejected 5600")
+
+
 def test_the_job_page_lists_rows_to_check(secretariat, client_for):
     client = client_for(secretariat, language="en")
     text = (

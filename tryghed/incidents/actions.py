@@ -80,6 +80,13 @@ def source_named(name, *, by, district=None):
     return IncidentSource(name=name, district=district)
 
 
+# The rejected rows and notes a report keeps, the first ones of a file: as many as a batch
+# through the API can hold, so that a batch's answer lists every one. A file of the wrong
+# layout rejects all its rows, and a job's report of millions of reasons would be a database
+# row of hundreds of megabytes for a page that shows the first few hundred.
+REPORTED_ROWS = 5_000
+
+
 def report_data(report, *, dry_run=False):
     """An ImportReport as the JSON that the job keeps and the API answers."""
     return {
@@ -87,10 +94,14 @@ def report_data(report, *, dry_run=False):
         "created": report.created,
         "updated": report.updated,
         "unchanged": report.unchanged,
-        "rejected": [{"line": line, "reason": reason} for line, reason in report.rejected],
+        "rejected": [
+            {"line": line, "reason": reason} for line, reason in report.rejected[:REPORTED_ROWS]
+        ],
+        "rejected_count": len(report.rejected),
         "unlocated": report.unlocated,
         "outside_district": report.outside_district,
-        "notes": [{"line": line, "text": text} for line, text in report.notes],
+        "notes": [{"line": line, "text": text} for line, text in report.notes[:REPORTED_ROWS]],
+        "notes_count": len(report.notes),
     }
 
 
@@ -104,7 +115,7 @@ def _summary(data):
         "created": data["created"],
         "updated": data["updated"],
         "unchanged": data["unchanged"],
-        "rejected": len(data["rejected"]),
+        "rejected": data.get("rejected_count", len(data["rejected"])),
     }
     if data["dry_run"]:
         return _("dry run, nothing was saved: %(summary)s") % {"summary": summary}

@@ -399,4 +399,9 @@ class IncidentImport(models.Model):
 
     @property
     def rejected(self):
+        """The first rejected rows (actions.REPORTED_ROWS), as {"line", "reason"}."""
         return self.report.get("rejected", [])
+
+    @property
+    def rejected_count(self):
+        return self.report.get("rejected_count", len(self.rejected))

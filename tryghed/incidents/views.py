@@ -75,8 +75,8 @@ def _job_context(job):
     return {
         "job": job,
         "rejected": rejected[:REJECTED_SHOWN],
-        "rejected_count": len(rejected),
-        "rejected_hidden": max(0, len(rejected) - REJECTED_SHOWN),
+        "rejected_count": job.rejected_count,
+        "rejected_hidden": max(0, job.rejected_count - REJECTED_SHOWN),
     }
 
 
