@@ -221,9 +221,14 @@
         map.setView([55.5, 11.7], 8);
       }
       var legend = document.getElementById("hotspot-legend");
+      // The steps from the smallest count shown as a number: where counts under 5 are
+      // hidden, steps of 1–2 and 3–4 would name counts no square shows.
+      var low = Math.min.apply(null, values.concat([high]));
       COLOURS.forEach(function (colour, i) {
-        if (i * size + 1 <= high) {
-          legendItem(legend, colour, (i * size + 1) + "–" + Math.min(high, (i + 1) * size));
+        var from = Math.max(i * size + 1, low);
+        var to = Math.min(high, (i + 1) * size);
+        if (from <= to) {
+          legendItem(legend, colour, from === to ? String(from) : from + "–" + to);
         }
       });
       if (cells.features.some(function (f) { return f.properties.count === "<5"; })) {
