@@ -426,6 +426,14 @@ def test_a_quoted_cell_with_line_breaks_still_imports(tmp_path):
     assert title == "Titel, første linje\n2026-01-05 anden linje"
 
 
+def test_json_lines_ended_by_carriage_returns_alone_are_read_line_by_line(tmp_path):
+    good = '{"external_id": "J-%s", "occurred_at": "2026-07-20", "category": "vold"}\r'
+    text = good % 1 + "{not json}\r" + good % 3
+    out, _ = run(write(tmp_path, text, name="i.jsonl"), "--source", "test-source")
+    assert "Created: 2" in out and "Rejected: 1" in out
+    assert "line 2: not valid JSON at character 2" in out
+
+
 @pytest.mark.parametrize(
     ("line", "reason"),
     [
@@ -476,6 +484,8 @@ def test_a_municipality_code_that_contradicts_the_coordinates_is_rejected(tmp_pa
         (b"external_id,occurred_at,category,colour\nX,2026-07-20,vold,red\n",
          "line 1: unknown column “colour”"),
         (b"external_id,category\nX,vold\n", "line 1: the column occurred_at is missing"),
+        # Blank lines above the header: its own line is named.
+        (b"\n;;\nexternal_id,category\nX,vold\n", "line 3: the column occurred_at is missing"),
         (b"external_id,occurred_at,category\nX,2026-07-20,\x81\x8d\n",
          "line 2: the file is neither UTF-8 nor Windows-1252 text."),
         (b"e\x00x\x00t\x00", "The file is not a text file."),

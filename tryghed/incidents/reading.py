@@ -171,7 +171,10 @@ def read_rows(data, *, lengths=None):
             _("The file is a JSON array; write one JSON object per line (JSON Lines).")
         )
     if first.lstrip().startswith("{"):
-        rows = _read_json_lines(_text_of(data, encoding, newline="\n"))
+        # Split on line feeds only (see _read_json_lines), or, in a file without any, on the
+        # carriage returns that end its lines: JSON escapes both inside a string.
+        end = _line_end(data).decode()
+        rows = _read_json_lines(_text_of(data, encoding, newline=end))
     else:
         rows = _read_csv(_text_of(data, encoding, newline=""), first, lengths=lengths)
     head = next(rows, None)
@@ -191,10 +194,15 @@ def estimated_rows(data):
 
 
 def _first_line(lines):
-    """The first line that is not blank, whatever ends it (a file may end its lines with a
-    carriage return alone): `lines` splits on every line end."""
-    line = next(line for line in lines if line.strip())
-    return next(part for part in line.splitlines() if part.strip())
+    """The first line that is not blank, nor separators only (as Excel saves an empty row),
+    whatever ends it (a file may end its lines with a carriage return alone): `lines` splits
+    on every line end. The header's line, which tells the separator."""
+    line = next(line for line in lines if _filled(line))
+    return next(part for part in line.splitlines() if _filled(part))
+
+
+def _filled(line):
+    return bool(line.strip().strip(",;").strip())
 
 
 def _read_json_lines(lines):
@@ -395,12 +403,15 @@ def _read_csv(lines, header_line, *, lengths=None):
     reader = csv.reader(lines, delimiter=delimiter)
     try:
         header = next(reader)
-        while not any(cell.strip() for cell in header):
+        while not _filled("".join(header)):
             header = next(reader)
     except csv.Error as error:
         raise ImportFileError(
-            _("line 1: the header cannot be read: %(reason)s") % {"reason": _csv_problem(error)}
+            _("line %(line)s: the header cannot be read: %(reason)s")
+            % {"line": reader.line_num, "reason": _csv_problem(error)}
         ) from error
+    # Blank lines may come before it.
+    at = reader.line_num
     columns = [cell.strip().lower() for cell in header]
     doegnrapport = "titel_eller_kategori" in columns or "dato" in columns
     known, required = (
@@ -414,19 +425,23 @@ def _read_csv(lines, header_line, *, lengths=None):
             continue
         if name not in known:
             raise ImportFileError(
-                _("line 1: unknown column “%(name)s”; the columns are %(known)s.")
-                % {"name": show(name), "known": ", ".join(known)}
+                _("line %(line)s: unknown column “%(name)s”; the columns are %(known)s.")
+                % {"line": at, "name": show(name), "known": ", ".join(known)}
             )
         if name in seen:
             raise ImportFileError(
-                _("line 1: the column “%(name)s” appears twice.") % {"name": name}
+                _("line %(line)s: the column “%(name)s” appears twice.")
+                % {"line": at, "name": name}
             )
         seen.add(name)
     missing = [name for name in required if name not in seen]
     if missing:
         raise ImportFileError(
-            _("line 1: the column %(missing)s is missing; a file needs the columns %(required)s.")
-            % {"missing": ", ".join(missing), "required": ", ".join(required)}
+            _(
+                "line %(line)s: the column %(missing)s is missing; a file needs the columns "
+                "%(required)s."
+            )
+            % {"line": at, "missing": ", ".join(missing), "required": ", ".join(required)}
         )
 
     usual = None
