@@ -269,6 +269,18 @@ def test_figures_statbank_marks_as_not_available_are_skipped(reference, tmp_path
     assert StatValue.objects.get(year=2019, quarter=2).population is None
 
 
+def test_a_file_without_the_population_keeps_the_one_stored(reference, tmp_path):
+    run(write(tmp_path / "straf11.csv", ROWS))
+    # The same figures again, the population given as StatBank's ".." or not at all.
+    again = [[*ROWS[0][:6], ".."], [*ROWS[2][:6], ""]]
+    out, _ = run(write(tmp_path / "straf11-uden-folketal.csv", again))
+    assert "2 rows read; 0 created, 0 updated, 2 unchanged" in out
+    populations = dict(StatValue.objects.values_list("quarter", "population").filter(
+        municipality__code="0259", series__label="Voldsforbrydelser i alt"
+    ))  # fmt: skip
+    assert populations == {1: 60675, 2: 60710}
+
+
 def test_the_table_comes_from_the_file_name_or_from_table(reference, tmp_path):
     unnamed = write(tmp_path / "download.csv", ROWS)
     with pytest.raises(CommandError, match="name it with --table"):

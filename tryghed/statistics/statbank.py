@@ -926,6 +926,10 @@ def _write(fmt, rows, series_labels, digest, result, progress):
                 if kept is not None
                 else known_population.get((row.municipality_id, row.year, row.quarter))
             )
+        elif row.population is None and current is not None:
+            # A file without the figure (empty, or StatBank's "..") keeps the one stored, as
+            # values missing from a file are kept.
+            row.population = current[2]
         if current is None:
             new.append(
                 StatValue(
