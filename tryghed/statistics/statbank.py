@@ -393,6 +393,36 @@ def _records(reader, columns, offset, result, progress, total_lines):
         yield line, dict(zip(columns, cells, strict=True))
 
 
+def _not_a_municipality(result, line, shown):
+    result.skipped.append(
+        (
+            line,
+            _("“%(code)s” is not a municipality of the reference data; row skipped.")
+            % {"code": shown},
+        )
+    )
+
+
+def _repeated(result, first_line, key, line, shown):
+    """Whether the figure `key` (municipality, year, quarter, series) came on an earlier
+    line, which is reported; `shown`: the municipality as the file writes it."""
+    _municipality, year, quarter, label = key
+    if key not in first_line:
+        first_line[key] = line
+        return False
+    result.add(
+        line,
+        _("%(code)s %(period)s “%(series)s” appears again; it was already on line %(first)s.")
+        % {
+            "code": shown,
+            "period": f"{year}K{quarter}",
+            "series": label,
+            "first": first_line[key],
+        },
+    )
+    return True
+
+
 def parse(data, table_code, result, progress=None):
     """Check the whole file; return its rows, the series labels and the layout's format (a
     `TableFormat` or an `ApiTable`), or None on errors.
@@ -493,31 +523,10 @@ def parse(data, table_code, result, progress=None):
             continue
         if municipality_id is None:
             name = values.get(fmt.municipality_name, "").strip()
-            result.skipped.append(
-                (
-                    line,
-                    _("“%(code)s” is not a municipality of the reference data; row skipped.")
-                    % {"code": f"{code} {name}".strip()},
-                )
-            )
+            _not_a_municipality(result, line, f"{code} {name}".strip())
             continue
-        key = (municipality_id, year, quarter, label)
-        if key in first_line:
-            result.add(
-                line,
-                _(
-                    "%(code)s %(period)s “%(series)s” appears again; "
-                    "it was already on line %(first)s."
-                )
-                % {
-                    "code": code,
-                    "period": f"{year}K{quarter}",
-                    "series": label,
-                    "first": first_line[key],
-                },
-            )
+        if _repeated(result, first_line, (municipality_id, year, quarter, label), line, code):
             continue
-        first_line[key] = line
         if population is not None:
             seen = population_seen.setdefault((municipality_id, year, quarter), (population, line))
             if seen[0] != population:
@@ -778,31 +787,10 @@ def _parse_api(lines, start, fmt, result, progress):
             municipality_id = by_name.get(_name_key(name))
         if municipality_id is None:
             # "Hele landet", regions, "Uoplyst" (998) and municipalities merged away.
-            result.skipped.append(
-                (
-                    line,
-                    _("“%(code)s” is not a municipality of the reference data; row skipped.")
-                    % {"code": area},
-                )
-            )
+            _not_a_municipality(result, line, area)
             continue
-        key = (municipality_id, year, quarter, label)
-        if key in first_line:
-            result.add(
-                line,
-                _(
-                    "%(code)s %(period)s “%(series)s” appears again; "
-                    "it was already on line %(first)s."
-                )
-                % {
-                    "code": area,
-                    "period": f"{year}K{quarter}",
-                    "series": label,
-                    "first": first_line[key],
-                },
-            )
+        if _repeated(result, first_line, (municipality_id, year, quarter, label), line, area):
             continue
-        first_line[key] = line
         series.setdefault(label, label_en)
         population = value if fmt.population else None
         rows.append(Row(line, municipality_id, year, quarter, label, value, population))
