@@ -39,12 +39,18 @@ MAX_REPORTED = 200
 
 
 @dataclass(frozen=True)
-class TableFormat:
+class _Table:
+    """What the import stores of a table, whatever its layout."""
+
     code: str
     title: str
     title_en: str
     source_url: str
     unit: str
+
+
+@dataclass(frozen=True)
+class TableFormat(_Table):
     period: str
     municipality: str
     series: str
@@ -82,17 +88,12 @@ TABLES = {
 
 
 @dataclass(frozen=True)
-class ApiTable:
+class ApiTable(_Table):
     """A table as the StatBank API writes it: variable ids, then INDHOLD (the figure).
 
-    Variables are named in lower case as `_api_columns` folds them ("OMRÅDE" -> "område").
+    Variables are named in lower case as `_api_name` folds them ("OMRÅDE" -> "område").
     """
 
-    code: str
-    title: str
-    title_en: str
-    source_url: str
-    unit: str
     # The variable whose values name the series (STRAF: the offence group)…
     series: str = ""
     # …or, for a table of one figure (FOLK1A), that series' labels.
