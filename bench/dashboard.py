@@ -280,6 +280,20 @@ def questions(sample_municipality, sample_year):
             "trend",
         ),
         (
+            "incidents per week, one year",
+            f"trend.json?period=week&year={sample_year}",
+            "SELECT strftime(occurred_at, '%G-W%V') AS k, count(*) FROM incidents "
+            f"WHERE isoyear(occurred_at) = {sample_year} GROUP BY k ORDER BY k",
+            "trend",
+        ),
+        (
+            "incidents per week, all years",
+            "trend.json?period=week",
+            "SELECT strftime(occurred_at, '%G-W%V') AS k, count(*) "
+            "FROM incidents GROUP BY k ORDER BY k",
+            "trend",
+        ),
+        (
             "seasonal profile, all years",
             "season.json",
             "SELECT month(occurred_at)::VARCHAR AS k, count(*) FROM incidents GROUP BY k",

@@ -1,7 +1,7 @@
-"""The monthly counts the database keeps beside the incidents: always equal to counting the
-incidents themselves, after imports, corrections, updates and deletes however they are made,
-with months in Danish local time; and the dashboard's numbers read from them equal the
-numbers counted from the incidents."""
+"""The monthly and weekly counts the database keeps beside the incidents: always equal to
+counting the incidents themselves, after imports, corrections, updates and deletes however
+they are made, with months and ISO weeks in Danish local time; and the dashboard's numbers
+read from them equal the numbers counted from the incidents."""
 
 import datetime
 import io
@@ -10,7 +10,7 @@ import json
 import pytest
 from django.core.management import call_command
 from django.db.models import Count
-from django.db.models.functions import TruncMonth
+from django.db.models.functions import TruncMonth, TruncWeek
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
@@ -24,6 +24,8 @@ from tryghed.incidents.models import (
     IncidentSource,
     MonthlyCount,
     MonthlyTotal,
+    WeeklyCount,
+    WeeklyTotal,
 )
 from tryghed.organisation.models import Municipality
 
@@ -35,34 +37,39 @@ CODES = ["0253", "0259", ""]  # Greve, Køge, none given
 START = datetime.datetime(2023, 12, 31, 20, 0)
 
 
-def direct_counts():
-    """{(source, municipality, category, local month): n} counted from the incidents."""
+TRUNC = {"month": TruncMonth, "week": TruncWeek}
+COUNTS = {"month": MonthlyCount, "week": WeeklyCount}
+TOTALS = {"month": MonthlyTotal, "week": WeeklyTotal}
+
+
+def direct_counts(period="month"):
+    """{(source, municipality, category, local month or week): n} counted from the incidents."""
     rows = (
         Incident.objects.order_by()
-        .annotate(month=TruncMonth("occurred_at", tzinfo=DANISH_TIME))
-        .values_list("source_id", "municipality_id", "category", "month")
+        .annotate(start=TRUNC[period]("occurred_at", tzinfo=DANISH_TIME))
+        .values_list("source_id", "municipality_id", "category", "start")
         .annotate(n=Count("pk"))
     )
-    return {(s, m, c, month.astimezone(DANISH_TIME).date()): n for s, m, c, month, n in rows}
+    return {(s, m, c, start.astimezone(DANISH_TIME).date()): n for s, m, c, start, n in rows}
 
 
-def kept_counts():
-    rows = MonthlyCount.objects.values_list(
-        "source_id", "municipality_id", "category", "month", "incidents"
+def kept_counts(period="month"):
+    rows = COUNTS[period].objects.values_list(
+        "source_id", "municipality_id", "category", period, "incidents"
     )
-    return {(s, m, c, month): n for s, m, c, month, n in rows}
+    return {(s, m, c, start): n for s, m, c, start, n in rows}
 
 
-def direct_totals():
+def direct_totals(period="month"):
     totals = {}
-    for (s, m, _category, month), n in direct_counts().items():
-        totals[(s, m, month)] = totals.get((s, m, month), 0) + n
+    for (s, m, _category, start), n in direct_counts(period).items():
+        totals[(s, m, start)] = totals.get((s, m, start), 0) + n
     return totals
 
 
-def kept_totals():
-    rows = MonthlyTotal.objects.values_list("source_id", "municipality_id", "month", "incidents")
-    return {(s, m, month): n for s, m, month, n in rows}
+def kept_totals(period="month"):
+    rows = TOTALS[period].objects.values_list("source_id", "municipality_id", period, "incidents")
+    return {(s, m, start): n for s, m, start, n in rows}
 
 
 def jsonl(rows):
@@ -126,12 +133,14 @@ def test_monthly_counts_always_equal_counting_the_incidents(source, operations):
             Incident.objects.filter(category=args[0]).update(category=args[1])
         else:
             Incident.objects.filter(category=args[0]).update(municipality=None)
-        assert kept_counts() == direct_counts()
-        assert kept_totals() == direct_totals()
-        assert all(n > 0 for n in [*kept_counts().values(), *kept_totals().values()])
+        for period in ("month", "week"):
+            assert kept_counts(period) == direct_counts(period), period
+            assert kept_totals(period) == direct_totals(period), period
+            kept = [*kept_counts(period).values(), *kept_totals(period).values()]
+            assert all(n > 0 for n in kept)
 
 
-def test_months_are_danish_months(source, greve):
+def test_months_and_weeks_are_danish_ones(source, greve):
     import_incidents(
         jsonl(
             [
@@ -147,6 +156,14 @@ def test_months_are_danish_months(source, greve):
     months = sorted(MonthlyCount.objects.values_list("month", "incidents"))
     assert months == [
         (datetime.date(2023, 12, 1), 1),
+        (datetime.date(2024, 1, 1), 1),
+        (datetime.date(2024, 7, 1), 1),
+    ]
+    # 1 January and 1 July 2024 are Mondays: 00:30 is still Sunday in UTC, but in Denmark
+    # it begins the new week.
+    weeks = sorted(WeeklyTotal.objects.values_list("week", "incidents"))
+    assert weeks == [
+        (datetime.date(2023, 12, 25), 1),
         (datetime.date(2024, 1, 1), 1),
         (datetime.date(2024, 7, 1), 1),
     ]
@@ -167,6 +184,7 @@ def test_reimporting_changes_no_count_and_a_correction_moves_one(source):
     assert (moved.category, moved.incidents, moved.month) == ("burglary_home", 1, december)
     assert sum(kept_counts().values()) == 10
     assert kept_counts() == direct_counts()
+    assert kept_counts("week") == direct_counts("week")
 
 
 @pytest.fixture
@@ -197,6 +215,18 @@ def test_counts_from_monthly_counts_equal_counts_from_incidents(spread, period, 
         )
 
 
+@pytest.mark.parametrize("period", ["week", None])
+@pytest.mark.parametrize("by", [(), ("municipality",), ("category",), ("municipality", "category")])
+def test_counts_from_weekly_counts_equal_counts_from_incidents(spread, period, by):
+    incidents = Incident.objects.all()
+    tables = [WeeklyCount] if "category" in by else [WeeklyCount, WeeklyTotal]
+    for model in tables:
+        for public in (False, True):
+            assert numbers.counts(model.objects.all(), by=by, period=period, public=public) == (
+                numbers.counts(incidents, by=by, period=period, public=public)
+            ), (model, public)
+
+
 def test_the_dashboards_other_numbers_equal_those_from_incidents(spread):
     incidents, monthly = Incident.objects.all(), MonthlyCount.objects.all()
     municipalities = list(spread.municipalities.all())
@@ -218,15 +248,34 @@ def test_the_dashboards_other_numbers_equal_those_from_incidents(spread):
     assert charts.trend(monthly.in_year(2024), period="month", year=2024) == charts.trend(
         incidents.in_year(2024), period="month", year=2024
     )
+    weekly = {row.period.key: row.count for row in numbers.counts(incidents, by=(), period="week")}
+    for weeks in (WeeklyTotal.objects.all(), WeeklyCount.objects.all()):
+        every_year = charts.weekly_trend(weeks)
+        assert {point.key: point.count for point in every_year if point.count} == weekly
+        assert [point.key for point in every_year][:: len(every_year) - 1] == [
+            min(weekly),
+            max(weekly),
+        ]
+        in_2024 = charts.weekly_trend(weeks, year=2024)
+        assert len(in_2024) == 52
+        assert {p.key: p.count for p in in_2024 if p.count} == {
+            key: n for key, n in weekly.items() if key.startswith("2024-")
+        }
 
 
-def test_monthly_counts_have_no_weeks_nor_days(spread):
+def test_stored_counts_are_read_only_by_whole_periods_they_hold(spread):
     with pytest.raises(ValueError, match="weeks"):
         numbers.counts(MonthlyCount.objects.all(), by=(), period="week")
-    with pytest.raises(ValueError, match="first day of a month"):
+    with pytest.raises(ValueError, match="does not begin a month"):
         MonthlyCount.objects.occurred_between(datetime.date(2024, 3, 15), None)
     with pytest.raises(ValueError, match="no categories"):
         numbers.counts(MonthlyTotal.objects.all(), by=("category",))
+    with pytest.raises(ValueError, match="across months"):
+        numbers.counts(WeeklyCount.objects.all(), by=(), period="month")
+    with pytest.raises(ValueError, match="does not begin a week"):
+        WeeklyTotal.objects.occurred_between(None, datetime.date(2024, 3, 5))
+    with pytest.raises(ValueError, match="no categories"):
+        numbers.counts(WeeklyTotal.objects.all(), by=("category",))
 
 
 def test_monthly_counts_are_scoped_like_the_incidents(spread, personas):
@@ -244,7 +293,13 @@ def test_monthly_counts_are_scoped_like_the_incidents(spread, personas):
         )
         assert visible_totals == visible_incidents, name
         assert visible_counts <= seen
-    assert not MonthlyCount.objects.visible_to(personas["outsider"]).exists()
+        for model in (WeeklyCount, WeeklyTotal):
+            visible_weeks = set(
+                model.objects.visible_to(user).values_list("source_id", "municipality_id")
+            )
+            assert visible_weeks == visible_incidents, (name, model)
+    for model in (MonthlyCount, MonthlyTotal, WeeklyCount, WeeklyTotal):
+        assert not model.objects.visible_to(personas["outsider"]).exists()
 
 
 def test_the_command_counts_from_the_monthly_counts(spread):

@@ -18,7 +18,13 @@ from dataclasses import dataclass
 from django.db.models import Q
 
 from tryghed.accounts.scope import scope_of
-from tryghed.incidents.models import Incident, MonthlyCount, MonthlyTotal
+from tryghed.incidents.models import (
+    Incident,
+    MonthlyCount,
+    MonthlyTotal,
+    WeeklyCount,
+    WeeklyTotal,
+)
 from tryghed.organisation.models import Council, Municipality
 
 
@@ -51,7 +57,13 @@ class Area:
         """The monthly counts of the same incidents as `incidents`: what the charts and
         tables count from, since they ask only about whole months. `every_category`: the
         totals over the categories, far fewer rows, when no category is asked about."""
-        model = MonthlyTotal if every_category else MonthlyCount
+        return self._counts(MonthlyTotal if every_category else MonthlyCount, user)
+
+    def weekly_counts(self, user, *, every_category=False):
+        """The same as `monthly_counts`, per ISO week."""
+        return self._counts(WeeklyTotal if every_category else WeeklyCount, user)
+
+    def _counts(self, model, user):
         if not self.public:
             return model.objects.visible_to(user)
         return model.objects.filter(

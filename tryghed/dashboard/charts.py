@@ -8,10 +8,9 @@ import csv
 import datetime
 from dataclasses import dataclass, replace
 
-from django.db.models import Case, Count, Max, Min, Value, When
+from django.db.models import Max, Min
 from django.utils.translation import gettext as _
 
-from tryghed.incidents.models import local_midnight
 from tryghed.incidents.numbers import (
     Period,
     changes,
@@ -63,62 +62,32 @@ def trend(incidents, *, period, year=None, public=False):
     return [Point(p.key, p.label, found.get(p, 0)) for p in _periods(period, first, last)]
 
 
-def weekly_trend(incidents, months, *, year=None, public=False):
-    """Incidents per ISO week, weeks without incidents included as 0. With a year, the weeks
-    of its ISO year (week 1 of 2026 begins on 29 December 2025: no week is split); otherwise
-    from the first incident's week to the last's. `incidents` must not be narrowed to a
-    calendar year; `months` are the same incidents' monthly counts, which say where they
-    begin and end without reading the incidents twice."""
+def weekly_trend(weeks, *, year=None, public=False):
+    """Incidents per ISO week from weekly counts (or totals), weeks without incidents
+    included as 0. With a year, the weeks of its ISO year (week 1 of 2026 begins on 29
+    December 2025: no week is split); otherwise from the first week with incidents to the
+    last. `weeks` must not be narrowed to a year."""
     if year is not None:
         first, end = year_span(year, "week")
     else:
-        span = months.filter(incidents__gt=0).aggregate(first=Min("month"), last=Max("month"))
+        # A group's row is deleted when its count falls to 0: the first and last rows are
+        # the first and last weeks with incidents.
+        span = weeks.aggregate(first=Min("week"), last=Max("week"))
         if span["first"] is None:
             return []
-        first = Period.containing("week", span["first"]).start
-        last_day = Period("month", span["last"]).end - datetime.timedelta(days=1)
-        end = Period.containing("week", last_day).end
-    weeks = list(_periods("week", first, end - datetime.timedelta(days=1)))
-    found = dict(
-        incidents.occurred_between(first, end)
-        .order_by()
-        .annotate(week=_week_index(weeks))
-        .values("week")
-        .annotate(n=Count("pk"))
-        .values_list("week", "n")
-    )
-    if year is None:
-        if not found:
-            return []
-        low, high = min(found), max(found)
-        weeks = weeks[low : high + 1]
-        found = {index - low: n for index, n in found.items()}
+        first, end = span["first"], span["last"] + datetime.timedelta(days=7)
+    found = {
+        row.period: row.count
+        for row in counts(weeks.occurred_between(first, end), by=(), period="week")
+    }
+    periods = list(_periods("week", first, end - datetime.timedelta(days=1)))
     # The weeks of each ISO year are one group against the year's total.
     shown = {}
-    for iso_year in sorted({week.year for week in weeks}):
-        indexes = [index for index, week in enumerate(weeks) if week.year == iso_year]
-        counted = protect([found.get(index, 0) for index in indexes], public=public)
-        shown.update(zip(indexes, counted, strict=True))
-    return [Point(week.key, week.label, shown[index]) for index, week in enumerate(weeks)]
-
-
-def _week_index(weeks):
-    """The index in `weeks` of the week an incident occurred in, found by a binary search in
-    nested CASE expressions: the database compares the stored instant with the weeks' first
-    instants, about log2(len(weeks)) comparisons a row. Truncating to the week instead would
-    call a Python function for every row on SQLite, which has no time zones of its own."""
-    starts = [local_midnight(week.start) for week in weeks]
-
-    def search(low, high):
-        if high - low == 1:
-            return Value(low)
-        middle = (low + high) // 2
-        return Case(
-            When(occurred_at__lt=starts[middle], then=search(low, middle)),
-            default=search(middle, high),
-        )
-
-    return search(0, len(weeks))
+    for iso_year in sorted({week.year for week in periods}):
+        group = [week for week in periods if week.year == iso_year]
+        counted = protect([found.get(week, 0) for week in group], public=public)
+        shown.update(zip(group, counted, strict=True))
+    return [Point(week.key, week.label, shown[week]) for week in periods]
 
 
 def season(incidents, *, year=None, public=False):

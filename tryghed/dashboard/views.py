@@ -55,11 +55,12 @@ class DashboardQuery:
     def chart(self, chart):
         public = self.area.public
         if chart == "trend" and self.filters["period"] == "week":
-            # Weeks run across months, so they are counted from the incidents themselves,
-            # over the ISO year: the calendar year would cut its first and last week.
-            every_year = self.form.apply(self.area.incidents(self.user), year=False)
+            # Weeks run across months, so they have counts of their own, over the ISO year:
+            # the calendar year would cut its first and last week.
+            every_category = self.filters["category"] is None
+            weeks = self.area.weekly_counts(self.user, every_category=every_category)
             return charts.weekly_trend(
-                every_year, self.counted(), year=self.filters["year"], public=public
+                self.form.apply(weeks, year=False), year=self.filters["year"], public=public
             )
         if chart == "trend":
             return charts.trend(

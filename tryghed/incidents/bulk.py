@@ -1,10 +1,10 @@
 """Writing an import's new incidents in bulk, and counting them, on PostgreSQL and SQLite.
 
-There an import is one transaction. Its new incidents go in by COPY, and the monthly counts
-and totals are added once, at the end, from what the importer counted itself: the count
-triggers stand aside for these COPY statements (migration 0007), since an import's rows
-spread over so many municipalities, categories and months that counting batch by batch
-changed nearly one count row per incident. Rows the source already holds are written by the
+There an import is one transaction. Its new incidents go in by COPY, and the monthly and
+weekly counts and totals are added once, at the end, from what the importer counted itself:
+the count triggers stand aside for these COPY statements (migrations 0007, 0011), since an
+import's rows spread over so many municipalities, categories and periods that counting batch
+by batch changed nearly one count row per incident. Rows the source already holds are written by the
 importer's upsert, with the triggers counting what changes.
 
 Into a source without incidents, the whole import streams through one COPY, so that the
@@ -14,7 +14,7 @@ by hand in the meantime can collide, and then nothing of the COPY is kept (`Coll
 
 On SQLite an import writes batch by batch, each in a transaction of its own, and counts each
 batch's new incidents in the same transaction (`counted_by_importer`, migration 0010): the
-row triggers would find every incident's Danish month anew, which the importer knows.
+row triggers would find every incident's Danish month and week anew, which the importer knows.
 """
 
 import contextlib
@@ -24,7 +24,13 @@ import functools
 from django.db import IntegrityError, connections, transaction
 
 from tryghed.guarantees import actions as guarantee_actions
-from tryghed.incidents.models import Incident, MonthlyCount, MonthlyTotal
+from tryghed.incidents.models import (
+    Incident,
+    MonthlyCount,
+    MonthlyTotal,
+    WeeklyCount,
+    WeeklyTotal,
+)
 
 # The setting the count triggers look at (migration 0007); local to the transaction.
 COUNTED_BY = "tryghed.counted_by"
@@ -175,55 +181,76 @@ class Bulk:
             )
 
     def finish(self):
-        """Add the new incidents to the monthly counts and totals."""
+        """Add the new incidents to the count tables."""
         add_counts(self.connection, self.source.pk, self.counts)
         self.counts = {}
 
 
+# A file repeats its days: the Monday of each is remembered (local date -> its week's Monday).
+_MONDAYS = {}
+_MONDAYS_KEPT = 100_000  # some 270 years of days
+
+
+def _monday(day):
+    """The Monday (as text) of the ISO week holding a local date written 2026-07-20."""
+    found = _MONDAYS.get(day)
+    if found is None:
+        date = datetime.date.fromisoformat(day)
+        found = (date - datetime.timedelta(days=date.weekday())).isoformat()
+        if len(_MONDAYS) >= _MONDAYS_KEPT:
+            _MONDAYS.clear()
+        _MONDAYS[day] = found
+    return found
+
+
 def count(incidents, counts=None):
-    """Tally incidents (fields as the importer checked them) by the key of the monthly
-    counts: (municipality id, category, year, month), the month a Danish one."""
+    """Tally incidents (fields as the importer checked them) by the keys of the count
+    tables: ("month" or "week", municipality id, category, the period's first day as text),
+    the period a Danish one. Every incident counts once in its month and once in its week."""
     counts = {} if counts is None else counts
     for incident in incidents:
         occurred = incident["occurred_at"]  # in Copenhagen time, or its text (ISO 8601)
-        if type(occurred) is str:
-            year, month = int(occurred[:4]), int(occurred[5:7])
-        else:
-            year, month = occurred.year, occurred.month
-        key = (incident["municipality_id"], incident["category"], year, month)
-        counts[key] = counts.get(key, 0) + 1
+        day = occurred[:10] if type(occurred) is str else occurred.date().isoformat()
+        municipality, category = incident["municipality_id"], incident["category"]
+        month = ("month", municipality, category, day[:8] + "01")
+        week = ("week", municipality, category, _monday(day))
+        counts[month] = counts.get(month, 0) + 1
+        counts[week] = counts.get(week, 0) + 1
     return counts
 
 
+# The count tables (migrations 0003, 0004, 0011): by category, then over every category.
+TABLES = {
+    "month": ((MonthlyCount, "month"), (MonthlyTotal, "month")),
+    "week": ((WeeklyCount, "week"), (WeeklyTotal, "week")),
+}
+
+
 def add_counts(connection, source_id, counts):
-    """Add a tally of new incidents (see `count`) to the monthly counts and totals, in the
-    order of their keys, as the triggers do, so that imports at once cannot deadlock."""
-    if not counts:
-        return
-    totals = {}
-    for (municipality, _category, year, month), n in counts.items():
-        totals[municipality, year, month] = totals.get((municipality, year, month), 0) + n
-    by_category = [
-        (municipality, category, f"{year:04d}-{month:02d}-01", n)
-        for (municipality, category, year, month), n in sorted(counts.items(), key=_order)
-    ]
-    by_month = [
-        (municipality, f"{year:04d}-{month:02d}-01", n)
-        for (municipality, year, month), n in sorted(totals.items(), key=_order)
-    ]
+    """Add a tally of new incidents (see `count`) to the count tables, in the order of their
+    keys, as the triggers do, so that imports at once cannot deadlock."""
+    by_period = {}
+    for (period, municipality, category, start), n in counts.items():
+        by_period.setdefault(period, {})[municipality, category, start] = n
     with connection.cursor() as cursor:
-        for model, group, rows in (
-            (MonthlyCount, ["municipality_id", "category", "month"], by_category),
-            (MonthlyTotal, ["municipality_id", "month"], by_month),
-        ):
-            if connection.vendor == "postgresql":
-                # One statement over arrays: an import's groups number in the hundreds of
-                # thousands.
-                columns = [list(column) for column in zip(*rows, strict=True)]
-                cursor.execute(_add(model, group), [source_id, *columns])
-            else:
-                values = [(source_id, *row) for row in rows]
-                cursor.executemany(_add(model, group, arrays=False), values)
+        for period, by_category in sorted(by_period.items()):
+            totals = {}
+            for (municipality, _category, start), n in by_category.items():
+                totals[municipality, start] = totals.get((municipality, start), 0) + n
+            (counts_model, column), (totals_model, _column) = TABLES[period]
+            for model, group, rows in (
+                (counts_model, ["municipality_id", "category", column], by_category),
+                (totals_model, ["municipality_id", column], totals),
+            ):
+                ordered = [(*key, n) for key, n in sorted(rows.items(), key=_order)]
+                if connection.vendor == "postgresql":
+                    # One statement over arrays: an import's groups number in the hundreds
+                    # of thousands.
+                    columns = [list(column) for column in zip(*ordered, strict=True)]
+                    cursor.execute(_add(model, group), [source_id, *columns])
+                else:
+                    values = [(source_id, *row) for row in ordered]
+                    cursor.executemany(_add(model, group, arrays=False), values)
 
 
 @contextlib.contextmanager
@@ -246,7 +273,7 @@ def _order(item):
     return (municipality is None, municipality or 0, *rest)
 
 
-_TYPES = {"municipality_id": "bigint", "category": "text", "month": "date"}
+_TYPES = {"municipality_id": "bigint", "category": "text", "month": "date", "week": "date"}
 
 
 def _add(model, group, *, arrays=True):

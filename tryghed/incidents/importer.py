@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from tryghed.guarantees import actions as guarantee_actions
 from tryghed.guarantees import rules as guarantee_rules
 from tryghed.incidents.bulk import FIELDS as WRITTEN_FIELDS
+from tryghed.incidents.bulk import TABLES as COUNT_TABLES
 from tryghed.incidents.bulk import (
     Bulk,
     Collision,
@@ -39,7 +40,7 @@ from tryghed.incidents.bulk import (
     covered,
 )
 from tryghed.incidents.categories import category_for
-from tryghed.incidents.models import Category, Incident, MonthlyCount, MonthlyTotal
+from tryghed.incidents.models import Category, Incident
 from tryghed.incidents.reading import FIELDS as READ_FIELDS
 from tryghed.incidents.reading import (
     ImportFileError,
@@ -860,7 +861,9 @@ def _tidy_counts():
     if connection.vendor != "postgresql" or connection.in_atomic_block:
         return
     quote = connection.ops.quote_name
-    tables = ", ".join(quote(model._meta.db_table) for model in (MonthlyCount, MonthlyTotal))
+    tables = ", ".join(
+        quote(model._meta.db_table) for pair in COUNT_TABLES.values() for model, _period in pair
+    )
     with connection.cursor() as cursor:
         cursor.execute(f"VACUUM (ANALYZE) {tables}")
         cursor.execute(f"ANALYZE {quote(Incident._meta.db_table)}")

@@ -175,8 +175,10 @@ class Incident(models.Model):
         return f"{self.source} {self.external_id}"
 
 
-class MonthlyCountQuerySet(models.QuerySet):
-    """The same predicates as IncidentQuerySet's, on whole local months."""
+class _CountQuerySet(models.QuerySet):
+    """The same predicates as IncidentQuerySet's, on whole local periods (`PERIOD`)."""
+
+    PERIOD = ""  # the field holding the period's first day
 
     def visible_to(self, user):
         scope = scope_of(user)
@@ -186,25 +188,48 @@ class MonthlyCountQuerySet(models.QuerySet):
             Q(source__district__in=scope.district_ids) | Q(municipality__in=scope.municipality_ids)
         )
 
+    def _starts_period(self, day):
+        raise NotImplementedError
+
     def occurred_between(self, start, end):
-        """The months from the local date `start` up to, not including, `end`; both must be
-        the first of a month (or None), since a month is counted whole or not at all."""
+        """The periods from the local date `start` up to, not including, `end`; both must
+        begin a period (or be None), since a period is counted whole or not at all."""
         for day in (start, end):
-            if day is not None and day.day != 1:
-                raise ValueError(f"{day} is not the first day of a month.")
+            if day is not None and not self._starts_period(day):
+                raise ValueError(f"{day} does not begin a {self.PERIOD}.")
         qs = self
         if start is not None:
-            qs = qs.filter(month__gte=start)
+            qs = qs.filter(**{f"{self.PERIOD}__gte": start})
         if end is not None:
-            qs = qs.filter(month__lt=end)
+            qs = qs.filter(**{f"{self.PERIOD}__lt": end})
         return qs
+
+
+class MonthlyCountQuerySet(_CountQuerySet):
+    PERIOD = "month"
+
+    def _starts_period(self, day):
+        return day.day == 1
 
     def in_year(self, year):
         return self.occurred_between(datetime.date(year, 1, 1), datetime.date(year + 1, 1, 1))
 
 
-class _Monthly(models.Model):
-    """A source's incidents per municipality (or none) and month in Danish local time, kept
+class WeeklyCountQuerySet(_CountQuerySet):
+    PERIOD = "week"
+
+    def _starts_period(self, day):
+        return day.weekday() == 0
+
+    def in_year(self, year):
+        """The weeks of the ISO year: week 1 of 2026 begins on 29 December 2025."""
+        return self.occurred_between(
+            datetime.date.fromisocalendar(year, 1, 1), datetime.date.fromisocalendar(year + 1, 1, 1)
+        )
+
+
+class _Counted(models.Model):
+    """A source's incidents per municipality (or none) and period in Danish local time, kept
     by triggers in the database on every insert, update and delete of an incident, whatever
     writes it, in the same transaction (and by the importer for its own COPY, see bulk.py); a
     group whose count falls to 0 is deleted, so a row exists exactly when its group has
@@ -224,10 +249,25 @@ class _Monthly(models.Model):
         verbose_name=_("municipality"),
         db_index=False,
     )
-    month = models.DateField(_("month"))  # its first day
     incidents = models.PositiveIntegerField(_("incidents"))
 
+    class Meta:
+        abstract = True
+
+
+class _Monthly(_Counted):
+    month = models.DateField(_("month"))  # its first day
+
     objects = MonthlyCountQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
+class _Weekly(_Counted):
+    week = models.DateField(_("week"))  # its Monday
+
+    objects = WeeklyCountQuerySet.as_manager()
 
     class Meta:
         abstract = True
@@ -298,6 +338,68 @@ class MonthlyTotal(_Monthly):
 
     def __str__(self):
         return f"{self.source} {self.municipality} {self.month:%Y-%m}"
+
+
+class WeeklyCount(_Weekly):
+    """Incidents per municipality, category and ISO week (triggers of migration 0011): weeks
+    run across months, so the monthly counts cannot give them."""
+
+    category = models.CharField(_("category"), max_length=40, choices=Category.choices)
+
+    class Meta:
+        verbose_name = _("weekly incident count")
+        verbose_name_plural = _("weekly incident counts")
+        constraints = [
+            models.UniqueConstraint(
+                "source",
+                Coalesce("municipality", Value(0), output_field=models.IntegerField()),
+                "category",
+                "week",
+                name="uniq_weekly_count",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["week", "category", "municipality", "source", "incidents"],
+                name="weekly_by_week",
+            ),
+            models.Index(
+                fields=["municipality", "category", "week", "source", "incidents"],
+                name="weekly_by_municipality",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.source} {self.municipality} {self.category} {self.week:%G-W%V}"
+
+
+class WeeklyTotal(_Weekly):
+    """WeeklyCount with the categories added up (98 × 261 rows for five years of a source)."""
+
+    class Meta:
+        verbose_name = _("weekly incident total")
+        verbose_name_plural = _("weekly incident totals")
+        constraints = [
+            models.UniqueConstraint(
+                "source",
+                Coalesce("municipality", Value(0), output_field=models.IntegerField()),
+                "week",
+                name="uniq_weekly_total",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["week", "municipality", "source", "incidents"],
+                name="weekly_total_by_week",
+            ),
+            models.Index(
+                fields=["municipality", "week", "source", "incidents"],
+                name="weekly_total_by_muni",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.source} {self.municipality} {self.week:%G-W%V}"
 
 
 class IncidentImportQuerySet(models.QuerySet):

@@ -7,7 +7,8 @@ so years of a district's incidents are never loaded row by row. Where only whole
 asked for (months, quarters, years, the seasonal profile, the municipality table), the
 queryset may instead be of MonthlyCount, the counts per month that the database keeps
 beside the incidents, or of MonthlyTotal, the same over every category: the same numbers
-from a table a hundred or a thousand times smaller.
+from a table a hundred or a thousand times smaller. Weeks run across months; their numbers
+come likewise from WeeklyCount and WeeklyTotal.
 
 Periods follow Danish local time on SQLite and PostgreSQL alike: the truncation is given the
 Copenhagen time zone, so New Year's Eve at 23:30 belongs to the old year and a Sunday
@@ -55,6 +56,8 @@ from tryghed.incidents.models import (
     Category,
     MonthlyCount,
     MonthlyTotal,
+    WeeklyCount,
+    WeeklyTotal,
     local_midnight,
 )
 from tryghed.statistics.models import StatValue
@@ -264,13 +267,23 @@ class Period:
         return self.key
 
 
+_STORED = {MonthlyCount: "month", MonthlyTotal: "month", WeeklyCount: "week", WeeklyTotal: "week"}
+_TOTALS = (MonthlyTotal, WeeklyTotal)
+
+
+def _stored_period(qs):
+    """The period a table of counts holds its counts by ("month", "week"); None for the
+    incidents themselves."""
+    return _STORED.get(qs.model)
+
+
 def _monthly(qs):
-    return qs.model in (MonthlyCount, MonthlyTotal)
+    return _stored_period(qs) == "month"
 
 
 def _tally(qs):
-    """How `qs` counts incidents: one row each, or the monthly counts summed."""
-    return Sum("incidents") if _monthly(qs) else Count("pk")
+    """How `qs` counts incidents: one row each, or the stored counts summed."""
+    return Sum("incidents") if _stored_period(qs) else Count("pk")
 
 
 def year_span(year, period=None):
@@ -354,15 +367,17 @@ def _aggregate(qs, by, period):
     """{(period start or None, municipality id, code, name, category): count}."""
     fields = []
     qs = qs.order_by()
-    monthly = _monthly(qs)
-    if monthly and period == "week":
-        raise ValueError("Monthly counts cannot be split into weeks; count the incidents.")
-    if qs.model is MonthlyTotal and "category" in by:
-        raise ValueError("Monthly totals have no categories; use the monthly counts.")
-    if period is not None and monthly:
-        # Grouped by the stored month and summed up into quarters and years here: SQLite
-        # would truncate each row's date in a Python function, and there are few months.
-        fields.append("month")
+    stored = _stored_period(qs)
+    if stored == "month" and period == "week":
+        raise ValueError("Monthly counts cannot be split into weeks; use the weekly counts.")
+    if stored == "week" and period not in (None, "week"):
+        raise ValueError("Weekly counts run across months; use the monthly counts.")
+    if qs.model in _TOTALS and "category" in by:
+        raise ValueError("Totals have no categories; use the counts by category.")
+    if period is not None and stored:
+        # Grouped by the stored period and summed up into quarters and years here: SQLite
+        # would truncate each row's date in a Python function, and there are few periods.
+        fields.append(stored)
     elif period is not None:
         qs = qs.annotate(period_start=_TRUNC[period]("occurred_at", tzinfo=DANISH_TIME))
         fields.append("period_start")
@@ -376,8 +391,8 @@ def _aggregate(qs, by, period):
         return {(None, None, None, None, None): total} if total else {}
     result = {}
     for row in qs.values(*fields).annotate(n=_tally(qs)).order_by():
-        if monthly and period is not None:
-            start = Period.containing(period, row["month"])
+        if stored and period is not None:
+            start = Period.containing(period, row[stored])
         else:
             start = row.get("period_start")
             start = Period(period, start.astimezone(DANISH_TIME).date()) if start else None
