@@ -40,6 +40,10 @@ def parse_w3c(value):
             parsed = datetime.datetime.combine(day, datetime.time())
         if timezone.is_naive(parsed):
             parsed = timezone.make_aware(parsed)
-        return parsed.astimezone(datetime.UTC)
+        moment = parsed.astimezone(datetime.UTC)
+        # Every time is written back in Danish time (w3c()); in the last hour of year 9999
+        # UTC that would be past the last datetime Python has.
+        timezone.localtime(moment)
+        return moment
     except (ValueError, OverflowError):
         return None

@@ -6,6 +6,7 @@ that a client developer can fix a request in one round.
 
 import math
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -75,6 +76,22 @@ def clean(value):
     return _CONTROL.sub("", value or "").strip()
 
 
+# Characters that draw nothing on their own: controls, zero-width and other format
+# characters, spaces, lone combining marks, and the few letters that are blank by design
+# (Hangul fillers, the blank Braille pattern).
+_BLANK_CATEGORIES = {"Cc", "Cf", "Cs", "Zs", "Zl", "Zp", "Mn", "Me"}
+_BLANK_CHARACTERS = {"\u115f", "\u1160", "\u3164", "\uffa0", "\u2800"}
+
+
+def has_visible_character(text):
+    """Whether the text says anything: one of only zero-width spaces, say, passes strip()
+    and "required", yet tells the police nothing."""
+    return any(
+        char not in _BLANK_CHARACTERS and unicodedata.category(char) not in _BLANK_CATEGORIES
+        for char in text
+    )
+
+
 def has_control_characters(value):
     return bool(_CONTROL.search(value or ""))
 
@@ -101,7 +118,7 @@ def read(data, service, attributes):
     _read_contact(data, submission, problems)
 
     description = clean(data.get("description"))
-    if not description:
+    if not has_visible_character(description):
         problems.append(_("description is required: describe what the request is about."))
     elif len(description) > MAX_DESCRIPTION:
         problems.append(
@@ -261,7 +278,7 @@ def _read_attributes(data, service, attributes, problems):
             )
             continue
         values = [clean(v) for v in data.getlist(key)]
-        given.setdefault(match[1], []).extend(v for v in values if v)
+        given.setdefault(match[1], []).extend(v for v in values if has_visible_character(v))
 
     details = {}
     for attribute in attributes:

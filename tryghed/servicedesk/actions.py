@@ -199,8 +199,13 @@ def _number_and_confirm(using, found):
 @transaction.atomic
 def add_citizen_message(request, *, body):
     """The citizen answers through the status link; every queue that has closed the request
-    sees it again, since a new message may need a new look."""
+    sees it again, since a new message may need a new look.
+
+    Not so for spam: whoever holds its link would put it back into the queues, open and
+    without its outcome, with every message. The message is kept on the request."""
     message = Message.objects.create(request=request, kind=Message.Kind.CITIZEN, body=body)
+    if request.is_spam:
+        return message
     # update() bypasses auto_now: the reopening is a change the desk and Open311 date.
     Handling.objects.filter(request=request, status=Handling.Status.CLOSED).update(
         status=Handling.Status.IN_PROGRESS, closed_at=None, outcome="", updated_at=timezone.now()

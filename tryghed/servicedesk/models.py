@@ -363,11 +363,12 @@ class ServiceRequest(models.Model):
 
     def public_status(self):
         """What the citizen sees: closed when every queue has closed it, in progress when any
-        queue has started, otherwise received. Open311 calls these closed and open."""
+        queue has started (or closed it: the police may be done while the municipality has
+        yet to look), otherwise received. Open311 calls these closed and open."""
         statuses = {h.status for h in self.handlings.all()}
         if statuses and statuses == {Handling.Status.CLOSED}:
             return Handling.Status.CLOSED
-        if statuses & {Handling.Status.TRIAGED, Handling.Status.IN_PROGRESS}:
+        if statuses - {Handling.Status.NEW}:
             return Handling.Status.IN_PROGRESS
         return Handling.Status.NEW
 

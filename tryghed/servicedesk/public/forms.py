@@ -3,7 +3,6 @@ its ServiceAttribute rows, the place, optional photos and contact details."""
 
 import datetime as dt
 import secrets
-import unicodedata
 
 from django import forms
 from django.conf import settings
@@ -12,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from tryghed.open311.intake import Invalid, municipality_of_address
+from tryghed.open311.intake import Invalid, has_visible_character, municipality_of_address
 from tryghed.organisation.models import Municipality
 from tryghed.servicedesk import notify, photos
 from tryghed.servicedesk.models import Kind, ServiceAttribute
@@ -50,19 +49,6 @@ LOCATION_FIELDS = ("lat", "lon")
 # Fields the citizen never sees: their errors can only mean a changed or stale page.
 HIDDEN_FIELDS = ("service", "form_id")
 CHANGED_FORM = _("The form has expired or was changed. Check your answers and send it again.")
-
-# Characters that draw nothing on their own: controls, zero-width and other format
-# characters, spaces, lone combining marks, and the few letters that are blank by design
-# (Hangul fillers, the blank Braille pattern).
-_BLANK_CATEGORIES = {"Cc", "Cf", "Cs", "Zs", "Zl", "Zp", "Mn", "Me"}
-_BLANK_CHARACTERS = {"\u115f", "\u1160", "\u3164", "\uffa0", "\u2800"}
-
-
-def has_visible_character(text):
-    return any(
-        char not in _BLANK_CHARACTERS and unicodedata.category(char) not in _BLANK_CATEGORIES
-        for char in text
-    )
 
 
 def new_form_id():

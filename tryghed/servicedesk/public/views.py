@@ -104,6 +104,13 @@ STATUS_TEXT = {
     ),
 }
 
+# A duplicate is closed in the queues, but the matter is not done with: it is worked as the
+# earlier request, which the citizen cannot follow (its link is another citizen's).
+DUPLICATE_TEXT = _(
+    "Your request is about the same matter as an earlier request, and we handle the two "
+    "together. You can still write to us below."
+)
+
 GEOJSON_TIMEOUT = 60 * 60
 # Compared against when the reference is unknown, so that "no such request" takes as long
 # as "wrong link".
@@ -342,6 +349,13 @@ def status(request, reference, token):
     else:
         form = MessageForm()
     public_status = citizen_request.public_status()
+    status_text = STATUS_TEXT[public_status]
+    if (
+        public_status == Handling.Status.CLOSED
+        and citizen_request.duplicate_of_id is not None
+        and not citizen_request.is_spam
+    ):
+        status_text = DUPLICATE_TEXT
     conversation = [
         {
             "from_citizen": message.kind == Message.Kind.CITIZEN,
@@ -360,7 +374,7 @@ def status(request, reference, token):
             "service": citizen_request.service,
             "status_label": Handling.Status(public_status).label,
             "status_value": public_status,
-            "status_text": STATUS_TEXT[public_status],
+            "status_text": status_text,
             "conversation": conversation,
             "photo_count": citizen_request.photos.count(),
             "form": form,

@@ -137,16 +137,27 @@ class _Echo:
 
 # A leading + or - is harmless when only digits follow, as in a phone number.
 PLAIN_NUMBER = re.compile(r"[+-][0-9 ().-]*\Z")
+# Excel set up for Danish reads a double-clicked .csv split at semicolons, not commas, and
+# then a line break ends the row even inside quotes: each piece after one starts a cell.
+PIECES = re.compile(r"(?<=[;\r\n])")
+
+
+def _piece(text):
+    # Spaces in front do not keep every spreadsheet from reading a formula.
+    start = text.lstrip(" ")
+    first = start[:1]
+    if first in ("=", "@", "\t", "\r") or (
+        first in ("+", "-") and not PLAIN_NUMBER.match(start.rstrip(";\r\n"))
+    ):
+        return "'" + text
+    return text
 
 
 def _cell(value):
     """A spreadsheet must not run what a citizen typed: text that would start a formula is
-    quoted (OWASP CSV injection)."""
+    quoted (OWASP CSV injection), wherever a spreadsheet may start a cell."""
     text = "" if value is None else str(value)
-    first = text[:1]
-    if first in ("=", "@", "\t", "\r") or (first in ("+", "-") and not PLAIN_NUMBER.match(text)):
-        return "'" + text
-    return text
+    return "".join(_piece(piece) for piece in PIECES.split(text))
 
 
 def queue_csv(request, pk):
