@@ -96,7 +96,7 @@ class TestIncidentReadings:
         assert reading.change_percent == Decimal("-25.0")
         assert reading.on_track is True
         assert [(p.year, p.value, p.partial) for p in reading.trend] == [
-            (2019, 0, False),
+            (2019, None, False),  # before the first recorded incident
             (2020, 2, False),
             (2021, 0, False),
             (2022, 7, False),
@@ -227,7 +227,7 @@ def on_track(direction, target, baseline, current):
         ("increase", "5", Fraction(40), Fraction(42), True),
         ("increase", "5", Fraction(40), Fraction(41), False),
         ("increase", "0", Fraction(40), Fraction(40), True),
-        ("decrease", "10", Fraction(0), Fraction(3), None),
+        ("decrease", "10", Fraction(0), Fraction(3), False),
         ("decrease", "10", None, Fraction(3), None),
         ("increase", "10", Fraction(3), None, None),
     ],

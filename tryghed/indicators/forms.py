@@ -130,6 +130,10 @@ class IndicatorForm(DesignSystemForm, forms.ModelForm):
                     _("The baseline must end before the year measured (%(year)s).")
                     % {"year": current},
                 )
+            elif end >= _a_year_after(start):
+                # It is compared with the same length of the year measured: of a longer
+                # period only the beginning would be read.
+                self.add_error("baseline_end", _("A baseline period can be at most a year long."))
             elif kind == Indicator.Kind.STATISTICS and not _whole_quarters(start, end):
                 self.add_error(
                     "baseline_start",
@@ -142,6 +146,14 @@ class IndicatorForm(DesignSystemForm, forms.ModelForm):
             )
         else:
             self.add_error("baseline_year", _("Give a baseline year or a period."))
+
+
+def _a_year_after(day):
+    """The same date a year later; 29 February is followed by 1 March."""
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:
+        return datetime.date(day.year + 1, 3, 1)
 
 
 def _whole_quarters(start, end):

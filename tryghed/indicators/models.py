@@ -165,6 +165,15 @@ class Indicator(Translated, models.Model):
     def __str__(self):
         return self.title
 
+    def clean(self):
+        # Fewer than no incidents cannot be reached: such a target is never on track.
+        too_far = self.target_percent is not None and self.target_percent > 100
+        if too_far and self.direction == self.Direction.DECREASE:
+            message = _("A decrease cannot be more than 100 %.")
+            raise ValidationError(
+                {"target_percent": ValidationError(message, code="decrease_too_far")}
+            )
+
     @property
     def plan(self):
         owner = self.focus_area if self.focus_area_id else self.initiative

@@ -2,14 +2,16 @@
 
 Public pages follow the small-count rule: a count from 1 to 4 is shown as "<5", because a
 handful of incidents in a small area can point at the people involved; 0 stays 0. A change
-computed from such a count would give it away, so it is not shown publicly either, and neither
-is a sparkline drawn from masked values. Staff see the exact numbers.
+computed from such a count would give it away, so it is not shown publicly either, nor is a
+sparkline drawn from masked values, nor a status that would differ with the hidden count.
+Staff see the exact numbers.
 
 Besides the text, each figure is kept as a plain value for CSV files: a whole number or a
 decimal with a point, "<5" where the public rule hides it, and empty where there is none.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from fractions import Fraction
 
 from django.utils.formats import date_format, number_format
 from django.utils.html import format_html, format_html_join
@@ -118,6 +120,22 @@ def _sparkline(trend):
     )
 
 
+def _status_tells(reading):
+    """Whether the status differs with the value of a count hidden as "<5", and so tells
+    something about it: a target of +400 % met by 5 says the baseline was 1."""
+    hidden = [Fraction(n) for n in range(1, SMALL_COUNT)]
+
+    def candidates(value):
+        return hidden if value is not None and 0 < value < SMALL_COUNT else [value]
+
+    statuses = {
+        replace(reading, baseline=baseline, current=current).on_track
+        for baseline in candidates(reading.baseline)
+        for current in candidates(reading.current)
+    }
+    return len(statuses) > 1
+
+
 def present(indicator, plan, *, public, today=None):
     reading = read(indicator, plan, today=today)
     is_count = reading.is_count
@@ -129,6 +147,9 @@ def present(indicator, plan, *, public, today=None):
         _masked(reading.baseline, is_count, public) or _masked(reading.current, is_count, public)
     )
     on_track = reading.on_track
+    hide_status = hide_change and _status_tells(reading)
+    if hide_status:
+        on_track = None
     compared = ""
     if not reading.computable:
         badge, status = "", _("Cannot be computed")
@@ -136,6 +157,8 @@ def present(indicator, plan, *, public, today=None):
             "first": FIRST_YEAR,
             "last": LAST_YEAR,
         }
+    elif hide_status:
+        badge, status = "", _("Hidden to protect a count under 5")
     elif on_track is None:
         badge, status = "", _("Not enough data")
     elif on_track:

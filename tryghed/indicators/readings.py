@@ -10,8 +10,13 @@ are aware datetimes, compared as such by both databases.
 
 A fair comparison: while the current year is running, it is compared with the same part of the
 baseline year (1 January to the same day, or the same quarters for quarterly statistics). A
-baseline given as a date range is compared over the length both periods share. The reading says
-which spans it compared.
+baseline given as a date range is compared over the length both periods share: by date when it
+begins on 1 January, as a baseline year is, so that 31 December of a leap year is not left out.
+The reading says which spans it compared.
+
+Incidents are counted only where they were recorded: a period that ends before the first month
+with any incident of the district's sources has no value, not 0, so a baseline year from before
+the døgnrapport was imported is not read as a year without burglaries.
 
 An indicator whose years lie outside those the form allows (stored some other way, or long ago)
 cannot be computed, and its reading says so rather than counting.
@@ -23,10 +28,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Min, Q, Sum
 from django.utils import timezone
 
-from tryghed.incidents.models import Incident
+from tryghed.incidents.models import Incident, MonthlyTotal
 from tryghed.indicators.models import FIRST_YEAR, LAST_YEAR, Indicator
 from tryghed.organisation.models import Municipality
 from tryghed.statistics.models import StatValue, quarter_start
@@ -82,13 +87,19 @@ class Reading:
     @property
     def on_track(self):
         """True when the change meets the target in its direction; None without data."""
-        change = self.change
-        if change is None:
+        if self.baseline is None or self.current is None:
             return None
-        target = Fraction(self.indicator.target_percent)
-        if self.indicator.direction == Indicator.Direction.DECREASE:
-            return change <= -target
-        return change >= target
+        decrease = self.indicator.direction == Indicator.Direction.DECREASE
+        if self.baseline == 0:
+            # No percentage from nothing, but none kept at none meets a fall, and any at
+            # all meets a rise.
+            if decrease:
+                return self.current == 0
+            return self.current > 0 or self.indicator.target_percent == 0
+        # Judged as shown: a change read as −10,0 % meets a target of −10,0 %.
+        change = self.change_percent
+        target = self.indicator.target_percent
+        return change <= -target if decrease else change >= target
 
 
 def one_decimal(value):
@@ -156,6 +167,11 @@ def _incident_spans(indicator, year, today):
         end = _same_day(indicator.baseline_year, current.end)
         return Span(start, end), current, year_to_date
     baseline = Span(indicator.baseline_start, indicator.baseline_end)
+    if (baseline.start.month, baseline.start.day) == (1, 1):
+        end = _same_day(baseline.start.year, current.end)
+        if end <= baseline.end:
+            return Span(baseline.start, end), current, year_to_date
+        return baseline, Span(current.start, _same_day(year, baseline.end)), year_to_date
     days = min(baseline.days, current.days)
     shift = datetime.timedelta(days=days - 1)
     return (
@@ -176,8 +192,22 @@ def _count_in(span):
     )
 
 
+def _first_recorded_month(plan):
+    """The first month with any incident of the plan's district, from the monthly totals;
+    asked once per plan object, as a page reads all of a plan's indicators with one."""
+    if not hasattr(plan, "_first_recorded_month"):
+        totals = MonthlyTotal.objects.filter(source__district=plan.district_id)
+        plan._first_recorded_month = totals.aggregate(first=Min("month"))["first"]
+    return plan._first_recorded_month
+
+
 def _read_incidents(reading, plan, today):
     indicator, year = reading.indicator, reading.year
+    first = _first_recorded_month(plan)
+
+    def recorded(span):
+        return first is not None and first <= span.end
+
     incidents = Incident.objects.filter(
         source__district=plan.district_id, category__in=indicator.categories
     )
@@ -196,15 +226,18 @@ def _read_incidents(reading, plan, today):
     reading.trend = []
     for trend_year in range(year - TREND_YEARS + 1, year + 1):
         span = periods.get(f"y{trend_year}")
-        if span is None:
+        if span is None or not recorded(span):
             reading.trend.append(YearValue(trend_year, None))
             continue
         partial = span.end < datetime.date(trend_year, 12, 31)
         reading.trend.append(YearValue(trend_year, Fraction(counts[f"y{trend_year}"]), partial))
     if current is not None:
-        reading.baseline, reading.baseline_span = Fraction(counts["baseline"]), baseline
-        reading.current, reading.current_span = Fraction(counts["current"]), current
+        reading.baseline_span, reading.current_span = baseline, current
         reading.year_to_date = year_to_date
+        if recorded(baseline):
+            reading.baseline = Fraction(counts["baseline"])
+        if recorded(current):
+            reading.current = Fraction(counts["current"])
 
 
 # Statistics ---------------------------------------------------------------------------------
@@ -257,17 +290,24 @@ def _read_statistics(reading, plan):
         )
         .order_by()
         .values("year", "quarter")
-        .annotate(total=Sum("value"), population=Sum("population"), rows=Count("pk"))
+        .annotate(
+            total=Sum("value"),
+            populated=Count("population"),
+            population=Sum("population"),
+            rows=Count("pk"),
+        )
     )
+    measure = indicator.measure
     wanted = len(municipalities)
     # A quarter counts only when every municipality has a value, so a half-imported quarter
-    # is not read as a fall in crime.
+    # is not read as a fall in crime; for a rate, only when every one has its population
+    # too, or the area's offences would be divided by part of its inhabitants.
     rows = {
         (row["year"], row["quarter"]): (row["total"], row["population"])
         for row in values
         if row["rows"] == wanted
+        and (measure == Indicator.Measure.COUNT or row["populated"] == wanted)
     }
-    measure = indicator.measure
     reading.trend = []
     for trend_year in range(year - TREND_YEARS + 1, year + 1):
         quarters = [(trend_year, q) for q in range(1, 5) if (trend_year, q) in rows]

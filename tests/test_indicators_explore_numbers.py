@@ -1,0 +1,269 @@
+"""Plan indicators read as their users read them, on the plan page, the dashboard and its CSV,
+against a hand count of the incidents and statistics behind them."""
+
+import csv
+import datetime
+import io
+import re
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.urls import reverse
+
+from tryghed.incidents.models import Incident, IncidentSource
+from tryghed.indicators.models import Indicator
+from tryghed.organisation.models import Council, Municipality
+from tryghed.statistics.models import StatSeries, StatTable, StatValue, quarter_start
+
+pytestmark = pytest.mark.django_db
+
+CPH = ZoneInfo("Europe/Copenhagen")
+
+
+@pytest.fixture
+def area(plan):
+    return plan.focus_areas.get()
+
+
+@pytest.fixture
+def source(district):
+    return IncidentSource.objects.create(name="doegnrapport-mvsj", district=district)
+
+
+def add_incidents(source, municipality, category, days):
+    """One incident at noon, Danish time, on each of `days` (a date may repeat)."""
+    start = Incident.objects.count()
+    Incident.objects.bulk_create(
+        Incident(
+            source=source,
+            external_id=f"E-{start + n}",
+            occurred_at=datetime.datetime.combine(day, datetime.time(12), tzinfo=CPH),
+            category=category,
+            municipality=municipality,
+        )
+        for n, day in enumerate(days)
+    )
+
+
+def spread(year, count):
+    """`count` days spread over the year's first eleven months, from 1 January."""
+    return [datetime.date(year, 1 + n % 11, 1 + n % 28) for n in range(count)]
+
+
+def indicator(area, **fields):
+    defaults = {
+        "title": "Indbrud i private hjem",
+        "kind": Indicator.Kind.INCIDENTS,
+        "categories": ["burglary_home"],
+        "baseline_year": 2022,
+        "current_year": 2023,
+        "target_percent": Decimal("10"),
+        "direction": Indicator.Direction.DECREASE,
+    }
+    return Indicator.objects.create(focus_area=area, **{**defaults, **fields})
+
+
+def row(html, pk):
+    found = re.search(rf'data-indicator="{pk}".*?</tr>', html, re.S)
+    return found.group(0)
+
+
+def cell(html, pk, name):
+    return re.search(rf'class="indicator-{name}">(.*?)</td>', row(html, pk), re.S).group(1).strip()
+
+
+def status(html, pk):
+    return re.search(r'<span class="badge[^"]*">(.*?)</span>', row(html, pk)).group(1)
+
+
+def plan_page(client, plan):
+    response = client.get(reverse("staff:plans:plan", args=[plan.pk]))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def tile_row(client, title):
+    response = client.get("/medarbejder/tal/noegletal.csv")
+    assert response.status_code == 200
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    return next(r for r in rows if r[0] == title)
+
+
+def test_a_change_shown_as_the_target_is_on_track(client_for, personas, plan, area, source, greve):
+    # 221 → 199 is −9.95… %, which the page shows as −10,0 %, the target: on track, as read.
+    add_incidents(source, greve, "burglary_home", spread(2022, 221) + spread(2023, 199))
+    item = indicator(area)
+    html = plan_page(client_for(personas["district_staff"]), plan)
+    assert cell(html, item.pk, "change") == "−10,0 %"
+    assert cell(html, item.pk, "target") == "−10,0 %"
+    assert status(html, item.pk) == "På rette spor"
+
+
+class TestZeroBaseline:
+    """A baseline of no incidents, where the district's incidents were recorded all along:
+    no percentage can be given, but whether the target is met can."""
+
+    @pytest.fixture(autouse=True)
+    def recorded(self, source, greve):
+        # The district's døgnrapport from January 2022 on: vandalism every month.
+        add_incidents(source, greve, "vandalism", spread(2022, 11) + spread(2023, 11))
+
+    def test_incidents_where_there_were_none_are_not_on_track(
+        self, client_for, personas, plan, area, source, greve
+    ):
+        add_incidents(source, greve, "drug_sale_school", spread(2023, 3))
+        item = indicator(area, categories=["drug_sale_school"])
+        html = plan_page(client_for(personas["district_staff"]), plan)
+        assert (cell(html, item.pk, "current"), cell(html, item.pk, "baseline")) == ("3", "0")
+        assert cell(html, item.pk, "change") == "–"
+        assert status(html, item.pk) == "Ikke på rette spor"
+
+    def test_none_and_still_none_is_on_track(self, client_for, personas, plan, area):
+        item = indicator(area, categories=["drug_sale_school"])
+        html = plan_page(client_for(personas["district_staff"]), plan)
+        assert (cell(html, item.pk, "current"), cell(html, item.pk, "baseline")) == ("0", "0")
+        assert status(html, item.pk) == "På rette spor"
+
+    def test_an_increase_from_none_is_on_track(self, client_for, personas, plan, area, source):
+        add_incidents(source, None, "other", spread(2023, 2))
+        item = indicator(area, categories=["other"], direction="increase")
+        html = plan_page(client_for(personas["district_staff"]), plan)
+        assert status(html, item.pk) == "På rette spor"
+
+
+def test_years_before_the_first_recorded_incident_are_no_data(
+    client_for, personas, plan, area, source, greve
+):
+    # The district's incidents were first recorded in 2023: 2022 is not a year of no
+    # burglaries, and 2023 is not worse than it.
+    add_incidents(source, greve, "burglary_home", spread(2023, 4))
+    add_incidents(source, greve, "vandalism", spread(2023, 11))
+    item = indicator(area)
+    html = plan_page(client_for(personas["district_staff"]), plan)
+    assert cell(html, item.pk, "current") == "4"
+    assert cell(html, item.pk, "baseline") == "–"
+    assert status(html, item.pk) == "Ikke nok data"
+    trend = cell(html, item.pk, "trend")
+    assert "2022: –" in trend and "2023: 4" in trend
+
+
+def test_a_baseline_year_given_as_dates_is_compared_with_the_whole_leap_year(
+    client_for, personas, plan, area, source, greve
+):
+    add_incidents(source, greve, "vandalism", spread(2022, 11))
+    # New Year's Eve: 2 in 2022, 3 in the leap year 2024.
+    add_incidents(source, greve, "vandalism", [datetime.date(2022, 12, 31)] * 2)
+    add_incidents(source, greve, "vandalism", spread(2024, 11) + [datetime.date(2024, 12, 31)] * 3)
+    item = indicator(
+        area,
+        categories=["vandalism"],
+        baseline_year=None,
+        baseline_start=datetime.date(2022, 1, 1),
+        baseline_end=datetime.date(2022, 12, 31),
+        current_year=2024,
+    )
+    html = plan_page(client_for(personas["district_staff"], language="en"), plan)
+    assert "1 January 2024–31 December 2024 compared with 1 January 2022–31 December 2022" in (
+        row(html, item.pk)
+    )
+    assert (cell(html, item.pk, "current"), cell(html, item.pk, "baseline")) == ("14", "13")
+
+
+@pytest.fixture
+def straf11(district):
+    """Offences against property, 2021 to 2022K2: 10 per quarter in each of the district's
+    municipalities of 10,000 inhabitants."""
+    table = StatTable.objects.create(code="STRAF11", title="Anmeldte forbrydelser")
+    series = StatSeries.objects.create(table=table, label="Ejendomsforbrydelser i alt")
+    StatValue.objects.bulk_create(
+        StatValue(
+            table=table,
+            series=series,
+            municipality=municipality,
+            year=year,
+            quarter=quarter,
+            period_start=quarter_start(year, quarter),
+            value=10,
+            population=10_000,
+        )
+        for municipality in Municipality.objects.filter(district=district)
+        for year, quarter in [(2021, 1), (2021, 2), (2021, 3), (2021, 4), (2022, 1), (2022, 2)]
+    )
+    return series
+
+
+def test_a_rate_is_not_read_from_part_of_the_population(
+    client_for, personas, plan, area, straf11, greve
+):
+    # Greve's population of 2022K2 is not known: the district's offences over the other
+    # municipalities' inhabitants alone read 2.1 per 1,000 for the half year, against 2.0.
+    StatValue.objects.filter(municipality=greve, year=2022, quarter=2).update(population=None)
+    item = indicator(
+        area,
+        kind="statistics",
+        categories=[],
+        series=straf11,
+        measure="rate",
+        baseline_year=2021,
+        current_year=2022,
+    )
+    html = plan_page(client_for(personas["district_staff"]), plan)
+    assert cell(html, item.pk, "current") == "1,0"  # 2022K1, the quarter fully known
+    assert cell(html, item.pk, "baseline") == "1,0"
+    assert "2022*: 1,0" in cell(html, item.pk, "trend")
+
+
+class TestCouncilMembersReadNoHiddenCountFromTheStatus:
+    """A status is worked out from the counts; where one of them is hidden as "<5", the
+    status could narrow it down to a single number, so council members are not told it."""
+
+    @pytest.fixture
+    def item(self, area, source, greve):
+        add_incidents(source, greve, "vandalism", spread(2022, 11) + spread(2023, 11))
+        # One in 2022, five in 2023: +400 % meets a target of +400 % only from exactly one.
+        add_incidents(source, greve, "fraud_elderly", spread(2022, 1) + spread(2023, 5))
+        return indicator(
+            area,
+            title="Bedrageri mod ældre anmeldt",
+            categories=["fraud_elderly"],
+            municipality=greve,
+            direction="increase",
+            target_percent=Decimal("400"),
+        )
+
+    def test_staff_read_the_status(self, client_for, personas, plan, item):
+        html = plan_page(client_for(personas["district_staff"]), plan)
+        assert status(html, item.pk) == "På rette spor"
+
+    @pytest.mark.parametrize("reader", ["kredsraad", "lokalraad_koege"])
+    def test_council_members_do_not(self, client_for, personas, plan, item, koege, reader):
+        if reader == "kredsraad":
+            member = personas["council_member"]
+        else:
+            # A lokalråd member of another municipality than the indicator's.
+            member = personas["outsider"]
+            member.roles.create(
+                role="council_member",
+                council=Council.objects.get(kind="local_council", municipality=koege),
+            )
+        client = client_for(member)
+        html = plan_page(client, plan)
+        assert cell(html, item.pk, "baseline") == "&lt;5"
+        assert cell(html, item.pk, "change") == "–"
+        assert "rette spor" not in row(html, item.pk)
+        assert status(html, item.pk) == "Skjult for at beskytte et tal under 5"
+        public = client.get("/samarbejdsplan/2023/").content.decode()
+        assert "rette spor" not in row(public, item.pk)
+        assert "rette spor" not in ",".join(tile_row(client, "Bedrageri mod ældre anmeldt"))
+
+
+def test_council_members_read_a_status_that_is_the_same_whatever_the_hidden_count(
+    client_for, personas, plan, area, source, greve
+):
+    # 12 in 2022, under 5 in 2023: a fall of at least 67 %, on track whatever the count.
+    add_incidents(source, greve, "burglary_home", spread(2022, 12) + spread(2023, 3))
+    item = indicator(area, municipality=greve)
+    html = plan_page(client_for(personas["council_member"]), plan)
+    assert (cell(html, item.pk, "current"), cell(html, item.pk, "baseline")) == ("&lt;5", "12")
+    assert status(html, item.pk) == "På rette spor"
