@@ -11,12 +11,14 @@ from dataclasses import dataclass, replace
 from django.db.models import Max, Min
 from django.utils.translation import gettext as _
 
+from tryghed.incidents.models import DANISH_TIME
 from tryghed.incidents.numbers import (
     Period,
     changes,
     counts,
     hotspots,
     is_hidden,
+    is_small,
     municipality_table,
     population_for,
     populations,
@@ -49,8 +51,12 @@ def trend(incidents, *, period, year=None, public=False):
     """Incidents per period; periods without incidents are included as 0, so that a line
     over time does not skip them. With a year, its every period; otherwise from the first
     incident's period to the last's."""
+    # `counts` protects each period against its own year's total; every year at once is
+    # protected below (see _every_year).
+    years_together = public and period == "year" and year is None
     found = {
-        row.period: row.count for row in counts(incidents, by=(), period=period, public=public)
+        row.period: row.count
+        for row in counts(incidents, by=(), period=period, public=public and not years_together)
     }
     if year is not None:
         start, end = year_span(year)
@@ -59,7 +65,30 @@ def trend(incidents, *, period, year=None, public=False):
         first, last = min(found).start, max(found).start
     else:
         return []
-    return [Point(p.key, p.label, found.get(p, 0)) for p in _periods(period, first, last)]
+    periods = list(_periods(period, first, last))
+    shown = [found.get(p, 0) for p in periods]
+    if years_together:
+        shown = _every_year(periods, shown)
+    return [Point(p.key, p.label, count) for p, count in zip(periods, shown, strict=True)]
+
+
+def _every_year(years, counted):
+    """The counts of every year as the public may read them. The municipality table and the
+    seasonal profile beside them add up to their total, so a single "<5" year would be the
+    total minus the others: they are one group. The key figures show this year's count
+    (unless it is small), so hiding it would protect nothing; the other years are then one
+    group against the rest of the total."""
+    this_year = datetime.datetime.now(DANISH_TIME).year
+    published = {
+        i
+        for i, (year, count) in enumerate(zip(years, counted, strict=True))
+        if year.year == this_year and not is_small(count)
+    }
+    others = [i for i in range(len(counted)) if i not in published]
+    shown = list(counted)
+    for i, count in zip(others, protect([counted[i] for i in others]), strict=True):
+        shown[i] = count
+    return shown
 
 
 def weekly_trend(weeks, *, year=None, public=False):
@@ -154,6 +183,20 @@ def spec(chart, points, *, title):
         "data": {"values": _values(points)},
         "mark": mark,
         "encoding": encoding,
+    }
+
+
+def embed_options(file_name):
+    """vega-embed's options for a chart on the page, which it reads from the specification's
+    usermeta: its menu in the page's language (vega-embed's own is English) and its images
+    named as the chart's CSV file is, not "visualization.png"."""
+    return {
+        "downloadFileName": file_name,
+        "i18n": {
+            "CLICK_TO_VIEW_ACTIONS": _("Download the chart as an image"),
+            "PNG_ACTION": _("Save as %(format)s") % {"format": "PNG"},
+            "SVG_ACTION": _("Save as %(format)s") % {"format": "SVG"},
+        },
     }
 
 

@@ -69,7 +69,7 @@ def changes_csv(request):
         period=comparison.key,
         previous_period=comparison.previous_key,
     )
-    return _csv(out.getvalue(), f"incidents-change-{comparison.year}{current.suffix()}.csv")
+    return _csv(out.getvalue(), f"incidents-change{current.suffix(year=comparison.year)}.csv")
 
 
 @require_GET
@@ -91,7 +91,7 @@ def tiles_csv(request):
         tiles += report.indicator_tiles(shown, plan, public=public)
     out = io.StringIO()
     report.write_tiles_csv(out, tiles)
-    return _csv(out.getvalue(), f"key-figures{current.suffix()}.csv")
+    return _csv(out.getvalue(), f"key-figures{current.suffix(year=comparison.year)}.csv")
 
 
 @require_GET

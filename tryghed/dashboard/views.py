@@ -11,12 +11,14 @@ import json
 
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from tryghed.dashboard import charts, report
 from tryghed.dashboard.area import area_for
 from tryghed.dashboard.forms import FilterForm
+from tryghed.incidents.models import Category
 from tryghed.incidents.numbers import write_municipality_csv
 from tryghed.indicators.models import Indicator
 from tryghed.indicators.present import present_all
@@ -79,16 +81,36 @@ class DashboardQuery:
             for message in messages
         )
 
-    def suffix(self):
-        """What the downloaded file's name says of the filters."""
+    def suffix(self, *, year=None):
+        """What the downloaded file's name says of the filters; `year` names the year a
+        file holds when none is chosen (the comparison's current year)."""
         parts = []
-        if self.filters["year"]:
-            parts.append(str(self.filters["year"]))
+        year = self.filters["year"] or year
+        if year:
+            parts.append(str(year))
         if self.filters["municipality"]:
             parts.append(self.filters["municipality"].code)
         if self.filters["category"]:
             parts.append(self.filters["category"])
         return "".join(f"-{part}" for part in parts)
+
+    def chart_name(self, chart):
+        """The name (without extension) of a chart's CSV file and of its images. A trend's
+        names its grouping, or its weeks and months would download under one name."""
+        grouping = f"-{self.filters['period']}" if chart == "trend" else ""
+        return f"incidents-{chart}{grouping}{self.suffix()}"
+
+    def described(self):
+        """The filters in words, for a chart image that leaves the page."""
+        year, municipality, category = (
+            self.filters[name] for name in ("year", "municipality", "category")
+        )
+        parts = (
+            year or _("every year"),
+            municipality.name if municipality else _("All municipalities"),
+            Category(category).label if category else _("All categories"),
+        )
+        return " · ".join(capfirst(str(part)) for part in parts)
 
 
 def _titles():
@@ -159,7 +181,11 @@ def chart_json(request, chart):
     if not current.valid:
         return _bad_request(current)
     points = current.chart(chart)
-    return JsonResponse(charts.spec(chart, points, title=_titles()[chart]))
+    spec = charts.spec(chart, points, title=_titles()[chart])
+    # Saved as PNG or SVG, the chart leaves the page that says what it shows.
+    spec["title"] = {"text": spec["title"], "subtitle": current.described()}
+    spec["usermeta"] = {"embedOptions": charts.embed_options(current.chart_name(chart))}
+    return JsonResponse(spec)
 
 
 @require_GET
@@ -169,7 +195,7 @@ def chart_csv(request, chart):
         return _bad_request(current)
     out = io.StringIO()
     charts.write_csv(out, chart, current.chart(chart))
-    return _csv(out.getvalue(), f"incidents-{chart}{current.suffix()}.csv")
+    return _csv(out.getvalue(), f"{current.chart_name(chart)}.csv")
 
 
 @require_GET

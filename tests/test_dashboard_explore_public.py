@@ -1,0 +1,125 @@
+"""The dashboard as council members read it, per year without a year chosen: no count under 5
+can be worked out from the numbers on the page, the chart data or the downloads."""
+
+import csv
+import datetime
+import io
+import re
+
+import pytest
+
+from tests.conftest import _user
+from tryghed.accounts.models import RoleAssignment
+from tryghed.dashboard.report import local_today
+from tryghed.incidents.models import DANISH_TIME, Incident, IncidentSource
+
+URL = "/medarbejder/tal/"
+HIDDEN = ("<5", "..")
+
+
+@pytest.fixture
+def greve_years(district, greve):
+    """Violence in Greve: 10 in 2022, 3 in 2023, 12 in 2024, nothing elsewhere."""
+    source = IncidentSource.objects.create(name="doegnrapport-test", district=district)
+    Incident.objects.bulk_create(
+        Incident(
+            source=source,
+            external_id=f"Y-{year}-{n}",
+            occurred_at=datetime.datetime(year, 3, 1 + n, 12, tzinfo=DANISH_TIME),
+            category="violence",
+            municipality=greve,
+        )
+        for year, count in [(2022, 10), (2023, 3), (2024, 12)]
+        for n in range(count)
+    )
+
+
+def table(response, table_id):
+    html = response.content.decode()
+    block = re.search(rf'<table[^>]*id="{table_id}".*?</table>', html, re.S).group(0)
+    rows = re.findall(
+        r'<tr data-(?:key|code)="([^"]+)">.*?<td class="text-align-right">([^<]*)</td>',
+        block,
+        re.S,
+    )
+    return {key: value.replace("&lt;", "<") for key, value in rows}
+
+
+def assert_nothing_recoverable(total, shown):
+    """No hidden count is the total minus the visible ones."""
+    hidden = [value for value in shown if value in HIDDEN]
+    assert len(hidden) != 1, shown
+    if hidden:
+        assert total - sum(int(value) for value in shown if value not in HIDDEN) > 4, shown
+
+
+@pytest.mark.usefixtures("greve_years")
+@pytest.mark.parametrize("member", ["kredsraad", "greve"])
+def test_years_cannot_be_subtracted_from_the_total_of_every_year(councils, client_for, member):
+    """The municipality table beside the years showed Greve's 25 incidents of every year, and
+    the years 10, "<5" and 12: 2023 was 25 − 10 − 12 = 3."""
+    user = _user(
+        f"member-{member}", role=RoleAssignment.Role.COUNCIL_MEMBER, council=councils[member]
+    )
+    client = client_for(user)
+    page = client.get(URL + "?period=year")
+    assert table(page, "table-municipalities")["0253"] == "25"
+    years = table(page, "table-trend")
+    assert years == {"2022": "..", "2023": "<5", "2024": "12"}
+    assert_nothing_recoverable(25, list(years.values()))
+
+    rows = list(csv.reader(io.StringIO(client.get(URL + "trend.csv?period=year").content.decode())))
+    assert [row[2] for row in rows[1:]] == ["..", "<5", "12"]
+    values = client.get(URL + "trend.json?period=year").json()["data"]["values"]
+    assert [(v["count"], v["shown"]) for v in values] == [(None, ".."), (None, "<5"), (12, "12")]
+
+
+@pytest.mark.usefixtures("greve_years")
+def test_staff_read_every_year_exactly(secretariat, client_for):
+    page = client_for(secretariat).get(URL + "?period=year")
+    assert table(page, "table-trend") == {"2022": "10", "2023": "3", "2024": "12"}
+
+
+@pytest.mark.usefixtures("greve_years")
+def test_a_chosen_year_is_read_as_before(council_member, client_for):
+    # One year is its own total, as the key figures show it: only its small count is hidden.
+    client = client_for(council_member)
+    assert table(client.get(URL + "?period=year&year=2022"), "table-trend") == {"2022": "10"}
+    assert table(client.get(URL + "?period=year&year=2023"), "table-trend") == {"2023": "<5"}
+
+
+def test_this_years_count_in_the_key_figures_is_not_the_one_hidden(
+    district, koege, council_member, client_for
+):
+    """This year's count is the smallest visible one, but the key figures show it beside the
+    years: hiding it in the chart would leave the small year the total minus the others."""
+    this_year = local_today().year
+    source = IncidentSource.objects.create(name="doegnrapport-test", district=district)
+    # At midnight this morning: today's incidents, whatever the time of day.
+    today = datetime.datetime.combine(local_today(), datetime.time(), tzinfo=DANISH_TIME)
+    when = [datetime.datetime(this_year - 3, 12, 1, 12, tzinfo=DANISH_TIME)] * 3
+    when += [datetime.datetime(this_year - 2, 6, 1, 12, tzinfo=DANISH_TIME)] * 12
+    when += [datetime.datetime(this_year - 1, 6, 1, 12, tzinfo=DANISH_TIME)] * 10
+    when += [today] * 6
+    Incident.objects.bulk_create(
+        Incident(
+            source=source,
+            external_id=f"C-{n}",
+            occurred_at=moment,
+            category="violence",
+            municipality=koege,
+        )
+        for n, moment in enumerate(when)
+    )
+    page = client_for(council_member).get(URL + "?period=year")
+    assert table(page, "table-municipalities")["0259"] == "31"
+    tile = re.search(r'data-tile="incidents">(.*?)</li>', page.content.decode(), re.S)[1]
+    assert re.search(r'tile-current">6<', tile)
+    years = table(page, "table-trend")
+    assert years == {
+        str(this_year - 3): "<5",
+        str(this_year - 2): "12",
+        str(this_year - 1): "..",
+        str(this_year): "6",
+    }
+    assert_nothing_recoverable(31, list(years.values()))
