@@ -99,7 +99,7 @@ def public_table(everything, chosen):
     - The met, missed and open counts of the rows, each column one group against its total
       on the year's page (the summary line): `protect` hides the small counts as "<5" and
       the next smallest as "..", so that none can be worked out as the total minus the rest.
-      A column whose every count but the zeros is hidden has its total hidden too: there
+      A column whose every nonzero count is hidden has its total hidden too: there
       `protect` cannot always keep the small ones from being worked out (1 and 5 beside 6).
     - met + missed + open = cases, within a row and in the totals: cases is hidden as soon
       as one of the three is (`rolled_up`), so a row's cases never gives a hidden state

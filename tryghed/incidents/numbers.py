@@ -138,16 +138,22 @@ def protect(counts, *, public=True):
     Those are shown as "..", not "<5": they are 5 or more, and "<5" would be untrue. ".." is
     the mark Danmarks Statistik uses for a figure withheld for confidentiality. The reader
     can tell a ".." from a "<5", and so knows that a ".." is 5 or more; `_exposed` reckons
-    with that. A group whose only other counts are exactly 5 (1 and 5 beside a total of 6),
-    or whose small counts are all 4 with nothing else (4 and 4 beside 8), cannot be protected
-    while its total is shown: every count of such a group but the zeros is hidden, and the
-    total stays the caller's concern.
+    with that.
+
+    Some groups cannot be protected that way: eleven weeks of "<5" beside a total of 11 are
+    1 each, and 1 and 5 beside a total of 6 give each other away. With every count but the
+    zeros hidden, the zeros still tell which counts make up the total; so such a group is
+    hidden whole, its zeros too, unless its total is small itself (the public reads it as
+    "<5" as well). A ".." there may be any number, 0 included.
 
     Without `public`, the exact counts (staff read them)."""
     counts = list(counts)
     if not public:
         return counts
     chosen = secondary_cells(counts)
+    hidden = chosen | {i for i, count in enumerate(counts) if is_small(count)}
+    if hidden and not is_small(sum(counts)) and _exposed(counts, hidden):
+        return [SECONDARY] * len(counts)
     return [SECONDARY if i in chosen else public_count(c) for i, c in enumerate(counts)]
 
 
