@@ -267,3 +267,48 @@ def test_council_members_read_a_status_that_is_the_same_whatever_the_hidden_coun
     html = plan_page(client_for(personas["council_member"]), plan)
     assert (cell(html, item.pk, "current"), cell(html, item.pk, "baseline")) == ("&lt;5", "12")
     assert status(html, item.pk) == "På rette spor"
+
+
+class TestStaffReadExactNumbersOnlyWithinTheirScope:
+    """A plan's indicators reach across the district, but the dashboard shows staff only the
+    incidents of their own scope: of other areas they read what the public reads."""
+
+    @pytest.fixture
+    def greve_item(self, area, source, greve):
+        add_incidents(source, greve, "moped_nuisance", spread(2022, 9) + spread(2023, 2))
+        return indicator(
+            area, title="Knallertgener i Greve", categories=["moped_nuisance"], municipality=greve
+        )
+
+    @pytest.fixture
+    def district_item(self, area, source, greve):
+        return indicator(area, title="Knallertgener i kredsen", categories=["moped_nuisance"])
+
+    @pytest.mark.parametrize(
+        ("reader", "greve_count", "district_count"),
+        [
+            ("district_staff", "2", "2"),
+            ("greve_staff", "2", "&lt;5"),
+            ("koege_officer", "&lt;5", "&lt;5"),
+        ],
+    )
+    def test_the_plan_page_and_key_figures(
+        self,
+        client_for,
+        personas,
+        plan,
+        greve_item,
+        district_item,
+        reader,
+        greve_count,
+        district_count,
+    ):
+        client = client_for(personas[reader])
+        html = plan_page(client, plan)
+        assert cell(html, greve_item.pk, "current") == greve_count
+        assert cell(html, district_item.pk, "current") == district_count
+        shown = {"&lt;5": "<5"}
+        assert tile_row(client, "Knallertgener i Greve")[2] == shown.get(greve_count, greve_count)
+        assert tile_row(client, "Knallertgener i kredsen")[2] == shown.get(
+            district_count, district_count
+        )

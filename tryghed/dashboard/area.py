@@ -70,6 +70,16 @@ class Area:
             Q(source__district__in=self.district_ids) | Q(municipality__in=self.municipality_ids)
         )
 
+    def reads_exactly(self, district_id, municipality_id=None):
+        """Whether the user reads the exact numbers of a district's incidents, or of one of
+        its municipalities: staff, within what `Incident.objects.visible_to` gives them.
+        Anyone else reads them as the public does (a plan's indicators reach beyond it)."""
+        if self.public:
+            return False
+        if self.is_global or district_id in self.district_ids:
+            return True
+        return municipality_id is not None and municipality_id in self.municipality_ids
+
     def plan_district_ids(self):
         """The districts whose plans the dashboard shows indicators of."""
         if self.is_global:

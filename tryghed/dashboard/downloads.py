@@ -87,8 +87,8 @@ def tiles_csv(request):
     tiles = [report.selection_tile(every_year, comparison, current.filters, public=public)]
     for plan in _current_plans(current.area, request.user):
         indicators = Indicator.objects.visible_to(request.user).of_plan(plan)
-        shown = present_all(indicators, plan, public=public)
-        tiles += report.indicator_tiles(shown, plan, public=public)
+        shown = present_all(indicators, plan, reads_exactly=current.area.reads_exactly)
+        tiles += report.indicator_tiles(shown, plan)
     out = io.StringIO()
     report.write_tiles_csv(out, tiles)
     return _csv(out.getvalue(), f"key-figures{current.suffix(year=comparison.year)}.csv")

@@ -167,7 +167,7 @@ def selection_tile(incidents, comparison, filters, *, public):
     )
 
 
-def indicator_tiles(shown_list, plan, *, public, today=None):
+def indicator_tiles(shown_list, plan, *, today=None):
     """A tile for each of the plan's indicators as `present_all` showed them: the current
     value against the same period a year earlier, and the target against the baseline.
 
@@ -179,7 +179,7 @@ def indicator_tiles(shown_list, plan, *, public, today=None):
         last_year = copy.copy(indicator)
         last_year.baseline_year = shown.reading.year - 1
         last_year.baseline_start = last_year.baseline_end = None
-        against = present(last_year, plan, public=public, today=today)
+        against = present(last_year, plan, public=shown.public, today=today)
         tiles.append(
             Tile(
                 key=f"indicator-{indicator.pk}",

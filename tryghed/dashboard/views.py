@@ -152,8 +152,8 @@ def dashboard_context(request, current):
     plans = []
     for plan in _current_plans(current.area, request.user):
         indicators = Indicator.objects.visible_to(request.user).of_plan(plan)
-        shown = present_all(indicators, plan, public=current.area.public)
-        tiles = report.indicator_tiles(shown, plan, public=current.area.public)
+        shown = present_all(indicators, plan, reads_exactly=current.area.reads_exactly)
+        tiles = report.indicator_tiles(shown, plan)
         plans.append((plan, shown, tiles))
     context["plans"] = plans
     if current.valid:

@@ -45,6 +45,7 @@ class Shown:
     plain_baseline: object = ""
     plain_change: object = ""
     plain_target: object = ""
+    public: bool = True  # shown by the public small-count rule
 
 
 def _number(value, is_count):
@@ -193,13 +194,17 @@ def present(indicator, plan, *, public, today=None):
         plain_baseline=_plain(reading.baseline, is_count, public),
         plain_change="" if hide_change or reading.change is None else reading.change_percent,
         plain_target=indicator.signed_target,
+        public=public,
     )
 
 
-def present_all(indicators, plan, *, public, today=None):
-    """Each indicator of the queryset shown; `.area_id` says under which focus area it goes."""
+def present_all(indicators, plan, *, reads_exactly, today=None):
+    """Each indicator of the queryset shown; `.area_id` says under which focus area it goes.
+    `reads_exactly(district id, municipality id or None)` tells whether the reader may read
+    the exact numbers of the indicator's area; otherwise it is shown by the public rule."""
     rows = []
     for indicator in indicators.select_related("initiative", "series", "municipality"):
+        public = not reads_exactly(plan.district_id, indicator.municipality_id)
         shown = present(indicator, plan, public=public, today=today)
         shown.area_id = indicator.focus_area_id or indicator.initiative.focus_area_id
         rows.append(shown)

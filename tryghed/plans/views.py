@@ -92,10 +92,10 @@ def _tree(initiatives):
     return roots
 
 
-def _public(request):
-    """Whether the indicators' numbers follow the public small-count rule for this reader:
-    for council members, as on their dashboard (tryghed.dashboard.area)."""
-    return area_for(request.user).public
+def _reads_exactly(request):
+    """Whose indicator numbers this reader reads exactly, as on their dashboard
+    (tryghed.dashboard.area): council members none, staff those within their scope."""
+    return area_for(request.user).reads_exactly
 
 
 def plan_detail(request, pk):
@@ -106,7 +106,9 @@ def plan_detail(request, pk):
     )
     roots = _tree(initiatives)
     indicators = present_all(
-        Indicator.objects.visible_to(request.user).of_plan(plan), plan, public=_public(request)
+        Indicator.objects.visible_to(request.user).of_plan(plan),
+        plan,
+        reads_exactly=_reads_exactly(request),
     )
     for area in areas:
         area.roots = [i for i in roots if i.focus_area_id == area.pk]
@@ -321,7 +323,7 @@ def _initiative_page(request, initiative, *, progress_form=None, milestone_form=
             "indicators": present_all(
                 Indicator.objects.visible_to(request.user).filter(initiative=initiative),
                 initiative.plan,
-                public=_public(request),
+                reads_exactly=_reads_exactly(request),
             ),
         },
     )

@@ -69,6 +69,11 @@ class PlanOutline:
         return self.plan.heading
 
 
+def _no_one(district_id, municipality_id):
+    """The public reads no exact numbers."""
+    return False
+
+
 def published_plan(year, district_number=None):
     """The district's published plan of `year`; 404 for a draft, an approved or no plan."""
     number = settings.TRYGHED_DISTRICT if district_number is None else district_number
@@ -108,7 +113,7 @@ def plan_outline(plan):
         children_of[initiative.parent_id].append(initiative)
 
     indicators_of = defaultdict(list)
-    for shown in present_all(Indicator.objects.of_plan(plan), plan, public=True):
+    for shown in present_all(Indicator.objects.of_plan(plan), plan, reads_exactly=_no_one):
         indicator = shown.indicator
         owner = ("initiative", indicator.initiative_id) if indicator.initiative_id else None
         indicators_of[owner or ("area", indicator.focus_area_id)].append(shown)
