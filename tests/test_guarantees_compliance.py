@@ -310,6 +310,10 @@ def test_council_members_read_the_page_as_the_public_does(few_cases, council_mem
         (v["month"], v["guarantee"][:4], v["state"]): v["count"] for v in spec["data"]["values"]
     }
     assert bars == {("2026-02", "Indb", "Overholdt"): 9, ("2026-03", "Indb", "Overskredet"): 8}
+    # Saved as an image, it is named as the CSV file is, from a menu in Danish.
+    options = spec["usermeta"]["embedOptions"]
+    assert options["downloadFileName"] == "politigarantier-2026"
+    assert options["i18n"]["PNG_ACTION"] == "Gem som PNG"
 
 
 def test_a_chart_of_hidden_counts_only_is_not_drawn_empty(few_cases, council_member, client_for):

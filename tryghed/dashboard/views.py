@@ -15,6 +15,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from tryghed.core.vega import embed_options
 from tryghed.dashboard import charts, report
 from tryghed.dashboard.area import area_for
 from tryghed.dashboard.forms import FilterForm
@@ -184,7 +185,7 @@ def chart_json(request, chart):
     spec = charts.spec(chart, points, title=_titles()[chart])
     # Saved as PNG or SVG, the chart leaves the page that says what it shows.
     spec["title"] = {"text": spec["title"], "subtitle": current.described()}
-    spec["usermeta"] = {"embedOptions": charts.embed_options(current.chart_name(chart))}
+    spec["usermeta"] = {"embedOptions": embed_options(current.chart_name(chart))}
     return JsonResponse(spec)
 
 

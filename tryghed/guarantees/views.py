@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from tryghed.accounts.scope import scope_of
+from tryghed.core.vega import embed_options
 from tryghed.dashboard.area import area_for
 from tryghed.guarantees import actions, compliance, forms
 from tryghed.guarantees.clock import DANISH_TIME
@@ -327,8 +328,8 @@ class ComplianceQuery:
         )
 
 
-def _chart(counted):
-    return compliance.chart_spec(
+def _chart(counted, file_name):
+    spec = compliance.chart_spec(
         counted,
         title=_("Cases per month: met, missed and open"),
         met_label=_("Met"),
@@ -337,6 +338,8 @@ def _chart(counted):
         month_label=_("Month"),
         cases_label=_("Cases"),
     )
+    spec["usermeta"] = {"embedOptions": embed_options(file_name)}
+    return spec
 
 
 @require_GET
@@ -346,7 +349,10 @@ def compliance_page(request):
     if current.valid:
         rows, totals, counted = current.table()
         context.update(
-            rows=rows, totals=totals, chart=_chart(counted), period_label=current.label()
+            rows=rows,
+            totals=totals,
+            chart=_chart(counted, f"politigarantier-{current.label()}"),
+            period_label=current.label(),
         )
     status = 200 if current.valid else 400
     return render(request, "guarantees/compliance.html", context, status=status)
