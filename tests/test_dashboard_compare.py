@@ -138,6 +138,19 @@ class TestChangeAgainstLastYear:
         greve = tile(client_for(secretariat).get(URL + "?year=2024&municipality=0253"), "incidents")
         assert greve["current"] == "6" and greve["change"].endswith("+50,0 %")
 
+    def test_a_year_before_anything_was_recorded_is_no_count(self, secretariat, client_for):
+        # The incidents begin in May 2022: 2021 was not recorded, so it is no 0 to compare.
+        client = client_for(secretariat)
+        page = client.get(URL + "?year=2022")
+        html = page.content.decode()
+        assert tile(page, "incidents")["current"] == "2"
+        assert "Samme periode sidste år: –" in " ".join(html.split())
+        assert tile(page, "incidents")["change"].endswith("–")
+        rows = read_csv(client.get(URL + "noegletal.csv?year=2022"))
+        assert rows[1][2:5] == ["2", "", ""]
+        recorded = read_csv(client.get(URL + "noegletal.csv?year=2023"))
+        assert recorded[1][2:5] == ["5", "2", "150.0"]
+
     def test_council_members_read_small_counts_hidden(self, council_member, client_for):
         client = client_for(council_member)
         page = client.get(URL + "?year=2024")

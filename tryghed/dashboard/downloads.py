@@ -84,7 +84,15 @@ def tiles_csv(request):
         return refused
     public = current.area.public
     every_year = current.form.apply(current.area.incidents(current.user), year=False)
-    tiles = [report.selection_tile(every_year, comparison, current.filters, public=public)]
+    tiles = [
+        report.selection_tile(
+            every_year,
+            comparison,
+            current.filters,
+            public=public,
+            recorded_from=current.recorded_from(),
+        )
+    ]
     for plan in _current_plans(current.area, request.user):
         indicators = Indicator.objects.visible_to(request.user).of_plan(plan)
         shown = present_all(indicators, plan, reads_exactly=current.area.reads_exactly)

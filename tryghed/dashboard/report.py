@@ -77,6 +77,13 @@ class Comparison:
     def previous_key(self):
         return self._key(self.previous_year)
 
+    @property
+    def previous_end(self):
+        """The last day of the period last year."""
+        if self.until is None:
+            return datetime.date(self.previous_year, 12, 31)
+        return self._last_day(self.previous_year)
+
 
 def comparison_for(year, today=None):
     """The chosen year, or the current one, against the year before; None for a year that
@@ -136,15 +143,19 @@ def _direction(change_text):
     return ""
 
 
-def selection_tile(incidents, comparison, filters, *, public):
+def selection_tile(incidents, comparison, filters, *, public, recorded_from):
     """The incidents of the filters' municipality and category in the comparison's period
-    against the same period last year. `incidents` must hold both years."""
+    against the same period last year. `incidents` must hold both years; `recorded_from`
+    is the first month the area has any incident of (None: none at all). Last year's
+    period, when it ended before that, was not recorded: it has no count, not 0."""
     rows = changes(incidents, year=comparison.year, until=comparison.until, public=public)
     if rows:
         row = rows[0]
         count, previous, percent = row.count, row.previous, row.percent
     else:
         count, previous, percent = 0, 0, None
+    if recorded_from is None or comparison.previous_end < recorded_from:
+        previous, percent = None, None
     parts = []
     if filters["municipality"] is not None:
         parts.append(filters["municipality"].name)
@@ -243,7 +254,13 @@ def extra_sections(current, municipality_rows):
         "selection_tile": (
             None
             if comparison is None
-            else selection_tile(every_year, comparison, filters, public=public)
+            else selection_tile(
+                every_year,
+                comparison,
+                filters,
+                public=public,
+                recorded_from=current.recorded_from(),
+            )
         ),
         "hotspot_cells": cells,
         "hotspots": cells[:HOTSPOT_TABLE_ROWS],

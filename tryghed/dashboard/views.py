@@ -9,6 +9,7 @@ import datetime
 import io
 import json
 
+from django.db.models import Min
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.text import capfirst
@@ -50,6 +51,12 @@ class DashboardQuery:
         """The same incidents as monthly counts, for numbers of whole months."""
         every_category = self.filters["category"] is None
         return self.form.apply(self.area.monthly_counts(self.user, every_category=every_category))
+
+    def recorded_from(self):
+        """The first month with any incident in the area, whatever the filters: before it
+        nothing was recorded, which is not the same as nothing happening."""
+        totals = self.area.monthly_counts(self.user, every_category=True)
+        return totals.aggregate(first=Min("month"))["first"]
 
     def shown_municipalities(self):
         chosen = self.filters["municipality"]
