@@ -188,7 +188,8 @@ class TestNumbers:
 
 BAD = [
     ("year=abc", "Angiv et år med fire cifre"),
-    ("year=1800", "År"),
+    ("year=1800", "Vælg et år fra 2000 og frem."),
+    ("year=99999", "Vælg et år til og med 2100."),
     ("municipality=9999", "Vælg en af kommunerne på listen."),
     ("municipality=0851", "Vælg en af kommunerne på listen."),  # another district's
     ("category=nope", "Vælg en af kategorierne på listen."),

@@ -29,7 +29,11 @@ class FilterForm(forms.Form):
         min_value=FIRST_YEAR,
         max_value=LAST_YEAR,
         help_text=_("Leave empty for every year."),
-        error_messages={"invalid": _("Enter a year as four digits, e.g. 2024.")},
+        error_messages={
+            "invalid": _("Enter a year as four digits, e.g. 2024."),
+            "min_value": _("Choose a year from %(limit_value)s on."),
+            "max_value": _("Choose a year up to %(limit_value)s."),
+        },
         widget=forms.TextInput(
             attrs={"class": "form-input input-width-xs", "inputmode": "numeric"}
         ),
