@@ -24,6 +24,7 @@ is missed).
 
 import argparse
 import asyncio
+import datetime
 import io
 import itertools
 import os
@@ -241,12 +242,14 @@ def submission_bodies(definitions, points, key, seed=311):
             fields += [("email", f"borger{n}@example.dk"), ("first_name", "Borger")]
         for attribute in attributes:
             if attribute["required"] or rng.random() < 0.3:
-                fields += _answer(attribute, rng)
+                fields += _answer(attribute, rng, wished_day=code.startswith("betjent-"))
         n += 1
         yield urlencode(fields).encode()
 
 
-def _answer(attribute, rng):
+def _answer(attribute, rng, *, wished_day):
+    """An answer the service accepts. A date question of "Bestil en betjent" asks for a day
+    from tomorrow on; every other asks when something happened, which cannot be ahead."""
     name = f"attribute[{attribute['code']}]"
     keys = [v["key"] for v in attribute.get("values") or []]
     kind = attribute["datatype"]
@@ -257,7 +260,10 @@ def _answer(attribute, rng):
     if kind == "number":
         return [(name, str(rng.randint(1, 60)))]
     if kind == "datetime":
-        return [(name, "2026-08-14T19:00:00+02:00")]
+        today = datetime.date.today()
+        if wished_day:
+            return [(name, (today + datetime.timedelta(days=rng.randint(7, 60))).isoformat())]
+        return [(name, f"{today - datetime.timedelta(days=1)}T19:00:00+02:00")]
     return [(name, " ".join(rng.choices(WORDS, k=4)))]
 
 

@@ -60,8 +60,8 @@ def test_no_cell_of_a_danish_spreadsheet_starts_a_formula(
     text = export(client_for(koege_officer), request)
     for cell in danish_excel_cells(text):
         assert not cell.lstrip(" ").startswith(FORMULA_START), cell
-    # Read as the comma-separated file it is, the description is all there, neutralised.
-    [row] = list(csv.DictReader(io.StringIO(text)))
+    # Read as the semicolon-separated file it is, the description is all there, neutralised.
+    [row] = list(csv.DictReader(io.StringIO(text), delimiter=";"))
     assert row["description"].replace("'", "") == description.replace("'", "")
 
 
@@ -72,6 +72,7 @@ def test_plain_text_and_numbers_are_left_as_they_are(catalogue, koege_officer, c
         lon="12.1822",
         reporter_phone="+45 12 34 56 78",
     )
-    [row] = list(csv.DictReader(io.StringIO(export(client_for(koege_officer), request))))
+    text = export(client_for(koege_officer), request)
+    [row] = list(csv.DictReader(io.StringIO(text), delimiter=";"))
     assert row["reporter_phone"] == "+45 12 34 56 78"
     assert row["description"] == "Salg af hash; hver fredag\n'- ved hallen"

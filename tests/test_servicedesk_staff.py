@@ -624,7 +624,7 @@ def test_bad_filter_input_gives_a_message_not_an_error(desk, koege_officer, clie
 def _csv(response):
     content = b"".join(response.streaming_content).decode("utf-8")
     assert content.startswith("\ufeff")
-    return list(csv.DictReader(io.StringIO(content[1:])))
+    return list(csv.DictReader(io.StringIO(content[1:]), delimiter=";"))
 
 
 def test_csv_export_of_the_police_queue_with_contact_for_the_police(

@@ -18,6 +18,7 @@ MESSAGE_LABELS = {
     "close": _("Closed for the queue"),
     "duplicate": _("Marked as a duplicate"),
     "spam": _("Marked as spam"),
+    "not spam": _("Spam mark removed"),
     "service": _("Service changed"),
     "routing": _("Queue added when the service changed"),
     "reply": _("Status changed by a reply to the citizen"),

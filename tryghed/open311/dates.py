@@ -15,7 +15,12 @@ def w3c(value):
     """A datetime with the Danish offset, e.g. 2026-07-01T20:15:00+02:00."""
     if value is None:
         return None
-    return timezone.localtime(value).isoformat(timespec="seconds")
+    local = timezone.localtime(value)
+    if local.utcoffset() % datetime.timedelta(minutes=1):
+        # Before 1894 Danish time was Copenhagen's mean solar time, 50 min 20 s ahead of
+        # UTC; a W3C offset has whole minutes, so such a time is written in UTC.
+        local = value.astimezone(datetime.UTC)
+    return local.isoformat(timespec="seconds")
 
 
 def parse_w3c(value):

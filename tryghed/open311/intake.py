@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from tryghed.open311.dates import parse_w3c, w3c
 from tryghed.organisation.models import Municipality, PostalCode
+from tryghed.servicedesk import answers
 from tryghed.servicedesk.models import ServiceAttribute, ServiceRequest
 
 MAX_DESCRIPTION = 4000  # the spec's limit
@@ -26,7 +27,8 @@ MAX_PLACE = ServiceRequest._meta.get_field("place").max_length
 Datatype = ServiceAttribute.Datatype
 
 _ATTRIBUTE_FIELD = re.compile(r"attribute\[([^\[\]]{1,60})\](\[\])?")
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# C0 and C1 control characters but tab and line breaks, which are text.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _PHONE = re.compile(r"[0-9+()\-. ]{3,30}")
 _POSTCODE = re.compile(r"(?<!\d)(\d{4})(?!\d)")
 _MUNICIPALITY_CODE = re.compile(r"\d{4}")
@@ -294,7 +296,7 @@ def _read_attributes(data, service, attributes, problems):
         if attribute.datatype != Datatype.MULTIVALUELIST and len(values) > 1:
             problems.append(_("%(field)s takes one value.") % {"field": label})
             continue
-        value = _attribute_value(attribute, values, label, problems)
+        value = _attribute_value(attribute, service.kind, values, label, problems)
         if value is not None:
             details[attribute.code] = value
     for code in given:
@@ -305,7 +307,7 @@ def _read_attributes(data, service, attributes, problems):
     return details
 
 
-def _attribute_value(attribute, values, label, problems):
+def _attribute_value(attribute, service_kind, values, label, problems):
     value = values[0]
     kind = attribute.datatype
     if kind in (Datatype.STRING, Datatype.TEXT):
@@ -330,6 +332,14 @@ def _attribute_value(attribute, values, label, problems):
             problems.append(
                 _("%(field)s must be a W3C date and time, e.g. 2026-07-01T20:00:00+02:00.")
                 % {"field": label}
+            )
+            return None
+        try:
+            # The web form's rule, so that neither channel stores what the other refuses.
+            answers.validate_moment(service_kind, moment)
+        except ValidationError as exc:
+            problems.append(
+                _("%(field)s: %(problem)s") % {"field": label, "problem": exc.messages[0]}
             )
             return None
         return w3c(moment)

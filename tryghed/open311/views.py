@@ -25,7 +25,7 @@ from django.views.decorators.csrf import csrf_exempt
 from tryghed.audit.models import AuditEntry
 from tryghed.open311 import intake, jurisdictions, keys, memo, publish, render
 from tryghed.open311.dates import parse_w3c, w3c
-from tryghed.servicedesk import actions, ratelimit, routing
+from tryghed.servicedesk import actions, notify, ratelimit, routing
 from tryghed.servicedesk.models import (
     Service,
     ServiceAttribute,
@@ -333,6 +333,9 @@ def _create(request, fmt):
         )
     service, questions = found
     submission = intake.read(data, service, questions)
+    # Kept as the web form keeps it: the receipt and the staff's replies are written in the
+    # language the client asked for.
+    submission.details[notify.LANGUAGE_KEY] = get_language() or settings.LANGUAGE_CODE
 
     def within_jurisdiction(found):
         if jurisdiction is not None and found.district.pk != jurisdiction.district.pk:
@@ -350,6 +353,9 @@ def _create(request, fmt):
         )
     except routing.RoutingError as exc:
         raise Refused(400, str(exc)) from exc
+    # Replies to the citizen point to the status link "you received"; the link itself goes
+    # only to the citizen's own address, never into the client's answer.
+    notify.send_receipt(created, token)
     notice = publish.notice_for(service.kind)
     if submission.media_url_ignored:
         notice += " " + _("media_url was not kept: photos can only be sent through the web form.")

@@ -435,6 +435,44 @@ def mark_spam(handling, *, by):
     return handling
 
 
+@transaction.atomic
+def unmark_spam(handling, *, by):
+    """Take back a spam mark: the request is real after all. This queue's handling is in
+    progress again, and so is every other queue's that was closed as spam, since that
+    outcome rested on the same mark; the citizen and Open311 see the request looked into.
+
+    Deadlines that the mark voided stay void.
+    """
+    handling = _locked(handling, by)
+    request = _locked_request(handling)
+    if not request.is_spam:
+        raise DeskError(_("The request is not marked as spam."))
+    before = log.snapshot(request)
+    request.is_spam = False
+    request.save(update_fields=["is_spam"])
+    log.record(request, by=by, action=UPDATE, before=before, message="not spam")
+    closed_as_spam = (
+        Handling.objects.select_for_update(of=("self",))
+        .filter(request=request, status=Handling.Status.CLOSED, outcome=Handling.Outcome.SPAM)
+        .exclude(pk=handling.pk)
+        .select_related("request", "queue")
+    )
+    for reopened in [handling, *closed_as_spam]:
+        if reopened.status == Handling.Status.IN_PROGRESS:
+            continue
+        before = log.snapshot(reopened)
+        reopened.move_to(Handling.Status.IN_PROGRESS)
+        _save(
+            reopened,
+            by=by,
+            before=before,
+            message="not spam",
+            fields=["status", "outcome", "closed_at"],
+        )
+    handling.request = request
+    return handling
+
+
 def _message(handling, *, by, kind, body):
     body = (body or "").strip()
     if not body:

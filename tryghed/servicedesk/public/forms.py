@@ -7,13 +7,13 @@ import secrets
 from django import forms
 from django.conf import settings
 from django.core.validators import RegexValidator
-from django.utils import timezone
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from tryghed.open311 import intake
 from tryghed.open311.intake import Invalid, has_visible_character, municipality_of_address
 from tryghed.organisation.models import Municipality
-from tryghed.servicedesk import notify, photos
+from tryghed.servicedesk import answers, notify, photos
 from tryghed.servicedesk.models import Kind, ServiceAttribute
 
 Datatype = ServiceAttribute.Datatype
@@ -24,11 +24,6 @@ TEXT_MAX = 2000
 DESCRIPTION_MAX = 4000
 MESSAGE_MAX = 4000
 NUMBER_MAX = 100_000
-# Reports are about what happened recently; older events are for a report to 114.
-PAST_LIMIT = dt.timedelta(days=5 * 365)
-# A phone's clock may be a few minutes ahead of ours.
-CLOCK_SKEW = dt.timedelta(minutes=15)
-BOOKING_AHEAD = dt.timedelta(days=365)
 
 DATETIME_FORMATS = [
     "%Y-%m-%dT%H:%M",
@@ -62,6 +57,12 @@ class TextField(forms.CharField):
     def to_python(self, value):
         value = super().to_python(value)
         return value if has_visible_character(value) else self.empty_value
+
+    def clean(self, value):
+        # Control characters other than line breaks and tabs draw nothing, and would reach
+        # the staff's pages, e-mails and spreadsheets as they are: dropped, as the desk's
+        # messages drop them. Only after the validators, which refuse a NUL with a message.
+        return intake.clean(super().clean(value))
 
 
 class TelInput(forms.TextInput):
@@ -97,15 +98,8 @@ class PastDateTimeField(forms.DateTimeField):
 
     def validate(self, value):
         super().validate(value)
-        if value is None:
-            return
-        now = timezone.now()
-        if value > now + CLOCK_SKEW:
-            raise forms.ValidationError(_("The time cannot be in the future."), code="future")
-        if value < now - PAST_LIMIT:
-            raise forms.ValidationError(
-                _("The time must be within the last five years."), code="too_old"
-            )
+        if value is not None:
+            answers.validate_happened(value)
 
 
 class FutureDateField(forms.DateField):
@@ -113,13 +107,8 @@ class FutureDateField(forms.DateField):
 
     def validate(self, value):
         super().validate(value)
-        if value is None:
-            return
-        today = timezone.localdate()
-        if value <= today:
-            raise forms.ValidationError(_("Choose a date after today."), code="past")
-        if value > today + BOOKING_AHEAD:
-            raise forms.ValidationError(_("Choose a date within the next year."), code="too_far")
+        if value is not None:
+            answers.validate_wished_day(value)
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -168,7 +157,7 @@ def attribute_field(attribute, kind):
     if attribute.datatype == Datatype.NUMBER:
         return forms.IntegerField(min_value=0, max_value=NUMBER_MAX, **common)
     if attribute.datatype == Datatype.DATETIME:
-        if kind == Kind.OFFICER_REQUEST:
+        if answers.asks_for_a_day(kind):
             return FutureDateField(
                 input_formats=DATE_FORMATS,
                 widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
+from tryghed.open311 import intake
 from tryghed.plans import forms as plan_forms
 from tryghed.plans.forms import DateInput
 from tryghed.servicedesk import notify
@@ -33,14 +34,13 @@ class DesignSystemForm(plan_forms.DesignSystemForm):
 
 
 CONTROL_CHARACTERS = re.compile("[\x00-\x1f\x7f]")
-# In a message, line breaks and tabs are text; the other control characters draw nothing and
-# would go on to the citizen's page and e-mail as they are.
-CONTROL_IN_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 class MessageForm(DesignSystemForm):
     def clean_body(self):
-        return CONTROL_IN_TEXT.sub("", self.cleaned_data["body"])
+        # In a message, line breaks and tabs are text; the other control characters draw
+        # nothing and would go on to the citizen's page and e-mail as they are.
+        return intake.clean(self.cleaned_data["body"])
 
 
 class SearchInput(forms.TextInput):
@@ -342,6 +342,11 @@ class DuplicateForm(DesignSystemForm, forms.Form):
 class SpamForm(forms.Form):
     def __init__(self, *args, handling, **kwargs):
         super().__init__(*args, **kwargs)
+
+
+class NotSpamForm(CurrentStateForm, forms.Form):
+    """Takes back a spam mark; checked against the page, as a colleague may have taken it
+    back, or closed the request again, since."""
 
 
 class NoteForm(MessageForm, forms.Form):

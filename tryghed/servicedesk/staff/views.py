@@ -135,11 +135,14 @@ class _Echo:
         return value
 
 
+# Excel set up for Danish, which the desks use, splits a double-clicked .csv at semicolons
+# and takes it as UTF-8 only after a byte order mark; commas would put each row in one cell.
+SEPARATOR = ";"
 # A leading + or - is harmless when only digits follow, as in a phone number.
 PLAIN_NUMBER = re.compile(r"[+-][0-9 ().-]*\Z")
-# Excel set up for Danish reads a double-clicked .csv split at semicolons, not commas, and
-# then a line break ends the row even inside quotes: each piece after one starts a cell.
-PIECES = re.compile(r"(?<=[;\r\n])")
+# A reader that ignores the quotes (or, as Excel does, a line break inside them) starts a
+# cell after every separator and line break: each such piece may start a formula.
+PIECES = re.compile(rf"(?<=[{SEPARATOR}\r\n])")
 
 
 def _piece(text):
@@ -147,7 +150,7 @@ def _piece(text):
     start = text.lstrip(" ")
     first = start[:1]
     if first in ("=", "@", "\t", "\r") or (
-        first in ("+", "-") and not PLAIN_NUMBER.match(start.rstrip(";\r\n"))
+        first in ("+", "-") and not PLAIN_NUMBER.match(start.rstrip(SEPARATOR + "\r\n"))
     ):
         return "'" + text
     return text
@@ -176,7 +179,7 @@ def queue_csv(request, pk):
     )
 
     def rows():
-        writer = csv.writer(_Echo())
+        writer = csv.writer(_Echo(), delimiter=SEPARATOR)
         yield "\ufeff" + writer.writerow(columns)
         for h in handlings.iterator(chunk_size=500):
             r = h.request
@@ -334,6 +337,11 @@ ACTIONS = {
         forms.SpamForm,
         lambda h, by, d: actions.mark_spam(h, by=by),
         gettext_lazy("The request is marked as spam and closed for your queue."),
+    ),
+    "not_spam": Action(
+        forms.NotSpamForm,
+        lambda h, by, d: actions.unmark_spam(h, by=by),
+        gettext_lazy("The spam mark is removed, and the request is in progress again."),
     ),
     "note": Action(
         forms.NoteForm,
