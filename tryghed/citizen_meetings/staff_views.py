@@ -21,6 +21,7 @@ from tryghed.citizen_meetings import actions
 from tryghed.citizen_meetings.forms import MeetingForm, creatable_municipalities
 from tryghed.citizen_meetings.models import CitizenMeeting, Registration
 from tryghed.citizen_meetings.talks import accepted_talk_requests, initial_from_request
+from tryghed.core import spreadsheet
 
 
 def _meetings(user):
@@ -160,19 +161,13 @@ def meeting_detail(request, pk):
     )
 
 
-def _cell(value):
-    # A spreadsheet runs a cell that starts like a formula; a citizen wrote these.
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def attendees_csv(request, pk):
     meeting = _visible(request, pk)
     log.exported(meeting, by=request.user, message="csv")
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="deltagere-{meeting.pk}.csv"'
     response.write("\ufeff")
-    writer = csv.writer(response, delimiter=";")
+    writer = csv.writer(response, delimiter=spreadsheet.SEPARATOR)
     writer.writerow(
         [_("Name"), _("E-mail"), _("Phone"), _("Status"), _("Registered"), _("Place in queue")]
     )
@@ -182,9 +177,9 @@ def attendees_csv(request, pk):
         queue += waiting
         writer.writerow(
             [
-                _cell(registration.name),
-                _cell(registration.email),
-                _cell(registration.phone),
+                spreadsheet.cell(registration.name),
+                spreadsheet.cell(registration.email),
+                spreadsheet.cell(registration.phone),
                 registration.get_status_display(),
                 timezone.localtime(registration.created_at).strftime("%Y-%m-%d %H:%M"),
                 queue if waiting else "",

@@ -6,7 +6,6 @@ Everything is fetched through `visible_to` (reading) and `workable_by` (acting);
 
 import csv
 import datetime
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,6 +25,7 @@ from django.views.decorators.http import require_POST
 
 from tryghed.accounts.scope import scope_of
 from tryghed.audit import log
+from tryghed.core import spreadsheet
 from tryghed.guarantees.views import request_panel
 from tryghed.servicedesk import actions
 from tryghed.servicedesk.duplicates import likely_duplicates
@@ -135,34 +135,6 @@ class _Echo:
         return value
 
 
-# Excel set up for Danish, which the desks use, splits a double-clicked .csv at semicolons
-# and takes it as UTF-8 only after a byte order mark; commas would put each row in one cell.
-SEPARATOR = ";"
-# A leading + or - is harmless when only digits follow, as in a phone number.
-PLAIN_NUMBER = re.compile(r"[+-][0-9 ().-]*\Z")
-# A reader that ignores the quotes (or, as Excel does, a line break inside them) starts a
-# cell after every separator and line break: each such piece may start a formula.
-PIECES = re.compile(rf"(?<=[{SEPARATOR}\r\n])")
-
-
-def _piece(text):
-    # Spaces in front do not keep every spreadsheet from reading a formula.
-    start = text.lstrip(" ")
-    first = start[:1]
-    if first in ("=", "@", "\t", "\r") or (
-        first in ("+", "-") and not PLAIN_NUMBER.match(start.rstrip(SEPARATOR + "\r\n"))
-    ):
-        return "'" + text
-    return text
-
-
-def _cell(value):
-    """A spreadsheet must not run what a citizen typed: text that would start a formula is
-    quoted (OWASP CSV injection), wherever a spreadsheet may start a cell."""
-    text = "" if value is None else str(value)
-    return "".join(_piece(piece) for piece in PIECES.split(text))
-
-
 def queue_csv(request, pk):
     queue = get_object_or_404(_queues(request.user), pk=pk)
     _form, handlings = _filtered(request, queue)
@@ -179,7 +151,7 @@ def queue_csv(request, pk):
     )
 
     def rows():
-        writer = csv.writer(_Echo(), delimiter=SEPARATOR)
+        writer = csv.writer(_Echo(), delimiter=spreadsheet.SEPARATOR)
         yield "\ufeff" + writer.writerow(columns)
         for h in handlings.iterator(chunk_size=500):
             r = h.request
@@ -200,7 +172,7 @@ def queue_csv(request, pk):
             ]
             if with_contact:
                 row += [r.reporter_name, r.reporter_email, r.reporter_phone]
-            yield writer.writerow([_cell(v) for v in row])
+            yield writer.writerow([spreadsheet.cell(v) for v in row])
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     filename = f"{slugify(queue.name.translate(DANISH_LETTERS))}-{timezone.localdate()}.csv"
