@@ -1,5 +1,5 @@
 """An import's writing: on PostgreSQL one transaction, new incidents by COPY (streamed
-through one COPY into a source without incidents) and the monthly counts added once; rows
+through one COPY into a source without incidents) and the counts added once; rows
 the source holds through the upsert; on SQLite batch by batch, each batch counting its new
 rows. Whatever the path, the counts equal counting the incidents, and the report says what
 happened."""
@@ -63,8 +63,9 @@ def assert_b3_updated_and_the_rest_created(report, source):
 
 
 def assert_counted():
-    assert kept_counts() == direct_counts()
-    assert kept_totals() == direct_totals()
+    for period in ("month", "week"):
+        assert kept_counts(period) == direct_counts(period), period
+        assert kept_totals(period) == direct_totals(period), period
 
 
 def test_a_first_import_then_new_changed_and_unchanged_rows(source, small_chunks):
@@ -116,6 +117,32 @@ def test_a_row_written_meanwhile_sends_the_import_through_the_upsert(
     monkeypatch.setattr(bulk.Bulk, "start", start_that_misses_it)
     report = import_incidents(jsonl(rows(range(8))), source=source)
     assert_b3_updated_and_the_rest_created(report, source)
+
+
+@postgres_only
+def test_an_incident_written_while_a_first_import_streams_is_counted_once(
+    source, small_chunks, monkeypatch
+):
+    # The first import copies its counts in, as the source had none; an incident written by
+    # hand meanwhile (another id, the same groups as B-0) has its count rows already, so the
+    # copy keeps nothing and the counts are added to them instead.
+    finish = bulk.Bulk.finish
+
+    def finish_after_a_write_by_hand(self):
+        Incident.objects.create(
+            source=source,
+            external_id="by-hand",
+            occurred_at="2024-03-10T00:30+01:00",
+            category="burglary_home",
+            municipality=Municipality.objects.get(code="0253"),
+        )
+        finish(self)
+
+    monkeypatch.setattr(bulk.Bulk, "finish", finish_after_a_write_by_hand)
+    report = import_incidents(jsonl(rows(range(8))), source=source)
+    assert report.created == 8
+    assert Incident.objects.filter(source=source).count() == 9
+    assert_counted()
 
 
 def test_writes_after_an_import_in_the_same_transaction_are_counted(source):

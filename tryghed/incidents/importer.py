@@ -862,7 +862,7 @@ def _tidy_counts():
         return
     quote = connection.ops.quote_name
     tables = ", ".join(
-        quote(model._meta.db_table) for pair in COUNT_TABLES.values() for model, _period in pair
+        quote(model._meta.db_table) for pair in COUNT_TABLES.values() for model in pair
     )
     with connection.cursor() as cursor:
         cursor.execute(f"VACUUM (ANALYZE) {tables}")

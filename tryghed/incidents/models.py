@@ -236,9 +236,16 @@ class _Counted(models.Model):
     incidents."""
 
     # No index of their own: each key leads one of the indexes below (the unique key, the
-    # one by municipality), and every index costs each count written (migration 0008).
+    # one by municipality), and every index costs each count written (migration 0008). Nor
+    # a database constraint on PostgreSQL, as on the incidents: it is checked with a query
+    # per row, and an import writes hundreds of thousands of counts (migration 0012).
     source = models.ForeignKey(
-        IncidentSource, models.CASCADE, related_name="+", verbose_name=_("source"), db_index=False
+        IncidentSource,
+        models.CASCADE,
+        related_name="+",
+        verbose_name=_("source"),
+        db_index=False,
+        db_constraint=False,
     )
     municipality = models.ForeignKey(
         Municipality,
@@ -248,6 +255,7 @@ class _Counted(models.Model):
         related_name="+",
         verbose_name=_("municipality"),
         db_index=False,
+        db_constraint=False,
     )
     incidents = models.PositiveIntegerField(_("incidents"))
 
