@@ -2,9 +2,10 @@
 
 Every row is checked in full before it is written: a row is either imported (created,
 updated in place, or found unchanged) or rejected with its line number and the reason, and a
-bad row never stops the others. The file is read in chunks, so that memory does not grow with
-its rows (only the external ids seen so far are kept, to reject a repeated one); the points of
-a chunk are located all at once (one vectorised query over the municipality boundaries).
+bad row never stops the others. The file is read in chunks, so that memory grows with its
+rows only by the external ids seen so far, some 18 bytes each (seen.py), to reject a repeated
+one; the points of a chunk are located all at once (one vectorised query over the
+municipality boundaries).
 Nearly every line of a large CSV file has the usual shape (reading.usual_line): those lines
 are checked from their text with what the shape leaves open (`_usual`), and into a source
 without incidents on PostgreSQL they go to the COPY as text (`_usual_text`); a line the
@@ -49,6 +50,7 @@ from tryghed.incidents.reading import (
     read_rows,
     show,
 )
+from tryghed.incidents.seen import FirstLines
 from tryghed.organisation.geo import locate_many
 from tryghed.organisation.models import Municipality
 
@@ -641,9 +643,9 @@ def _chunks(rows, report, *, source, as_text=False, guaranteed=None):
         guaranteed=guaranteed or {},
     )
     locate_many([], [])  # loads the boundaries, unless already in memory
-    first_line = {}
+    first_lines = FirstLines()
     while chunk := list(itertools.islice(rows, CHUNK_ROWS)):
-        yield len(chunk), _checked_chunk(chunk, report, first_line, source=source, checks=checks)
+        yield len(chunk), _checked_chunk(chunk, report, first_lines, source=source, checks=checks)
 
 
 class _RowsDone:
@@ -797,10 +799,10 @@ def _open_deadlines(source, written, guaranteed):
         guarantee_actions.incidents_written(incidents, district_id=source.district_id)
 
 
-def _checked_chunk(chunk, report, first_line, *, source, checks):
+def _checked_chunk(chunk, report, first_lines, *, source, checks):
     """The incidents of a chunk of rows ready to write; its rejected rows go to the report,
-    in line order. `first_line` holds the line of every external id seen so far."""
-    rejected, checked = {}, {}
+    in line order. `first_lines` (FirstLines) knows the line of every external id seen so far."""
+    rejected, read = {}, []
     municipalities = checks.municipalities
     for row in chunk:
         incident = None
@@ -821,14 +823,18 @@ def _checked_chunk(chunk, report, first_line, *, source, checks):
             except _RowError as error:
                 rejected[line] = str(error)
                 continue
-        external_id = incident["external_id"]
-        if external_id in first_line:
+        read.append((line, incident))
+    # A dict of the ids would take gigabytes for a large file; FirstLines keeps a few bytes
+    # an id, and is asked for a whole chunk at once.
+    firsts = first_lines.first_lines_of([i["external_id"] for _, i in read], [n for n, _ in read])
+    checked = {}
+    for (line, incident), first in zip(read, firsts, strict=True):
+        if first != line:
             rejected[line] = _("%(id)s appears again; it was already on line %(first)s.") % {
-                "id": show(external_id),
-                "first": first_line[external_id],
+                "id": show(incident["external_id"]),
+                "first": first,
             }
             continue
-        first_line[external_id] = line
         incident["municipality_id"] = None
         checked[line] = incident
     _locate(checked, rejected, district_id=source.district_id, municipalities=municipalities)

@@ -153,7 +153,26 @@ def _line_of(data, position):
 
 def _text_of(data, encoding, *, newline):
     """The file as text, decoded as it is read (the bytes are not copied)."""
-    return io.TextIOWrapper(io.BytesIO(data), encoding=encoding, newline=newline)
+    # BytesIO would copy any other buffer whole, such as a mapped file (mapped.py).
+    binary = io.BytesIO(data) if isinstance(data, bytes) else io.BufferedReader(_Blocks(data))
+    return io.TextIOWrapper(binary, encoding=encoding, newline=newline)
+
+
+class _Blocks(io.RawIOBase):
+    """A buffer read as a binary file, a copy of a block at a time."""
+
+    def __init__(self, data):
+        self.data = data
+        self.at = 0
+
+    def readable(self):
+        return True
+
+    def readinto(self, buffer):
+        block = self.data[self.at : self.at + len(buffer)]
+        buffer[: len(block)] = block
+        self.at += len(block)
+        return len(block)
 
 
 def read_rows(data, *, lengths=None):

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from tryghed.core.progress import ProgressBar
 from tryghed.incidents.importer import ImportFileError, import_incidents
+from tryghed.incidents.mapped import file_bytes
 from tryghed.incidents.models import IncidentSource
 from tryghed.organisation.models import PoliceDistrict
 
@@ -44,9 +45,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, file, source, district, dry_run, statistics_only, **options):
-        path = Path(file)
         try:
-            data = path.read_bytes()
+            # Mapped, not read: a file of millions of rows is gigabytes.
+            data = file_bytes(Path(file))
         except OSError as error:
             raise CommandError(
                 _("Cannot read %(file)s: %(reason)s") % {"file": file, "reason": error.strerror}
