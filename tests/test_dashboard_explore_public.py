@@ -123,3 +123,36 @@ def test_this_years_count_in_the_key_figures_is_not_the_one_hidden(
         str(this_year): "6",
     }
     assert_nothing_recoverable(31, list(years.values()))
+
+
+@pytest.mark.parametrize("member", ["kredsraad", "greve"])
+def test_weeks_too_few_to_show_one_by_one_are_hidden_whole(
+    councils, client_for, district, greve, member
+):
+    """Vandalism in Greve in 2025: 4 in the week from 3 March and 4 in the week from 10
+    March, beside the year's 8 in the key figures. Two "<5" beside 8 are 4 each, and hiding
+    more cannot help while the zeros tell which two weeks hold them: the year's weeks are
+    hidden whole, and the page draws no empty chart."""
+    source = IncidentSource.objects.create(name="doegnrapport-test", district=district)
+    Incident.objects.bulk_create(
+        Incident(
+            source=source,
+            external_id=f"V-{day}",
+            occurred_at=datetime.datetime(2025, 3, day, 12, tzinfo=DANISH_TIME),
+            category="vandalism",
+            municipality=greve,
+        )
+        for day in (3, 4, 5, 6, 10, 11, 12, 13)
+    )
+    user = _user(
+        f"member-{member}", role=RoleAssignment.Role.COUNCIL_MEMBER, council=councils[member]
+    )
+    client = client_for(user)
+    page = client.get(URL + "?period=week&year=2025&category=vandalism")
+    weeks = table(page, "table-trend")
+    assert len(weeks) == 52
+    assert set(weeks.values()) == {".."}
+    html = page.content.decode()
+    assert 'id="chart-trend-empty"' in html and 'id="chart-trend"' not in html
+    values = client.get(URL + "trend.json?period=week&year=2025&category=vandalism").json()
+    assert {v["shown"] for v in values["data"]["values"]} == {".."}

@@ -2,6 +2,7 @@ from django import template
 
 from tryghed.dashboard import report
 from tryghed.dashboard.area import area_for
+from tryghed.incidents.numbers import is_hidden
 
 register = template.Library()
 
@@ -21,3 +22,10 @@ def signed_percent(value):
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key)
+
+
+@register.filter
+def only_hidden(points):
+    """Whether a chart's every bar would be a hidden count: it has none to draw."""
+    counts = [point.count for point in points]
+    return any(is_hidden(c) for c in counts) and all(is_hidden(c) or not c for c in counts)
