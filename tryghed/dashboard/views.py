@@ -9,7 +9,6 @@ import datetime
 import io
 import json
 
-from django.db.models import Min
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.text import capfirst
@@ -55,8 +54,7 @@ class DashboardQuery:
     def recorded_from(self):
         """The first month with any incident in the area, whatever the filters: before it
         nothing was recorded, which is not the same as nothing happening."""
-        totals = self.area.monthly_counts(self.user, every_category=True)
-        return totals.aggregate(first=Min("month"))["first"]
+        return self.area.monthly_counts(self.user, every_category=True).first_period()
 
     def shown_municipalities(self):
         chosen = self.filters["municipality"]

@@ -258,8 +258,7 @@ def _copy_counts(connection, model, group, source_id, rows):
     columns = ", ".join(quote(column) for column in ["source_id", *group, "incidents"])
     sql = f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN"
     text = "".join(
-        "\t".join((str(source_id), *(NULL if v is None else str(v) for v in key), str(n))) + "\n"
-        for key, n in rows.items()
+        "\t".join((str(source_id), *map(_copy_text, key), str(n))) + "\n" for key, n in rows.items()
     )
     with (
         transaction.atomic(using=connection.alias),

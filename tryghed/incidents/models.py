@@ -191,6 +191,11 @@ class _CountQuerySet(models.QuerySet):
     def _starts_period(self, day):
         raise NotImplementedError
 
+    def first_period(self):
+        """The first day of the first period with any incident, or None: before it nothing
+        was recorded, which is not the same as nothing happening."""
+        return self.aggregate(first=models.Min(self.PERIOD))["first"]
+
     def occurred_between(self, start, end):
         """The periods from the local date `start` up to, not including, `end`; both must
         begin a period (or be None), since a period is counted whole or not at all."""

@@ -28,7 +28,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Min, Q, Sum
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from tryghed.incidents.models import Incident, MonthlyTotal
@@ -197,7 +197,7 @@ def _first_recorded_month(plan):
     asked once per plan object, as a page reads all of a plan's indicators with one."""
     if not hasattr(plan, "_first_recorded_month"):
         totals = MonthlyTotal.objects.filter(source__district=plan.district_id)
-        plan._first_recorded_month = totals.aggregate(first=Min("month"))["first"]
+        plan._first_recorded_month = totals.first_period()
     return plan._first_recorded_month
 
 

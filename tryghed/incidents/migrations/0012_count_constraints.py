@@ -43,112 +43,35 @@ def backwards(apps, schema_editor):
             )
 
 
-STATE = [
-    migrations.AlterField(
-        model_name="monthlycount",
-        name="municipality",
-        field=models.ForeignKey(
-            blank=True,
-            db_constraint=False,
-            db_index=False,
-            null=True,
-            on_delete=django.db.models.deletion.CASCADE,
-            related_name="+",
-            to="organisation.municipality",
-            verbose_name="municipality",
+def _keys(model_name):
+    return [
+        migrations.AlterField(
+            model_name=model_name,
+            name="municipality",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to="organisation.municipality",
+                verbose_name="municipality",
+            ),
         ),
-    ),
-    migrations.AlterField(
-        model_name="monthlycount",
-        name="source",
-        field=models.ForeignKey(
-            db_constraint=False,
-            db_index=False,
-            on_delete=django.db.models.deletion.CASCADE,
-            related_name="+",
-            to="incidents.incidentsource",
-            verbose_name="source",
+        migrations.AlterField(
+            model_name=model_name,
+            name="source",
+            field=models.ForeignKey(
+                db_constraint=False,
+                db_index=False,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to="incidents.incidentsource",
+                verbose_name="source",
+            ),
         ),
-    ),
-    migrations.AlterField(
-        model_name="monthlytotal",
-        name="municipality",
-        field=models.ForeignKey(
-            blank=True,
-            db_constraint=False,
-            db_index=False,
-            null=True,
-            on_delete=django.db.models.deletion.CASCADE,
-            related_name="+",
-            to="organisation.municipality",
-            verbose_name="municipality",
-        ),
-    ),
-    migrations.AlterField(
-        model_name="monthlytotal",
-        name="source",
-        field=models.ForeignKey(
-            db_constraint=False,
-            db_index=False,
-            on_delete=django.db.models.deletion.CASCADE,
-            related_name="+",
-            to="incidents.incidentsource",
-            verbose_name="source",
-        ),
-    ),
-    migrations.AlterField(
-        model_name="weeklycount",
-        name="municipality",
-        field=models.ForeignKey(
-            blank=True,
-            db_constraint=False,
-            db_index=False,
-            null=True,
-            on_delete=django.db.models.deletion.CASCADE,
-            related_name="+",
-            to="organisation.municipality",
-            verbose_name="municipality",
-        ),
-    ),
-    migrations.AlterField(
-        model_name="weeklycount",
-        name="source",
-        field=models.ForeignKey(
-            db_constraint=False,
-            db_index=False,
-            on_delete=django.db.models.deletion.CASCADE,
-            related_name="+",
-            to="incidents.incidentsource",
-            verbose_name="source",
-        ),
-    ),
-    migrations.AlterField(
-        model_name="weeklytotal",
-        name="municipality",
-        field=models.ForeignKey(
-            blank=True,
-            db_constraint=False,
-            db_index=False,
-            null=True,
-            on_delete=django.db.models.deletion.CASCADE,
-            related_name="+",
-            to="organisation.municipality",
-            verbose_name="municipality",
-        ),
-    ),
-    migrations.AlterField(
-        model_name="weeklytotal",
-        name="source",
-        field=models.ForeignKey(
-            db_constraint=False,
-            db_index=False,
-            on_delete=django.db.models.deletion.CASCADE,
-            related_name="+",
-            to="incidents.incidentsource",
-            verbose_name="source",
-        ),
-    ),
-]
+    ]
 
 
 class Migration(migrations.Migration):
@@ -160,6 +83,11 @@ class Migration(migrations.Migration):
     operations = [
         migrations.SeparateDatabaseAndState(
             database_operations=[migrations.RunPython(forwards, backwards)],
-            state_operations=STATE,
+            state_operations=[
+                *_keys("monthlycount"),
+                *_keys("monthlytotal"),
+                *_keys("weeklycount"),
+                *_keys("weeklytotal"),
+            ],
         ),
     ]
