@@ -14,9 +14,9 @@ from django.utils import timezone
 
 from tests.access import StaffView, StaffViewAccess
 from tryghed.audit.models import AuditEntry
-from tryghed.guarantees import rules
+from tryghed.guarantees import counts, rules
 from tryghed.guarantees.catalogue import load_guarantees
-from tryghed.guarantees.models import Deadline, SafetyFollowUp
+from tryghed.guarantees.models import ComplianceCount, Deadline, SafetyFollowUp
 from tryghed.incidents.models import Incident
 from tryghed.servicedesk import actions as desk
 from tryghed.servicedesk.models import Service
@@ -157,6 +157,110 @@ def test_spam_voids_the_deadline(guarantees, koege_officer, client_for):
         reverse("staff:servicedesk_staff:action", args=[request.reference, handling.pk, "spam"])
     )
     assert request.guarantee_deadlines.get().outcome == Deadline.Outcome.VOID
+
+
+def desk_action(client, handling, name, data=None):
+    url = reverse(
+        "staff:servicedesk_staff:action", args=[handling.request.reference, handling.pk, name]
+    )
+    return client.post(url, data or {})
+
+
+def not_spam(client, handling):
+    page = client.get(
+        reverse("staff:servicedesk_staff:request", args=[handling.request.reference]),
+        {"koe": handling.queue_id},
+    )
+    seen = page.context["forms"]["not_spam"]["seen"].value()
+    return desk_action(client, handling, "not_spam", {"not_spam-seen": seen})
+
+
+def compliance_csv(client, year):
+    response = client.get(reverse("staff:guarantees:compliance_csv"), {"year": year})
+    assert response.status_code == 200
+    return [line.split(",") for line in response.content.decode().splitlines()[1:]]
+
+
+def test_a_spam_mark_taken_back_counts_the_deadline_again(guarantees, koege_officer, client_for):
+    request = submit("tip-narkotika", **{"naer-skole": "ja"})
+    handling = request.handlings.get()
+    client = client_for(koege_officer)
+    assert desk_action(client, handling, "spam").status_code == 302
+    deadline = request.guarantee_deadlines.get()
+    assert deadline.outcome == Deadline.Outcome.VOID
+    year = str(deadline.month.year)
+    assert compliance_csv(client, year) == []
+
+    assert not_spam(client, handling).status_code == 302
+    deadline.refresh_from_db()
+    assert deadline.outcome == Deadline.Outcome.OPEN
+    assert deadline.started_at == request.submitted_at
+    entry = AuditEntry.objects.filter(
+        content_type__model="deadline", object_id=str(deadline.pk)
+    ).latest("pk")
+    assert (entry.actor, entry.message) == (koege_officer, "not spam")
+    assert entry.changes["outcome"] == ["void", "open"]
+    assert counts.direct() == stored_counts()
+    [row] = compliance_csv(client, year)
+    assert row[0] == "narkotikasalg-ved-skoler" and row[3:7] == ["1", "0", "0", "1"]
+
+    # The promise ran on while the request lay as spam: past its due time, it is missed.
+    Deadline.objects.filter(pk=deadline.pk).update(
+        due_at=timezone.now() - datetime.timedelta(minutes=1)
+    )
+    [row] = compliance_csv(client, year)
+    assert row[3:7] == ["1", "0", "1", "0"]
+
+
+def test_a_duplicate_stays_void_when_its_spam_mark_is_taken_back(
+    guarantees, koege_officer, client_for
+):
+    original = submit("tip-narkotika", **{"naer-skole": "ja"})
+    request = submit("tip-narkotika", **{"naer-skole": "ja"})
+    handling = request.handlings.get()
+    client = client_for(koege_officer)
+    desk.mark_duplicate(handling, by=koege_officer, original=original)
+    desk_action(client, handling, "spam")
+    assert not_spam(client, handling).status_code == 302
+    assert request.guarantee_deadlines.get().outcome == Deadline.Outcome.VOID
+    assert counts.direct() == stored_counts()
+
+
+def test_a_service_changed_back_counts_its_deadline_again(guarantees, koege_officer):
+    request = submit("tip-narkotika", **{"naer-skole": "ja"})
+    handling = request.handlings.get()
+    services = {code: Service.objects.get(code=code) for code in ("tip-andet", "tip-narkotika")}
+    desk.triage_handling(handling, by=koege_officer, service=services["tip-andet"])
+    assert request.guarantee_deadlines.get().outcome == Deadline.Outcome.VOID
+    desk.triage_handling(handling, by=koege_officer, service=services["tip-narkotika"])
+    deadline = request.guarantee_deadlines.get()
+    assert deadline.outcome == Deadline.Outcome.OPEN
+    assert deadline.started_at == request.submitted_at
+    assert counts.direct() == stored_counts()
+
+
+def test_spam_opens_no_deadline_when_its_service_changes(guarantees, koege_officer):
+    request = submit("tip-andet", **{"naer-skole": "ja"})
+    handling = request.handlings.get()
+    desk.mark_spam(handling, by=koege_officer)
+    desk.triage_handling(
+        handling, by=koege_officer, service=Service.objects.get(code="tip-narkotika")
+    )
+    assert not request.guarantee_deadlines.exists()
+    # Taken back, the request is a case of the guarantee that covers it now.
+    handling.refresh_from_db()
+    desk.unmark_spam(handling, by=koege_officer)
+    deadline = request.guarantee_deadlines.get()
+    assert (deadline.outcome, deadline.started_at) == ("open", request.submitted_at)
+    assert counts.direct() == stored_counts()
+
+
+def stored_counts():
+    return {
+        (c.guarantee_id, c.district_id, c.municipality_id, c.month): (c.met, c.missed, c.running)
+        for c in ComplianceCount.objects.all()
+        if c.met or c.missed or c.running
+    }
 
 
 # Incidents --------------------------------------------------------------------------------

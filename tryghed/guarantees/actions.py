@@ -101,23 +101,44 @@ def open_request_deadlines(request):
     )
 
 
-@transaction.atomic
-def request_service_changed(request):
-    """After staff changed a request's service: deadlines of guarantees that now cover it are
-    opened from the moment it was received, running ones that no longer do stop counting."""
+def _counts_for(request):
+    """A spam or duplicate request is no case of any guarantee."""
+    return not request.is_spam and request.duplicate_of_id is None
+
+
+def _restorable(deadline):
+    """Void before its clock stopped (by a spam mark, a duplicate or a change of service),
+    not decided."""
+    return deadline.outcome == Deadline.Outcome.VOID and deadline.stopped_at is None
+
+
+def _reconcile(request):
+    """Bring the request's deadlines in line with the guarantees that cover it now, each on
+    its own clock from when it was received: a covering guarantee without a deadline gets
+    one, a void one counts again, and running ones of guarantees that no longer cover it
+    stop counting. A spam or duplicate request opens nothing. Returns (changed, before
+    snapshots of the changed, created)."""
     versions = rules.for_request(
         request.service.code, request.details, request.submitted_at, fresh=True
     )
     wanted = {v.guarantee_id: v for v in versions}
+    counting = _counts_for(request)
     have = set()
-    voided = []
+    changed, befores = [], []
     for deadline in Deadline.objects.select_for_update().filter(service_request=request):
         have.add(deadline.guarantee_id)
+        before = log.snapshot(deadline)
         if deadline.guarantee_id not in wanted and deadline.is_running:
             deadline.outcome = Deadline.Outcome.VOID
-            voided.append(deadline)
-    counts.save(voided, fields=["outcome"])
-    counts.save(
+            deadline.paused_at = None
+        elif deadline.guarantee_id in wanted and counting and _restorable(deadline):
+            deadline.outcome = Deadline.Outcome.OPEN
+        else:
+            continue
+        changed.append(deadline)
+        befores.append(before)
+    counts.save(changed, fields=["outcome", "paused_at"])
+    created = counts.save(
         new_deadline(
             version,
             started_at=request.submitted_at,
@@ -126,8 +147,27 @@ def request_service_changed(request):
             service_request=request,
         )
         for guarantee_id, version in wanted.items()
-        if guarantee_id not in have
+        if counting and guarantee_id not in have
     )
+    return changed, befores, created
+
+
+@transaction.atomic
+def request_service_changed(request):
+    """After staff changed a request's service (the triage's audit entry records it)."""
+    _reconcile(request)
+
+
+@transaction.atomic
+def request_restored(request, *, by):
+    """A spam mark was taken back: the deadlines it voided run again, and those of
+    guarantees the request came under meanwhile are opened. A promise the mark kept from
+    being kept is missed, not forgotten: a deadline now past its due time counts as missed.
+    Returns the deadlines that count again or are new."""
+    changed, befores, created = _reconcile(request)
+    for deadline, before in zip(changed, befores, strict=True):
+        log.record(deadline, by=by, action=UPDATE, before=before, message="not spam")
+    return changed + created
 
 
 @transaction.atomic

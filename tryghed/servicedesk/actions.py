@@ -440,8 +440,7 @@ def unmark_spam(handling, *, by):
     """Take back a spam mark: the request is real after all. This queue's handling is in
     progress again, and so is every other queue's that was closed as spam, since that
     outcome rested on the same mark; the citizen and Open311 see the request looked into.
-
-    Deadlines that the mark voided stay void.
+    The guarantees' deadlines that the mark voided count again (see `request_restored`).
     """
     handling = _locked(handling, by)
     request = _locked_request(handling)
@@ -451,6 +450,7 @@ def unmark_spam(handling, *, by):
     request.is_spam = False
     request.save(update_fields=["is_spam"])
     log.record(request, by=by, action=UPDATE, before=before, message="not spam")
+    guarantee_actions.request_restored(request, by=by)
     closed_as_spam = (
         Handling.objects.select_for_update(of=("self",))
         .filter(request=request, status=Handling.Status.CLOSED, outcome=Handling.Outcome.SPAM)
