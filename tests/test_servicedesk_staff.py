@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from tryghed.accounts.models import User
 from tryghed.audit.models import AuditEntry
 from tryghed.servicedesk import actions, duplicates
 from tryghed.servicedesk.models import (
@@ -863,6 +864,61 @@ def test_a_template_reply_to_an_english_citizen_uses_the_english_text(
     template.save()
     client.post(action_url(handling, "reply"), {"reply-template": template.pk, "reply-body": ""})
     assert english.public_messages().last().body == "Tak for dit tip. Vi ser på det."
+
+
+def test_a_template_fills_in_the_request_in_the_citizens_language(
+    desk, services, koege_officer, client_for
+):
+    template = desk["template"]
+    template.body = "Tak for {reference} om {service} i {municipality}, modtaget {received}. {team}"
+    template.body_en = (
+        "Thanks for {reference} ({service}, {municipality}, {received}). {team} {x y}"
+    )
+    template.save()
+    received = datetime.datetime(2026, 3, 4, 23, 30, tzinfo=datetime.UTC)  # 5 March in Køge
+    tip = desk["koege_tip"]
+    english = _submit(services["drugs"], KOEGE[0], KOEGE[1], details={"_language": "en"})
+    ServiceRequest.objects.filter(pk__in=[tip.pk, english.pk]).update(submitted_at=received)
+    handling = desk["koege_police"]
+    client = client_for(koege_officer, "en")
+
+    danish = (
+        f"Tak for {tip.reference} om {tip.service.name} i Køge, modtaget 5. marts 2026. "
+        f"{handling.queue.name}"
+    )
+    assert client.get(request_url(tip)).context["reply_templates"][str(template.pk)] == danish
+    client.post(action_url(handling, "reply"), {"reply-template": template.pk, "reply-body": ""})
+    assert tip.public_messages().last().body == danish
+
+    text = client.get(request_url(english)).context["reply_templates"][str(template.pk)]
+    assert text == (
+        f"Thanks for {english.reference} ({english.service.name_en}, Køge, March 5, 2026). "
+        f"{english.handlings.get().queue.name} {{x y}}"
+    )
+
+
+@pytest.mark.parametrize("field", ["body", "body_en"])
+def test_a_template_with_an_unknown_placeholder_is_refused(desk, client_for, field):
+    template = desk["template"]
+    root = User.objects.create_superuser("root", password="x")
+    data = {
+        "title": template.title,
+        "body": template.body,
+        "body_en": "",
+        "district": template.district_id,
+    }
+    data[field] = "Hej {navn}, tak for {reference}."
+    response = client_for(root, "en").post(
+        reverse("admin:servicedesk_replytemplate_change", args=[template.pk]), data
+    )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors[field] == [
+        "Unknown placeholder {navn}. Use {reference}, {service}, {municipality}, {team}, "
+        "{received}."
+    ]
+    template.refresh_from_db()
+    assert template.body == "Tak for dit tip. Vi ser på det." and template.body_en == ""
+    assert not AuditEntry.objects.filter(content_type__model="replytemplate").exists()
 
 
 def test_closing_a_closed_handling_is_refused_and_changes_nothing(desk, koege_officer, client_for):

@@ -36,6 +36,7 @@ from tryghed.plans.models import (
     Milestone,
     ProgressUpdate,
 )
+from tryghed.servicedesk.demo import load_demo_reply_templates
 from tryghed.statistics.models import StatSeries
 
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
@@ -57,6 +58,7 @@ KINDS = [
     ("timeline entry", "timeline entries"),
     ("indicator", "indicators"),
     ("citizen meeting", "citizen meetings"),
+    ("reply template", "reply templates"),
     ("council meeting", "council meetings"),
 ]
 
@@ -130,6 +132,9 @@ class _Loader:
         self._plan()
         self._citizen_meetings()
         self._council_meetings()
+        created, found = load_demo_reply_templates(self.district)
+        self.tally.add("reply template", True, created)
+        self.tally.add("reply template", False, found)
 
     def _council_meetings(self):
         plan = CooperationPlan.objects.filter(district=self.district, year=YEAR).first()

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from tryghed.accounts.models import RoleAssignment, User
 from tryghed.accounts.scope import scope_of
 from tryghed.core.translated import Translated
+from tryghed.servicedesk import replies
 
 
 class Kind(models.TextChoices):
@@ -558,8 +559,16 @@ class Message(models.Model):
 
 class ReplyTemplate(Translated, models.Model):
     title = models.CharField(_("title"), max_length=200)
-    body = models.TextField(_("text"))
-    body_en = models.TextField(_("text (English)"), blank=True)
+    body = models.TextField(
+        _("text"),
+        validators=[replies.validate],
+        help_text=_(
+            "Placeholders filled in from the request: {reference} (its reference), {service}, "
+            "{municipality} (where it happened), {team} (the queue that replies) and "
+            "{received} (the date it came in)."
+        ),
+    )
+    body_en = models.TextField(_("text (English)"), blank=True, validators=[replies.validate])
     district = models.ForeignKey(
         "organisation.PoliceDistrict", models.CASCADE, related_name="+", verbose_name=_("district")
     )

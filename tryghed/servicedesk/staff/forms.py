@@ -2,6 +2,7 @@ import datetime
 import re
 
 from django import forms
+from django.conf import settings
 from django.db.models import Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
@@ -9,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from tryghed.open311 import intake
 from tryghed.plans import forms as plan_forms
 from tryghed.plans.forms import DateInput
-from tryghed.servicedesk import notify
+from tryghed.servicedesk import notify, replies
 from tryghed.servicedesk.models import (
     Handling,
     Kind,
@@ -381,6 +382,7 @@ class ReplyForm(MessageForm, forms.Form):
 
     def __init__(self, *args, handling, **kwargs):
         super().__init__(*args, **kwargs)
+        self.handling = handling
         self.fields["template"].queryset = ReplyTemplate.objects.filter(
             district=handling.request.district_id
         )
@@ -392,9 +394,10 @@ class ReplyForm(MessageForm, forms.Form):
             )
 
     def template_text(self, template):
+        """The template's text in the citizen's language, its placeholders filled in."""
         if self.english and template.body_en.strip():
-            return template.body_en
-        return template.body
+            return replies.fill(template.body_en, self.handling, language="en")
+        return replies.fill(template.body, self.handling, language=settings.LANGUAGE_CODE)
 
     def clean(self):
         data = super().clean()
