@@ -3,7 +3,13 @@ link, the e-mails, and what bad input, bots and floods get."""
 
 import datetime as dt
 import io
+import os
 import re
+import socket
+import subprocess
+import sys
+import threading
+import time
 import zoneinfo
 from html.parser import HTMLParser
 
@@ -642,6 +648,64 @@ def test_a_failing_mail_server_does_not_lose_the_request(client, catalogue, sett
     assert response.status_code == 200
     status_link(response)
     assert ServiceRequest.objects.count() == 1
+
+
+def test_a_mail_server_that_does_not_answer_gives_up_after_the_timeout(client, catalogue, settings):
+    """The receipt is sent while the citizen waits: a server that accepts the connection
+    and says nothing holds the answer only for EMAIL_TIMEOUT, not until the worker dies.
+    (Without a timeout the client would wait for the server to hang up, after 20 s.)"""
+    silent = socket.create_server(("127.0.0.1", 0))
+    done = threading.Event()
+
+    def hold():
+        connection, _address = silent.accept()
+        done.wait(20)
+        connection.close()
+
+    holder = threading.Thread(target=hold, daemon=True)
+    holder.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = silent.getsockname()
+    settings.EMAIL_TIMEOUT = 0.5
+    started = time.monotonic()
+    try:
+        response = post(client, tip(reporter_email="borger@example.dk"))
+        waited = time.monotonic() - started
+    finally:
+        done.set()
+        holder.join()
+        silent.close()
+    assert response.status_code == 200
+    status_link(response)
+    assert "We have also sent the link" not in response.content.decode()
+    assert ServiceRequest.objects.count() == 1
+    assert waited < 15, "the submission waited for the mail server to hang up"
+
+
+def test_the_mail_server_is_configured_from_the_environment():
+    environment = {
+        **os.environ,
+        "EMAIL_HOST": "smtp.example.dk",
+        "EMAIL_PORT": "587",
+        "EMAIL_HOST_USER": "tryghed",
+        "EMAIL_HOST_PASSWORD": "hemmelig",
+        "EMAIL_USE_TLS": "true",
+        "EMAIL_TIMEOUT": "5",
+    }
+    shown = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from django.conf import settings as s; print(s.EMAIL_HOST, s.EMAIL_PORT, "
+            "s.EMAIL_HOST_USER, s.EMAIL_HOST_PASSWORD, s.EMAIL_USE_TLS, s.EMAIL_USE_SSL, "
+            "s.EMAIL_TIMEOUT)",
+        ],
+        env={**environment, "DJANGO_SETTINGS_MODULE": "tryghed.settings"},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    assert shown == ["smtp.example.dk", "587", "tryghed", "hemmelig", "True", "False", "5.0"]
 
 
 class BrokenBackend:
