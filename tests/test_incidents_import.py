@@ -6,6 +6,7 @@ import datetime
 import io
 import itertools
 import json
+import re
 from collections import Counter
 from decimal import Decimal
 from pathlib import Path
@@ -13,7 +14,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
-from django.utils import translation
+from django.utils import timezone, translation
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
@@ -189,6 +190,33 @@ def test_a_bad_row_is_rejected_with_its_line_and_reason_and_the_others_import(
     assert "Created: 2" in out and "Rejected: 1" in out
     assert f"line 3: {reason}" in out
     assert set(Incident.objects.values_list("external_id", flat=True)) == {"B-1", "B-3"}
+
+
+def test_a_time_ahead_of_the_clock_is_rejected_beyond_a_few_minutes(tmp_path):
+    """Both the usual lines (taken from their text) and the others (cell by cell): the
+    second file's JSON Lines go the careful way."""
+    now = timezone.localtime()
+    ahead = {
+        "B-1": now + datetime.timedelta(minutes=5),
+        "B-2": now + datetime.timedelta(hours=2),
+        "B-3": now + datetime.timedelta(days=1),
+    }
+    text = HEADER + "".join(f"{key},{at:%Y-%m-%dT%H:%M},vold,,,,,\n" for key, at in ahead.items())
+    lines = "".join(
+        json.dumps({"external_id": "J" + key, "occurred_at": at.isoformat(), "category": "vold"})
+        + "\n"
+        for key, at in ahead.items()
+    )
+    for path, prefix in (
+        (write(tmp_path, text), ""),
+        (write(tmp_path, lines, name="incidents.jsonl"), "J"),
+    ):
+        out, _ = run(path, "--source", f"test-{prefix or 'csv'}")
+        assert "Created: 1" in out and "Rejected: 2" in out, out
+        first = 2 if prefix else 3  # JSON Lines have no header line
+        for line in (first, first + 1):
+            assert re.search(rf"line {line}: occurred_at \S+ is in the future", out), out
+    assert set(Incident.objects.values_list("external_id", flat=True)) == {"B-1", "JB-1"}
 
 
 LONG = "x" * 300_000  # beyond what the csv module reads into one cell (131,072 characters)

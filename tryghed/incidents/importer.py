@@ -68,7 +68,9 @@ _SIX_PLACES = Decimal("0.000001")
 INCOMING = "incidents_incoming"
 TIDY_AFTER = 50_000  # rows written
 _PARENTHESES = re.compile(r"\([^)]*\)")
-_FUTURE_SLACK = datetime.timedelta(days=1)
+# A record's clock may run a little ahead of ours, never by more: an incident dated later
+# today or tomorrow is a typing error, and the dashboard counts a running year up to today.
+_FUTURE_SLACK = datetime.timedelta(minutes=15)
 _OFFSETS = {}  # local hour -> Copenhagen's UTC offset then, see _offset
 _OFFSETS_KEPT = 100_000  # some eleven years of hours
 
