@@ -121,6 +121,13 @@ def test_hotspot_map_and_key_figures(live_server, secretariat, browser_page):  #
     assert "+300,0 %" in tile.locator(".tile-change").inner_text()
     previous = page.locator('#table-municipalities tr[data-code="0253"] .change-percent')
     assert previous.inner_text() == "+200,0 %"
+    # The tiles are cards side by side over the page's width, not a bulleted column.
+    assert tile.evaluate("t => getComputedStyle(t, '::before').content") in ("none", '""')
+    tiles_width = page.locator("#tiles").evaluate("t => t.getBoundingClientRect().width")
+    section_width = page.locator("#tiles").evaluate(
+        "t => t.parentElement.getBoundingClientRect().width"
+    )
+    assert tiles_width == section_width
 
     violations = axe_check(page)
     assert violations == [], violations
