@@ -41,6 +41,7 @@ setup: install
 	$(MANAGE) load_reference
 	$(MANAGE) import_statistics data/statistics/dst_straf11_kommune_kvartal_hovedgrupper_2008K1_2022K2.csv
 	$(MANAGE) load_services
+	$(MANAGE) load_guarantees
 	$(MANAGE) load_demo
 	$(MANAGE) import_incidents data/incidents/doegnrapport_mvsj_greve_uddrag_2026-07.csv --source doegnrapport-mvsj --statistics-only
 	$(MANAGE) load_guarantees --demo

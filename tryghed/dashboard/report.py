@@ -18,7 +18,6 @@ from django.utils.translation import gettext as _
 from tryghed.dashboard import charts
 from tryghed.incidents.models import DANISH_TIME, Category
 from tryghed.incidents.numbers import changes, is_hidden
-from tryghed.indicators.models import Indicator
 from tryghed.indicators.present import present
 
 # The page lists the busiest cells; the map and the CSV have them all.
@@ -123,6 +122,7 @@ class Tile:
     compared: str
     hint: str = ""
     target: str = ""
+    level: bool = False  # the target is a level to reach ("at least 95 %"), not a change
     status: str = ""
     badge: str = ""
     lang: str = ""  # "da" when the title is shown in Danish on an English page
@@ -201,10 +201,9 @@ def indicator_tiles(shown_list, plan, *, today=None):
                 change=against.change,
                 direction=_direction(against.change),
                 compared=against.compared,
-                hint=_("per 1,000 inhabitants")
-                if indicator.measure == Indicator.Measure.RATE
-                else "",
+                hint=shown.unit,
                 target=shown.target,
+                level=indicator.is_level,
                 status=shown.status,
                 badge=shown.badge,
                 figures=(

@@ -18,6 +18,7 @@ from tryghed.citizen_meetings.demo import load_demo_meetings
 from tryghed.demo import people
 from tryghed.demo.plan2023 import FOCUS_AREAS, PLAN, YEAR
 from tryghed.demo.plan2023.indicators import INDICATORS
+from tryghed.guarantees.models import Guarantee
 from tryghed.indicators.models import Indicator
 from tryghed.meetings.demo import load_demo_council_meetings
 from tryghed.organisation.models import (
@@ -326,6 +327,7 @@ class _Loader:
         existing = set(Indicator.objects.of_plan(plan).values_list("external_id", flat=True))
         areas = {area.slug: area for area in plan.focus_areas.all()}
         series = {(s.table.code, s.label): s for s in StatSeries.objects.select_related("table")}
+        guarantees = {g.code: g for g in Guarantee.objects.all()}
         for order, spec in enumerate(INDICATORS, start=1):
             if spec["id"] in existing:
                 self.tally.add("indicator", False)
@@ -335,6 +337,14 @@ class _Loader:
                 fields["series"] = series.get((spec["table"], spec["series"]))
                 if fields["series"] is None:
                     continue  # the statistics are not imported yet; a later run adds it
+            if spec["kind"] == Indicator.Kind.COMPLIANCE:
+                fields["guarantee"] = guarantees.get(spec["guarantee"])
+                if fields["guarantee"] is None:
+                    continue  # the guarantees are not loaded yet; a later run adds it
+            baseline_year, current_year = spec.get("baseline_year"), spec.get("current_year")
+            if spec.get("this_year"):
+                current_year = timezone.localdate().year
+                baseline_year = current_year - 1
             if "initiative" in spec:
                 fields["initiative"] = self.existing[spec["initiative"]]
             else:
@@ -349,8 +359,8 @@ class _Loader:
                 categories=spec.get("categories", []),
                 municipality=self.municipalities[code] if code else None,
                 measure=spec["measure"],
-                baseline_year=spec["baseline_year"],
-                current_year=spec["current_year"],
+                baseline_year=baseline_year,
+                current_year=current_year,
                 target_percent=Decimal(spec["target_percent"]),
                 direction=spec["direction"],
                 **fields,

@@ -179,23 +179,19 @@ def period(year=None, month=None):
     return datetime.date(year, 1, 1), datetime.date(year + 1, 1, 1)
 
 
-def rows(area=None, *, now, start, end, guarantee=None, municipality=None):
-    """The compliance rows of the reader's `area` (a condition on `district` and
-    `municipality`, such as accounts' area Q; None for all), for the months from `start` up
-    to `end`, in guarantee, municipality and month order.
-
-    The decided and running cases come from the counts (counts.py); of the running ones,
-    those paused or not yet due are open and the rest missed, and only those open are
-    counted here: the cases of the last target's length, from their own indexes.
-    """
+def _scoped(area, start, end, guarantee, municipality):
+    """(deadlines, counts) of the area, months and filters that `rows` and `states` read."""
     scope = {"month__gte": start, "month__lt": end}
     if guarantee is not None:
         scope["guarantee"] = guarantee
     if municipality is not None:
         scope["municipality"] = municipality
     area = area if area is not None else Q()
-    deadlines = Deadline.objects.filter(area, **scope)
-    stored = ComplianceCount.objects.filter(area, **scope)
+    return Deadline.objects.filter(area, **scope), ComplianceCount.objects.filter(area, **scope)
+
+
+def _groups(stored):
+    """{(guarantee, municipality, month): [met, missed, running]} summed over the districts."""
     groups = {}
     for c in stored.values_list("guarantee", "municipality", "month", "met", "missed", "running"):
         key, (met, missed, running) = c[:3], c[3:]
@@ -203,6 +199,12 @@ def rows(area=None, *, now, start, end, guarantee=None, municipality=None):
         totals[0] += met
         totals[1] += missed
         totals[2] += running
+    return groups
+
+
+def _still_open(deadlines, now):
+    """{group: running cases that are open at `now`}: paused, or not yet due. Only these are
+    counted, from their own indexes: the cases of the last target's length."""
     running = deadlines.filter(outcome=Deadline.Outcome.OPEN)
     open_counts = defaultdict(int)
     for part in (
@@ -215,6 +217,44 @@ def rows(area=None, *, now, start, end, guarantee=None, municipality=None):
             .order_by()
         ):
             open_counts[tuple(key)] += n
+    return open_counts
+
+
+def _decided(groups, open_counts):
+    """(group, met, missed, open) of each group with any case; a running case past its due
+    time is missed."""
+    for key, (met, missed, running) in groups.items():
+        if not met + missed + running:
+            continue
+        still_open = open_counts.get(key, 0)
+        yield key, met, missed + running - still_open, still_open
+
+
+def states(area=None, *, now, start, end, guarantee=None, municipality=None):
+    """{(guarantee id, municipality id, month): (met, missed, open)}: the figures of `rows`
+    without the response times, for readers that need only the shares (plan indicators).
+    Three queries, whatever the number of months."""
+    deadlines, stored = _scoped(area, start, end, guarantee, municipality)
+    groups = _groups(stored)
+    open_counts = _still_open(deadlines, now)
+    return {
+        key: (met, missed, still_open)
+        for key, met, missed, still_open in _decided(groups, open_counts)
+    }
+
+
+def rows(area=None, *, now, start, end, guarantee=None, municipality=None):
+    """The compliance rows of the reader's `area` (a condition on `district` and
+    `municipality`, such as accounts' area Q; None for all), for the months from `start` up
+    to `end`, in guarantee, municipality and month order.
+
+    The decided and running cases come from the counts (counts.py); of the running ones,
+    those paused or not yet due are open and the rest missed, and only those open are
+    counted here: the cases of the last target's length, from their own indexes.
+    """
+    deadlines, stored = _scoped(area, start, end, guarantee, municipality)
+    groups = _groups(stored)
+    open_counts = _still_open(deadlines, now)
     times = response_times(deadlines, groups)
     guarantees = {g.pk: g for g in Guarantee.objects.all()}
     municipalities = {
@@ -224,19 +264,16 @@ def rows(area=None, *, now, start, end, guarantee=None, municipality=None):
         )
     }
     result = []
-    for key, (met, missed, running_count) in groups.items():
-        if not met + missed + running_count:
-            continue
+    for key, met, missed, still_open in _decided(groups, open_counts):
         median, p90 = times.get(key, (None, None))
-        still_open = open_counts.get(key, 0)
         result.append(
             Row(
                 guarantee=guarantees[key[0]],
                 municipality=municipalities.get(key[1]),
                 month=key[2],
-                cases=met + missed + running_count,
+                cases=met + missed + still_open,
                 met=met,
-                missed=missed + running_count - still_open,
+                missed=missed,
                 open=still_open,
                 median_minutes=median,
                 p90_minutes=p90,

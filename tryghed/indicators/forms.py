@@ -4,6 +4,7 @@ from django import forms
 from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
+from tryghed.guarantees.models import Guarantee
 from tryghed.incidents.models import Category
 from tryghed.indicators.models import (
     FIRST_YEAR,
@@ -40,6 +41,7 @@ class IndicatorForm(DesignSystemForm, forms.ModelForm):
             "kind",
             "categories",
             "series",
+            "guarantee",
             "municipality",
             "measure",
             "baseline_year",
@@ -54,6 +56,11 @@ class IndicatorForm(DesignSystemForm, forms.ModelForm):
         help_texts = {
             "focus_area": _("An indicator belongs to a focus area or to an initiative."),
             "series": _("For an indicator measured from official statistics."),
+            "guarantee": _(
+                "For an indicator measured from guarantee compliance: the share of the decided "
+                "cases that met the guarantee, in percent (a running case past its deadline "
+                "counts as missed)."
+            ),
             "baseline_year": _("A whole year, or a period in the two fields below."),
         }
 
@@ -70,6 +77,7 @@ class IndicatorForm(DesignSystemForm, forms.ModelForm):
         series = self.fields["series"]
         series.queryset = StatSeries.objects.select_related("table").order_by("table__code", "pk")
         series.label_from_instance = lambda s: f"{s.table.code}: {s.label}"
+        self.fields["guarantee"].queryset = Guarantee.objects.order_by("order", "code")
         # The model checks these only after clean(); checked with the fields, the period
         # checks below never see a year or a day that cannot be counted.
         for name in ("baseline_year", "current_year"):
@@ -98,11 +106,22 @@ class IndicatorForm(DesignSystemForm, forms.ModelForm):
                 self.add_error(
                     "measure", _("A rate per 1,000 inhabitants needs official statistics.")
                 )
-            data["series"] = None
+            data["series"] = data["guarantee"] = None
         elif kind == Indicator.Kind.STATISTICS:
             if not data.get("series") and "series" not in self.errors:
                 self.add_error("series", _("Choose the statistics group to measure."))
             data["categories"] = []
+            data["guarantee"] = None
+        elif kind == Indicator.Kind.COMPLIANCE:
+            if not data.get("guarantee") and "guarantee" not in self.errors:
+                self.add_error("guarantee", _("Choose the police guarantee to measure."))
+            if data.get("measure") == Indicator.Measure.RATE:
+                self.add_error(
+                    "measure",
+                    _("Guarantee compliance is a share of cases, not a rate per inhabitant."),
+                )
+            data["categories"] = []
+            data["series"] = None
         self._clean_periods(data, kind)
         return data
 
@@ -139,6 +158,14 @@ class IndicatorForm(DesignSystemForm, forms.ModelForm):
                     "baseline_start",
                     _("Official statistics are quarterly: the period must be whole quarters."),
                 )
+            elif kind == Indicator.Kind.COMPLIANCE and not _whole_months(start, end):
+                self.add_error(
+                    "baseline_start",
+                    _(
+                        "Guarantee compliance is counted per month: the period must be whole "
+                        "months."
+                    ),
+                )
         elif start or end:
             self.add_error(
                 "baseline_end" if start else "baseline_start",
@@ -154,6 +181,10 @@ def _a_year_after(day):
         return day.replace(year=day.year + 1)
     except ValueError:
         return datetime.date(day.year + 1, 3, 1)
+
+
+def _whole_months(start, end):
+    return start.day == 1 and (end + datetime.timedelta(days=1)).day == 1
 
 
 def _whole_quarters(start, end):

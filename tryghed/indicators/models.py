@@ -1,8 +1,12 @@
 """Plan indicators: measures that tell whether a focus area or an initiative makes a difference.
 
-An indicator counts incidents from the district's own sources or reads an official statistics
-series, compares a current period with a baseline period and checks the change against a
-target ("burglaries in private homes −10 % against 2022"). The numbers are computed when a page
+An indicator counts incidents from the district's own sources, reads an official statistics
+series or measures how often a police guarantee was kept, compares a current period with a
+baseline period and checks the change against a target ("burglaries in private homes −10 %
+against 2022"). A guarantee's compliance is a share, the percent of the decided cases that
+were met; its target is a change in percentage points ("+5 points against 2025"), as a change
+in percent of a percentage reads ambiguously and cannot be carried past 100 % ("+10 %" of
+95 %), or else a level to reach ("at least 95 %"). The numbers are computed when a page
 is shown (see readings.py); nothing computed is stored, so imports need not recompute anything.
 """
 
@@ -51,6 +55,7 @@ class Indicator(Translated, models.Model):
     class Kind(models.TextChoices):
         INCIDENTS = "incidents", _("Incidents in the district")
         STATISTICS = "statistics", _("Official statistics")
+        COMPLIANCE = "compliance", _("Guarantee compliance")
 
     class Measure(models.TextChoices):
         COUNT = "count", _("Number")
@@ -59,6 +64,8 @@ class Indicator(Translated, models.Model):
     class Direction(models.TextChoices):
         DECREASE = "decrease", _("Decrease")
         INCREASE = "increase", _("Increase")
+        # A level rather than a change, for a share: "at least 95 % met".
+        AT_LEAST = "at_least", _("At least (guarantee compliance)")
 
     focus_area = models.ForeignKey(
         "plans.FocusArea",
@@ -100,6 +107,14 @@ class Indicator(Translated, models.Model):
         related_name="+",
         verbose_name=_("statistics group"),
     )
+    guarantee = models.ForeignKey(
+        "guarantees.Guarantee",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("police guarantee"),
+    )
     measure = models.CharField(
         _("measure"), max_length=10, choices=Measure.choices, default=Measure.COUNT
     )
@@ -124,7 +139,11 @@ class Indicator(Translated, models.Model):
         max_digits=5,
         decimal_places=1,
         validators=[MinValueValidator(0), MaxValueValidator(1000)],
-        help_text=_("How much the measure should change against the baseline, e.g. 10."),
+        help_text=_(
+            "How much the measure should change against the baseline, e.g. 10 (%). For "
+            "guarantee compliance, a change in percentage points of the share met (85 % to "
+            "90 % is 5 points), or with the direction “At least” the share to reach, e.g. 95."
+        ),
     )
     direction = models.CharField(
         _("direction"), max_length=10, choices=Direction.choices, default=Direction.DECREASE
@@ -154,6 +173,16 @@ class Indicator(Translated, models.Model):
                 name="indicator_statistics_has_series",
             ),
             models.CheckConstraint(
+                condition=~Q(kind="compliance") | Q(guarantee__isnull=False),
+                name="indicator_compliance_has_guarantee",
+                violation_error_message=_("Guarantee compliance needs the guarantee to measure."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(direction="at_least") | Q(kind="compliance"),
+                name="indicator_level_for_compliance",
+                violation_error_message=_("“At least” is a level of guarantee compliance."),
+            ),
+            models.CheckConstraint(
                 condition=Q(measure="count") | Q(kind="statistics"),
                 name="indicator_rate_from_statistics",
             ),
@@ -166,13 +195,30 @@ class Indicator(Translated, models.Model):
         return self.title
 
     def clean(self):
-        # Fewer than no incidents cannot be reached: such a target is never on track.
+        errors = {}
         too_far = self.target_percent is not None and self.target_percent > 100
-        if too_far and self.direction == self.Direction.DECREASE:
+        if self.kind == self.Kind.COMPLIANCE:
+            if self.direction == self.Direction.DECREASE:
+                # Nobody sets out to keep a promise less often.
+                message = _(
+                    "The share met is to rise or reach a level: choose “Increase” or “At least”."
+                )
+                errors["direction"] = ValidationError(message, code="compliance_decrease")
+            elif too_far:
+                # A share lies between 0 and 100 %: beyond, the target is never on track.
+                message = _("A share cannot rise by more than 100 percentage points.")
+                if self.direction == self.Direction.AT_LEAST:
+                    message = _("A share met cannot be more than 100 %.")
+                errors["target_percent"] = ValidationError(message, code="share_too_far")
+        elif self.direction == self.Direction.AT_LEAST:
+            message = _("“At least” is a level of guarantee compliance; choose a change here.")
+            errors["direction"] = ValidationError(message, code="level_not_a_share")
+        elif too_far and self.direction == self.Direction.DECREASE:
+            # Fewer than no incidents cannot be reached: such a target is never on track.
             message = _("A decrease cannot be more than 100 %.")
-            raise ValidationError(
-                {"target_percent": ValidationError(message, code="decrease_too_far")}
-            )
+            errors["target_percent"] = ValidationError(message, code="decrease_too_far")
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def plan(self):
@@ -184,8 +230,19 @@ class Indicator(Translated, models.Model):
         return self.current_year or plan.year
 
     @property
+    def is_share(self):
+        """Measured as a share in percent (guarantee compliance), not as a count or a rate."""
+        return self.kind == self.Kind.COMPLIANCE
+
+    @property
+    def is_level(self):
+        """The target is a level to reach ("at least 95 %"), not a change."""
+        return self.direction == self.Direction.AT_LEAST
+
+    @property
     def signed_target(self):
-        """The target as a signed change, e.g. −10 for a decrease of 10 %."""
+        """The target as a signed change, e.g. −10 for a decrease of 10 % (or 10 points);
+        for a level, the level."""
         if self.direction == self.Direction.DECREASE:
             return -self.target_percent
         return self.target_percent

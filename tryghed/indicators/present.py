@@ -6,6 +6,12 @@ computed from such a count would give it away, so it is not shown publicly eithe
 sparkline drawn from masked values, nor a status that would differ with the hidden count.
 Staff see the exact numbers.
 
+A share of guarantee compliance is hidden from the public as the compliance page hides it:
+whenever its met or its missed cases number 1 to 4 (a share of 1 to 4 cases points at them as
+a count does), shown as "hidden" and as ".." in CSV files. Its change and its status are
+then not shown either, and the status of a level ("at least 95 %") not when the current share
+is hidden.
+
 Besides the text, each figure is kept as a plain value for CSV files: a whole number or a
 decimal with a point, "<5" where the public rule hides it, and empty where there is none.
 """
@@ -18,10 +24,12 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from tryghed.incidents.numbers import is_small
 from tryghed.indicators.models import FIRST_YEAR, LAST_YEAR
 from tryghed.indicators.readings import one_decimal, read
 
 SMALL_COUNT = 5
+HIDDEN_SHARE = ".."  # in CSV files, as the compliance figures mark a hidden value
 SPARK_WIDTH, SPARK_HEIGHT = 100, 24
 
 
@@ -46,32 +54,54 @@ class Shown:
     plain_change: object = ""
     plain_target: object = ""
     public: bool = True  # shown by the public small-count rule
+    unit: str = ""  # what the values are, under the title: "per 1,000 inhabitants"
 
 
-def _number(value, is_count):
+def _number(value, is_count, is_share=False):
     if value is None:
         return "–"
     if is_count:
         return number_format(int(value), force_grouping=True)
+    if is_share:
+        return _share(one_decimal(value))
     return number_format(one_decimal(value), 1, force_grouping=True)
+
+
+def _share(value):
+    return f"{number_format(value, 1)} %"
 
 
 def _masked(value, is_count, public):
     return public and is_count and value is not None and 0 < value < SMALL_COUNT
 
 
-def _value(value, is_count, public):
-    if _masked(value, is_count, public):
-        return f"<{SMALL_COUNT}"
-    return _number(value, is_count)
+def _share_hidden(value, decided, public):
+    """Whether the public rule hides a share: its met or missed cases are 1 to 4."""
+    return public and value is not None and any(is_small(n) for n in decided or ())
 
 
-def _plain(value, is_count, public):
-    if value is None:
-        return ""
-    if _masked(value, is_count, public):
-        return f"<{SMALL_COUNT}"
-    return int(value) if is_count else one_decimal(value)
+class _Rule:
+    """The public rule for one reading's values: counts under 5, or shares of few cases."""
+
+    def __init__(self, reading, public):
+        self.is_count, self.is_share, self.public = reading.is_count, reading.is_share, public
+
+    def hidden(self, value, decided=None):
+        if self.is_share:
+            return _share_hidden(value, decided, self.public)
+        return _masked(value, self.is_count, self.public)
+
+    def text(self, value, decided=None):
+        if self.hidden(value, decided):
+            return _("hidden") if self.is_share else f"<{SMALL_COUNT}"
+        return _number(value, self.is_count, self.is_share)
+
+    def plain(self, value, decided=None):
+        if value is None:
+            return ""
+        if self.hidden(value, decided):
+            return HIDDEN_SHARE if self.is_share else f"<{SMALL_COUNT}"
+        return int(value) if self.is_count else one_decimal(value)
 
 
 def _percent(value):
@@ -79,6 +109,32 @@ def _percent(value):
         return "–"
     sign = "+" if value > 0 else ("−" if value < 0 else "±")
     return f"{sign}{number_format(abs(value), 1)} %"
+
+
+def _points(value):
+    """A change of a share: "+5,0 percentage points"."""
+    if value is None:
+        return "–"
+    sign = "+" if value > 0 else ("−" if value < 0 else "±")
+    return _("%(change)s percentage points") % {"change": f"{sign}{number_format(abs(value), 1)}"}
+
+
+def _target(indicator):
+    if indicator.is_level:
+        return _("at least %(share)s") % {"share": _share(indicator.target_percent)}
+    if indicator.is_share:
+        return _points(indicator.signed_target)
+    return _percent(indicator.signed_target)
+
+
+def _unit(indicator):
+    if indicator.is_share:
+        return _("Share of decided cases that met the guarantee “%(guarantee)s”") % {
+            "guarantee": indicator.guarantee
+        }
+    if indicator.measure == indicator.Measure.RATE:
+        return _("per 1,000 inhabitants")
+    return ""
 
 
 def _day(day):
@@ -121,9 +177,14 @@ def _sparkline(trend):
     )
 
 
-def _status_tells(reading):
+def _status_tells(reading, rule):
     """Whether the status differs with the value of a count hidden as "<5", and so tells
-    something about it: a target of +400 % met by 5 says the baseline was 1."""
+    something about it: a target of +400 % met by 5 says the baseline was 1. A hidden share
+    may be almost any share, so a status that depends on it always tells."""
+    if reading.is_share:
+        current = rule.hidden(reading.current, reading.current_decided)
+        baseline = rule.hidden(reading.baseline, reading.baseline_decided)
+        return current or (baseline and not reading.indicator.is_level)
     hidden = [Fraction(n) for n in range(1, SMALL_COUNT)]
 
     def candidates(value):
@@ -139,16 +200,13 @@ def _status_tells(reading):
 
 def present(indicator, plan, *, public, today=None):
     reading = read(indicator, plan, today=today)
-    is_count = reading.is_count
-    masked = any(
-        _masked(v, is_count, public)
-        for v in [reading.baseline, reading.current, *(p.value for p in reading.trend)]
-    )
-    hide_change = public and (
-        _masked(reading.baseline, is_count, public) or _masked(reading.current, is_count, public)
-    )
+    rule = _Rule(reading, public)
+    baseline = (reading.baseline, reading.baseline_decided)
+    current = (reading.current, reading.current_decided)
+    hide_change = rule.hidden(*baseline) or rule.hidden(*current)
+    masked = hide_change or any(rule.hidden(p.value, p.decided) for p in reading.trend)
     on_track = reading.on_track
-    hide_status = hide_change and _status_tells(reading)
+    hide_status = hide_change and _status_tells(reading, rule)
     if hide_status:
         on_track = None
     compared = ""
@@ -176,26 +234,33 @@ def present(indicator, plan, *, public, today=None):
     return Shown(
         indicator=indicator,
         reading=reading,
-        current=_value(reading.current, is_count, public),
-        baseline=_value(reading.baseline, is_count, public),
-        change="–" if hide_change else _percent(reading.change_percent),
-        target=_percent(indicator.signed_target),
+        current=rule.text(*current),
+        baseline=rule.text(*baseline),
+        change="–" if hide_change else _change(reading),
+        target=_target(indicator),
         compared=compared,
         on_track=on_track,
         badge=badge,
         status=status,
         trend=[
-            (point.year, _value(point.value, is_count, public), point.partial)
+            (point.year, rule.text(point.value, point.decided), point.partial)
             for point in reading.trend
         ],
         trend_partial=any(point.partial for point in reading.trend),
         sparkline="" if masked else _sparkline(reading.trend),
-        plain_current=_plain(reading.current, is_count, public),
-        plain_baseline=_plain(reading.baseline, is_count, public),
+        plain_current=rule.plain(*current),
+        plain_baseline=rule.plain(*baseline),
         plain_change="" if hide_change or reading.change is None else reading.change_percent,
         plain_target=indicator.signed_target,
         public=public,
+        unit=_unit(indicator),
     )
+
+
+def _change(reading):
+    if reading.is_share:
+        return _points(reading.change_percent)
+    return _percent(reading.change_percent)
 
 
 def present_all(indicators, plan, *, reads_exactly, today=None):
@@ -203,7 +268,7 @@ def present_all(indicators, plan, *, reads_exactly, today=None):
     `reads_exactly(district id, municipality id or None)` tells whether the reader may read
     the exact numbers of the indicator's area; otherwise it is shown by the public rule."""
     rows = []
-    for indicator in indicators.select_related("initiative", "series", "municipality"):
+    for indicator in indicators.select_related("initiative", "series", "municipality", "guarantee"):
         public = not reads_exactly(plan.district_id, indicator.municipality_id)
         shown = present(indicator, plan, public=public, today=today)
         shown.area_id = indicator.focus_area_id or indicator.initiative.focus_area_id

@@ -18,6 +18,14 @@ Incidents are counted only where they were recorded: a period that ends before t
 with any incident of the district's sources has no value, not 0, so a baseline year from before
 the døgnrapport was imported is not read as a year without burglaries.
 
+Guarantee compliance is the share of the decided cases that were met, met / (met + missed) in
+percent, from the compliance counts per guarantee × municipality × month
+(tryghed.guarantees.compliance.states), in three queries whatever the years read: a running
+case past its due time is missed, as on the compliance page. Cases count in the month their
+clock started, so the periods are whole months: while the current year runs, its months so
+far against the same months of the baseline year. A share is compared in percentage points
+(90 % against 85 % is +5 points), and a period without a decided case has no share.
+
 An indicator whose years lie outside those the form allows (stored some other way, or long ago)
 cannot be computed, and its reading says so rather than counting.
 """
@@ -31,6 +39,7 @@ from zoneinfo import ZoneInfo
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
+from tryghed.guarantees import compliance
 from tryghed.incidents.models import Incident, MonthlyTotal
 from tryghed.indicators.models import FIRST_YEAR, LAST_YEAR, Indicator
 from tryghed.organisation.models import Municipality
@@ -55,6 +64,7 @@ class YearValue:
     year: int
     value: Fraction | None
     partial: bool = False
+    decided: tuple | None = None  # (met, missed) behind a share
 
 
 @dataclass
@@ -68,29 +78,47 @@ class Reading:
     year_to_date: bool = False
     trend: list = field(default_factory=list)
     computable: bool = True
+    # The (met, missed) cases behind a share, which the public rule looks at.
+    baseline_decided: tuple | None = None
+    current_decided: tuple | None = None
+
+    @property
+    def is_share(self):
+        return self.indicator.is_share
 
     @property
     def is_count(self):
-        return self.indicator.measure == Indicator.Measure.COUNT
+        return self.indicator.measure == Indicator.Measure.COUNT and not self.is_share
 
     @property
     def change(self):
-        """The change against the baseline in percent (exact), or None when it cannot be said."""
-        if self.baseline is None or self.current is None or self.baseline == 0:
+        """The change against the baseline in percent, or in percentage points for a share
+        (exact); None when it cannot be said."""
+        if self.baseline is None or self.current is None:
+            return None
+        if self.is_share:
+            return self.current - self.baseline
+        if self.baseline == 0:
             return None
         return (self.current - self.baseline) * 100 / self.baseline
 
     @property
     def change_percent(self):
+        """The change rounded as shown: percent, or percentage points for a share."""
         return one_decimal(self.change)
 
     @property
     def on_track(self):
-        """True when the change meets the target in its direction; None without data."""
+        """True when the change meets the target in its direction, or the current share
+        reaches the level; None without data."""
+        target = self.indicator.target_percent
+        if self.indicator.is_level:
+            # Judged as shown: a share read as 95,0 % reaches a level of 95,0 %.
+            return None if self.current is None else one_decimal(self.current) >= target
         if self.baseline is None or self.current is None:
             return None
         decrease = self.indicator.direction == Indicator.Direction.DECREASE
-        if self.baseline == 0:
+        if self.baseline == 0 and not self.is_share:
             # No percentage from nothing, but none kept at none meets a fall, and any at
             # all meets a rise.
             if decrease:
@@ -98,7 +126,6 @@ class Reading:
             return self.current > 0 or self.indicator.target_percent == 0
         # Judged as shown: a change read as −10,0 % meets a target of −10,0 %.
         change = self.change_percent
-        target = self.indicator.target_percent
         return change <= -target if decrease else change >= target
 
 
@@ -135,6 +162,8 @@ def read(indicator, plan, *, today=None):
         return reading
     if indicator.kind == Indicator.Kind.STATISTICS:
         _read_statistics(reading, plan)
+    elif indicator.kind == Indicator.Kind.COMPLIANCE:
+        _read_compliance(reading, plan, today)
     else:
         _read_incidents(reading, plan, today)
     return reading
@@ -340,3 +369,107 @@ def _read_statistics(reading, plan):
     reading.baseline_span = _quarter_span(baseline)
     reading.current = _statistics_value(rows, current, measure)
     reading.current_span = _quarter_span(current)
+
+
+# Guarantee compliance -----------------------------------------------------------------------
+
+
+def _months(first, last):
+    """The first days of the months from `first` to `last` (dates, day 1), both included."""
+    months = []
+    month = first
+    while month <= last:
+        months.append(month)
+        month = _month_after(month)
+    return months
+
+
+def _month_after(month):
+    return compliance.period(month=month)[1]
+
+
+def _month_span(months, today):
+    """From the first month's first day to the last month's last, or to today if sooner."""
+    end = _month_after(months[-1]) - datetime.timedelta(days=1)
+    return Span(months[0], min(end, today))
+
+
+def _compliance_months(indicator, year, today):
+    """(baseline months, current months, year to date); the current months are those of the
+    year begun by today, the baseline's the same months of the baseline year, or of a period
+    the months beginning in it, as many as both have."""
+    if today < datetime.date(year, 1, 1):
+        return [], [], False
+    last = min(today, datetime.date(year, 12, 31)).replace(day=1)
+    current = _months(datetime.date(year, 1, 1), last)
+    year_to_date = today < datetime.date(year, 12, 31)
+    if indicator.baseline_year:
+        baseline = [m.replace(year=indicator.baseline_year) for m in current]
+    else:
+        start, end = indicator.baseline_start, indicator.baseline_end
+        first = start if start.day == 1 else _month_after(start)
+        baseline = _months(first, end.replace(day=1))
+        length = min(len(baseline), len(current))
+        baseline, current = baseline[:length], current[:length]
+    return baseline, current, year_to_date
+
+
+def _share(decided):
+    met, missed = decided
+    if not met + missed:
+        return None
+    return Fraction(100 * met, met + missed)
+
+
+def _read_compliance(reading, plan, today):
+    indicator, year = reading.indicator, reading.year
+    baseline, current, year_to_date = _compliance_months(indicator, year, today)
+    first_trend = datetime.date(year - TREND_YEARS + 1, 1, 1)
+    first = min([first_trend, *baseline[:1]])
+    end = datetime.date(year + 1, 1, 1)
+    if indicator.municipality_id:
+        area = None
+    else:
+        # As the compliance page reads a district: its cases, and its municipalities'.
+        municipalities = Municipality.objects.filter(district=plan.district_id).values("pk")
+        area = Q(district=plan.district_id) | Q(municipality__in=municipalities)
+    # A running case is missed once due: by now, or by the end of an earlier day measured.
+    now = min(timezone.now(), _local_midnight(today + datetime.timedelta(days=1)))
+    found = compliance.states(
+        area,
+        now=now,
+        start=first,
+        end=end,
+        guarantee=indicator.guarantee_id,
+        municipality=indicator.municipality_id,
+    )
+    per_month = {}
+    for (_guarantee, _municipality, month), (met, missed, _open) in found.items():
+        summed = per_month.setdefault(month, [0, 0])
+        summed[0] += met
+        summed[1] += missed
+
+    def decided(months):
+        met = sum(per_month.get(m, (0, 0))[0] for m in months)
+        missed = sum(per_month.get(m, (0, 0))[1] for m in months)
+        return met, missed
+
+    reading.trend = []
+    for trend_year in range(year - TREND_YEARS + 1, year + 1):
+        start = datetime.date(trend_year, 1, 1)
+        if start > today:
+            reading.trend.append(YearValue(trend_year, None))
+            continue
+        months = _months(start, min(today, datetime.date(trend_year, 12, 31)).replace(day=1))
+        counts = decided(months)
+        partial = today < datetime.date(trend_year, 12, 31)
+        reading.trend.append(YearValue(trend_year, _share(counts), partial, counts))
+    if not current or not baseline:
+        return
+    reading.year_to_date = year_to_date
+    reading.baseline_span = _month_span(baseline, today)
+    reading.current_span = _month_span(current, today)
+    reading.baseline_decided = decided(baseline)
+    reading.current_decided = decided(current)
+    reading.baseline = _share(reading.baseline_decided)
+    reading.current = _share(reading.current_decided)
