@@ -47,10 +47,14 @@ def _periods(kind, first, last):
         period = Period(kind, period.end)
 
 
-def trend(incidents, *, period, year=None, public=False):
+def trend(incidents, *, period, year=None, public=False, calendar=None):
     """Incidents per period; periods without incidents are included as 0, so that a line
     over time does not skip them. With a year, its every period; otherwise from the first
-    incident's period to the last's."""
+    incident's period to the last's. `calendar` (numbers.Calendar), when the selection's
+    weeks are published beside: its months and quarters are read from it, protected
+    together with the weeks."""
+    if public and calendar is not None and period in ("month", "quarter"):
+        return _calendar_points(calendar, period, year)
     # `counts` protects each period against its own year's total; every year at once is
     # protected below (see _every_year).
     years_together = public and period == "year" and year is None
@@ -72,6 +76,20 @@ def trend(incidents, *, period, year=None, public=False):
     return [Point(p.key, p.label, count) for p, count in zip(periods, shown, strict=True)]
 
 
+def _calendar_points(calendar, period, year):
+    """The weeks, months or quarters of `year` (its ISO year for weeks; None: from the first
+    with incidents to the last) as `calendar` publishes them."""
+    if year is not None:
+        start, end = year_span(year, period)
+        first, last = start, end - datetime.timedelta(days=1)
+    else:
+        found = calendar.counted(period)
+        if not found:
+            return []
+        first, last = min(found).start, max(found).start
+    return [Point(p.key, p.label, calendar.shown(p)) for p in _periods(period, first, last)]
+
+
 def _every_year(years, counted):
     """The counts of every year as the public may read them. The municipality table and the
     seasonal profile beside them add up to their total, so a single "<5" year would be the
@@ -91,11 +109,15 @@ def _every_year(years, counted):
     return shown
 
 
-def weekly_trend(weeks, *, year=None, public=False):
+def weekly_trend(weeks, *, year=None, public=False, calendar=None):
     """Incidents per ISO week from weekly counts (or totals), weeks without incidents
     included as 0. With a year, the weeks of its ISO year (week 1 of 2026 begins on 29
     December 2025: no week is split); otherwise from the first week with incidents to the
-    last. `weeks` must not be narrowed to a year."""
+    last. `weeks` must not be narrowed to a year. `calendar` (numbers.Calendar of the same
+    selection), when its months are published beside: the weeks are read from it,
+    protected together with the months."""
+    if public and calendar is not None:
+        return _calendar_points(calendar, "week", year)
     if year is not None:
         first, end = year_span(year, "week")
     else:
@@ -119,13 +141,15 @@ def weekly_trend(weeks, *, year=None, public=False):
     return [Point(week.key, week.label, shown[week]) for week in periods]
 
 
-def season(incidents, *, year=None, public=False):
-    """Incidents per month of the year, January to December."""
+def season(incidents, *, year=None, public=False, calendar=None):
+    """Incidents per month of the year, January to December; from `calendar` as `trend`
+    reads it."""
     years = None if year is None else [year]
-    return [
-        Point(str(month.month), str(month.label), month.count)
-        for month in seasonal_profile(incidents, years=years, public=public)
-    ]
+    if public and calendar is not None:
+        profile = calendar.season(years)
+    else:
+        profile = seasonal_profile(incidents, years=years, public=public)
+    return [Point(str(month.month), str(month.label), month.count) for month in profile]
 
 
 def _values(points):

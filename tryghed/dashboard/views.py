@@ -11,6 +11,7 @@ import json
 
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.functional import cached_property
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -20,7 +21,7 @@ from tryghed.dashboard import charts, report
 from tryghed.dashboard.area import area_for
 from tryghed.dashboard.forms import FilterForm
 from tryghed.incidents.models import Category
-from tryghed.incidents.numbers import write_municipality_csv
+from tryghed.incidents.numbers import weeks_and_months, write_municipality_csv
 from tryghed.indicators.models import Indicator
 from tryghed.indicators.present import present_all
 from tryghed.plans.models import CooperationPlan
@@ -60,6 +61,21 @@ class DashboardQuery:
         chosen = self.filters["municipality"]
         return [chosen] if chosen else list(self.municipalities)
 
+    @cached_property
+    def calendar(self):
+        """The selection's weeks and months over every year, as the public reads them: both
+        are published (the trend per week, per month or quarter, the seasonal profile), and
+        where weeks line up with months one would give the other away (see
+        `numbers.protect_weeks_and_months`). None for staff, who read exact numbers."""
+        if not self.area.public:
+            return None
+        every_category = self.filters["category"] is None
+        weeks = self.area.weekly_counts(self.user, every_category=every_category)
+        months = self.area.monthly_counts(self.user, every_category=every_category)
+        return weeks_and_months(
+            self.form.apply(weeks, year=False), self.form.apply(months, year=False)
+        )
+
     def chart(self, chart):
         public = self.area.public
         if chart == "trend" and self.filters["period"] == "week":
@@ -68,7 +84,10 @@ class DashboardQuery:
             every_category = self.filters["category"] is None
             weeks = self.area.weekly_counts(self.user, every_category=every_category)
             return charts.weekly_trend(
-                self.form.apply(weeks, year=False), year=self.filters["year"], public=public
+                self.form.apply(weeks, year=False),
+                year=self.filters["year"],
+                public=public,
+                calendar=self.calendar,
             )
         if chart == "trend":
             return charts.trend(
@@ -76,8 +95,11 @@ class DashboardQuery:
                 period=self.filters["period"],
                 year=self.filters["year"],
                 public=public,
+                calendar=self.calendar,
             )
-        return charts.season(self.counted(), year=self.filters["year"], public=public)
+        return charts.season(
+            self.counted(), year=self.filters["year"], public=public, calendar=self.calendar
+        )
 
     def errors(self):
         """The form's messages as plain text, one a line."""

@@ -25,7 +25,9 @@ therefore protects each group of counts against its total (the municipalities of
 the months of a year, the weeks of an ISO year, the grid cells of an area), hiding the next
 smallest counts as ".." where the hidden ones could be worked out; see `protect`. A sum of
 protected counts (a quarter, a month of the year over several years) is hidden when one of
-its parts is (`rolled_up`).
+its parts is (`rolled_up`). Where a selection's weeks and months are both published, a run
+of weeks that covers a run of months exactly adds up to them, and the two are protected
+together (`protect_weeks_and_months`, `weeks_and_months`).
 """
 
 import bisect
@@ -473,6 +475,344 @@ def _quarters_of_months(months, quarters):
         quarter = Period.containing("quarter", key[0].start)
         parts.setdefault((quarter, *key[1:]), []).append(shown)
     return {key: rolled_up(count, parts.get(key, ())) for key, count in quarters.items()}
+
+
+# Weeks beside months ---------------------------------------------------------------------
+
+
+def _monday_firsts(first, last):
+    """The first days of a month from `first` to `last` (both included) that are Mondays."""
+    day = datetime.date(first.year, first.month, 1)
+    if day < first:
+        day = _add_months(day, 1)
+    found = []
+    while day <= last:
+        if day.weekday() == 0:
+            found.append(day)
+        day = _add_months(day, 1)
+    return found
+
+
+def aligned_spans(first, last):
+    """The shortest runs of whole months between the local dates `first` and `last` that
+    are runs of whole ISO weeks as well, as [(start, end)], `end` not included: from a first
+    of the month that is a Monday to the next one. February 2021 is one (weeks 5 to 8 of
+    2021), March to October 2021 another (weeks 9 to 43), and November 2021 to July 2022 a
+    third, across the new year. A longer run of months that lines up with weeks is a row of
+    these, and its equation their sum."""
+    days = _monday_firsts(first, last)
+    return list(zip(days, days[1:], strict=False))
+
+
+def _tighten(terms, total, bounds):
+    """Narrow `bounds` ({cell: (least, most)}) by one published equation: the sum of sign ×
+    count over `terms` [(cell, sign)] lies in `total` (least, most). Each cell is the total
+    less the others, at their least and their most. Returns the cells narrowed."""
+    ranges = []
+    for cell, sign in terms:
+        least, most = bounds[cell]
+        ranges.append((least, most) if sign > 0 else (-most, -least))
+    # The sums of the finite ends and the numbers of infinite ones, so that a cell's own end
+    # can be taken out of the sum again (inf - inf has no value).
+    low = sum(a for a, _b in ranges if a != -math.inf)
+    open_low = sum(1 for a, _b in ranges if a == -math.inf)
+    high = sum(b for _a, b in ranges if b != math.inf)
+    open_high = sum(1 for _a, b in ranges if b == math.inf)
+    narrowed = []
+    for (cell, sign), (a, b) in zip(terms, ranges, strict=True):
+        if a == -math.inf:
+            rest_low = -math.inf if open_low > 1 else low
+        else:
+            rest_low = -math.inf if open_low else low - a
+        if b == math.inf:
+            rest_high = math.inf if open_high > 1 else high
+        else:
+            rest_high = math.inf if open_high else high - b
+        least, most = total[0] - rest_high, total[1] - rest_low
+        if sign < 0:
+            least, most = -most, -least
+        old = bounds[cell]
+        new = (max(old[0], least), min(old[1], most))
+        if new != old:
+            bounds[cell] = new
+            narrowed.append(cell)
+    return narrowed
+
+
+def _work_out(equations, bounds):
+    """Narrow `bounds` as far as the published `equations` [(terms, total)] allow, each in
+    turn until none narrows any cell further (the ends are whole numbers and only move
+    inwards, so that ends); returns `bounds`."""
+    holding = {}
+    for index, (terms, _total) in enumerate(equations):
+        for cell, _sign in terms:
+            holding.setdefault(cell, []).append(index)
+    pending = list(range(len(equations)))
+    queued = set(pending)
+    while pending:
+        index = pending.pop()
+        queued.discard(index)
+        terms, total = equations[index]
+        for cell in _tighten(terms, total, bounds):
+            if bounds[cell][0] > bounds[cell][1]:
+                return bounds  # cannot be: the bounds hold the true counts
+            for other in holding[cell]:
+                if other not in queued:
+                    queued.add(other)
+                    pending.append(other)
+    return bounds
+
+
+def _published_total(total):
+    # A small total is published as "<5" itself.
+    return (1, SMALL_COUNT_LIMIT - 1) if is_small(total) else (total, total)
+
+
+class _Calendar:
+    """The cells of `protect_weeks_and_months`, numbered: every month of the calendar years
+    and every week of the ISO years around the incidents; its groups (a year's months, an
+    ISO year's weeks) and aligned spans; and the equations the public reads between them."""
+
+    def __init__(self, weeks, months):
+        nonzero = [period for period, n in (*weeks.items(), *months.items()) if n]
+        # From the last Monday that begins a month on or before the first incident to the
+        # first on or after the last one: every aligned span with an incident lies within.
+        start = min(period.start for period in nonzero).replace(day=1)
+        while start.weekday():
+            start = _add_months(start, -1)
+        end = max(period.end for period in nonzero)
+        end = end if end.day == 1 else _add_months(end.replace(day=1), 1)
+        while end.weekday():
+            end = _add_months(end, 1)
+        last = end - datetime.timedelta(days=1)
+        self.cells, self.counts, self.groups = [], [], []
+        for year in range(start.year, last.year + 1):
+            first = datetime.date(year, 1, 1)
+            self._add_group([Period("month", _add_months(first, k)) for k in range(12)], months)
+        for year in range(start.isocalendar().year, last.isocalendar().year + 1):
+            monday, after = year_span(year, "week")
+            mondays = range(0, (after - monday).days, 7)
+            self._add_group(
+                [Period("week", monday + datetime.timedelta(days=d)) for d in mondays], weeks
+            )
+        self.group_of = {cell: g for g, group in enumerate(self.groups) for cell in group}
+        spans = aligned_spans(start, end)
+        starts = [span_start for span_start, _end in spans]
+        self.sides = [{"week": [], "month": []} for _span in spans]
+        self.side_of = {}
+        for cell, period in enumerate(self.cells):
+            index = bisect.bisect_right(starts, period.start) - 1
+            if index >= 0 and period.start < spans[index][1]:
+                self.sides[index][period.kind].append(cell)
+                self.side_of[cell] = (index, period.kind)
+        # The public reads each group beside its total, and each span's weeks add up to the
+        # same as its months.
+        self.group_equations = [
+            ([(cell, 1) for cell in group], _published_total(sum(self.counts[c] for c in group)))
+            for group in self.groups
+        ]
+        self.span_equations = [
+            ([(cell, 1) for cell in side["week"]] + [(cell, -1) for cell in side["month"]], (0, 0))
+            for side in self.sides
+        ]
+
+    def _add_group(self, periods, counted):
+        self.groups.append(list(range(len(self.cells), len(self.cells) + len(periods))))
+        self.cells += periods
+        self.counts += [counted.get(period, 0) for period in periods]
+
+    def readable(self, shown):
+        """{cell: (least, most)}: what the public knows of each count as shown, before any
+        sum: a number is itself, "<5" 1 to 4, and ".." 5 up to the smallest count shown in
+        its group, or on its side of its span when that is more (a ".." hidden for a span is
+        the smallest of the span, but not always of the year). A ".." of a group hidden whole
+        may be any number."""
+
+        def smallest_shown(cells):
+            return min(
+                (shown[c] for c in cells if not is_hidden(shown[c]) and shown[c]),
+                default=math.inf,
+            )
+
+        whole = {g for g, group in enumerate(self.groups) if _hidden_whole(shown, group)}
+        group_most = {g: smallest_shown(group) for g, group in enumerate(self.groups)}
+        side_most = {
+            (index, kind): smallest_shown(cells)
+            for index, side in enumerate(self.sides)
+            for kind, cells in side.items()
+        }
+        bounds = {}
+        for cell, value in enumerate(shown):
+            if value == SMALL_COUNT:
+                bounds[cell] = (1, SMALL_COUNT_LIMIT - 1)
+            elif value != SECONDARY:
+                bounds[cell] = (value, value)
+            elif self.group_of[cell] in whole:
+                bounds[cell] = (0, math.inf)
+            else:
+                most = group_most[self.group_of[cell]]
+                if cell in self.side_of:
+                    most = max(most, side_most[self.side_of[cell]])
+                bounds[cell] = (SMALL_COUNT_LIMIT, most)
+        return bounds
+
+    def exposed(self, shown, equations=None):
+        """The hidden cells whose counts can be worked out from all that is published (or
+        from `equations` alone)."""
+        if equations is None:
+            equations = self.group_equations + self.span_equations
+        bounds = _work_out(equations, self.readable(shown))
+        return {
+            cell
+            for cell, (least, most) in bounds.items()
+            if is_hidden(shown[cell]) and least >= most
+        }
+
+
+def _hidden_whole(shown, cells):
+    return all(shown[cell] == SECONDARY for cell in cells)
+
+
+def protect_weeks_and_months(weeks, months):
+    """The counts of one selection per ISO week and per month ({Period: count}; periods
+    without incidents may be left out) as the public may read them where both are
+    published: ({week: count as published}, {month: count as published}), with every week
+    and month of the ISO and calendar years around the incidents.
+
+    Each year's months are protected against the year's total and each ISO year's weeks
+    against theirs (`protect`). That is not enough where both are published: where a run of
+    whole weeks covers exactly a run of whole months (`aligned_spans`: February 2021 is ISO
+    weeks 5 to 8 of 2021), the weeks add up to the months, so a hidden week beside its shown
+    neighbours and month is the month less the neighbours, a hidden month the sum of its
+    weeks, and either may then give a count of its year away.
+
+    The rule: a hidden count must not be one that can be worked out from all that is
+    published together: each group beside its total, each aligned span's weeks beside its
+    months, and what each "<5" and ".." says of itself (`_Calendar.readable`), combined until
+    nothing more follows. So:
+
+    1. each group is protected on its own (`protect`); a group whose "<5" make up a total
+       that is small itself (four "<5" beside a "<5" total are 1 each) is hidden whole;
+    2. while a hidden count can be worked out, of the equations holding one (the spans, then
+       the years and ISO years, each in time order) the first in which hiding the smallest
+       shown count leaves fewer to be worked out has it hidden as ".." (among equal counts,
+       weeks before months and the earlier first); if none does, the first with a count
+       shown at all; if none has one, the groups of those counts are hidden whole, zeros
+       included, as `protect` does.
+
+    A count hidden never lets one be worked out that could not be before (a reader knows
+    less), and each step hides one more, so it ends. Where no aligned span holds a hidden
+    count, the groups stay as step 1 has them."""
+    weeks = {period: n for period, n in weeks.items() if n}
+    months = {period: n for period, n in months.items() if n}
+    if not weeks and not months:
+        return {}, {}
+    calendar = _Calendar(weeks, months)
+    shown = []
+    for group in calendar.groups:
+        shown += protect([calendar.counts[cell] for cell in group])
+    for group, equation in zip(calendar.groups, calendar.group_equations, strict=True):
+        if calendar.exposed(shown, [equation]):
+            for cell in group:
+                shown[cell] = SECONDARY
+    order = calendar.span_equations + calendar.group_equations
+    exposed = calendar.exposed(shown)
+    while exposed:
+        fallback = None
+        for terms, _total in order:
+            cells = [cell for cell, _sign in terms]
+            candidates = [c for c in cells if not is_hidden(shown[c]) and shown[c]]
+            if exposed.isdisjoint(cells) or not candidates:
+                continue
+            chosen = min(
+                candidates,
+                key=lambda c: (calendar.counts[c], calendar.cells[c].kind != "week", c),
+            )
+            trial = list(shown)
+            trial[chosen] = SECONDARY
+            left = calendar.exposed(trial)
+            if len(left) < len(exposed):
+                shown, exposed = trial, left
+                break
+            fallback = fallback or (trial, left)
+        else:
+            if fallback is not None:
+                shown, exposed = fallback
+                continue
+            groups = sorted({calendar.group_of[cell] for cell in exposed})
+            cells = [cell for g in groups for cell in calendar.groups[g]]
+            if _hidden_whole(shown, cells):
+                break  # cannot be: groups hidden whole give nothing away
+            for cell in cells:
+                shown[cell] = SECONDARY
+            exposed = calendar.exposed(shown)
+    published = {"week": {}, "month": {}}
+    for period, value in zip(calendar.cells, shown, strict=True):
+        published[period.kind][period] = value
+    return published["week"], published["month"]
+
+
+@dataclass(frozen=True)
+class Calendar:
+    """A selection's incidents per ISO week and per month over every year it has them, and
+    the counts as the public may read them beside each other (`protect_weeks_and_months`).
+    Wherever weeks and months of the same selection are published (the dashboard's charts,
+    their downloads, the PDF), the weeks, months, quarters and months of the year are read
+    from here, so that none of them can be worked out from another."""
+
+    weeks: dict  # {Period: count}, periods without incidents left out
+    months: dict
+    shown_weeks: dict  # {Period: count as published}; a period not in it is 0
+    shown_months: dict
+
+    def counted(self, kind):
+        """{Period: count} of the weeks, months or quarters with incidents."""
+        if kind == "week":
+            return dict(self.weeks)
+        if kind == "month":
+            return dict(self.months)
+        quarters = {}
+        for month, n in self.months.items():
+            quarter = Period.containing("quarter", month.start)
+            quarters[quarter] = quarters.get(quarter, 0) + n
+        return quarters
+
+    def shown(self, period):
+        """A week, month or quarter as published; a quarter is hidden when a month is."""
+        if period.kind == "week":
+            return self.shown_weeks.get(period, 0)
+        if period.kind == "month":
+            return self.shown_months.get(period, 0)
+        months = [Period("month", _add_months(period.start, k)) for k in range(3)]
+        return rolled_up(
+            sum(self.months.get(month, 0) for month in months),
+            [self.shown_months.get(month, 0) for month in months],
+        )
+
+    def season(self, years=None):
+        """Incidents per month of the year summed over `years` (None: every year), as
+        published: a month of the year is hidden when one of its months is."""
+        per_month, parts = {}, {}
+        for month in set(self.months) | set(self.shown_months):
+            if years is not None and month.year not in years:
+                continue
+            per_month[month.number] = per_month.get(month.number, 0) + self.months.get(month, 0)
+            parts.setdefault(month.number, []).append(self.shown_months.get(month, 0))
+        return [
+            MonthCount(month, rolled_up(per_month.get(month, 0), parts.get(month, ())))
+            for month in range(1, 13)
+        ]
+
+
+def weeks_and_months(weeks, months):
+    """The Calendar of one selection, from its weekly counts `weeks` and monthly counts
+    `months` (or its incidents for either), neither narrowed to a year: hiding one count
+    may hide another a year away, and a year's numbers must not depend on the years asked
+    for along with it."""
+    counted_weeks = {key[0]: n for key, n in _aggregate(weeks, (), "week").items()}
+    counted_months = {key[0]: n for key, n in _aggregate(months, (), "month").items()}
+    shown_weeks, shown_months = protect_weeks_and_months(counted_weeks, counted_months)
+    return Calendar(counted_weeks, counted_months, shown_weeks, shown_months)
 
 
 # Change against last year ----------------------------------------------------------------

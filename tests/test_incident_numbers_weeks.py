@@ -1,0 +1,319 @@
+"""Weeks beside months: where a run of whole ISO weeks covers exactly a run of whole months
+(February 2021 is weeks 5 to 8 of 2021), the weeks add up to the months, and the public
+reads both. No count hidden among the weeks may be the months less the weeks shown, nor one
+hidden among the months the weeks less the months shown. Every expected number is worked out
+by hand in the test."""
+
+import csv
+import datetime
+import io
+
+import pytest
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
+
+from tryghed.incidents import numbers
+from tryghed.incidents.models import DANISH_TIME, Incident, IncidentSource
+from tryghed.incidents.numbers import SECONDARY, SMALL_COUNT, Period
+
+URL = "/medarbejder/tal/"
+
+
+def on_mondays(year, weekly):
+    """({week: count}, {month: count}) for {ISO week number of `year`: count}, every
+    incident of a week on its Monday (so in the month of the Monday)."""
+    weeks, months = {}, {}
+    for week, n in weekly.items():
+        monday = datetime.date.fromisocalendar(year, week, 1)
+        weeks[Period("week", monday)] = n
+        month = Period.containing("month", monday)
+        months[month] = months.get(month, 0) + n
+    return weeks, months
+
+
+def of_days(daily):
+    """({week: count}, {month: count}) for {local date: count}."""
+    weeks, months = {}, {}
+    for day, n in daily.items():
+        for kind, counted in (("week", weeks), ("month", months)):
+            period = Period.containing(kind, day)
+            counted[period] = counted.get(period, 0) + n
+    return weeks, months
+
+
+def hidden(shown):
+    return {period.key: value for period, value in sorted(shown.items()) if value in HIDDEN}
+
+
+def key(shown, name):
+    return next(value for period, value in shown.items() if period.key == name)
+
+
+HIDDEN = (SMALL_COUNT, SECONDARY)
+
+
+def each_group_alone(counted, kind):
+    """The counts of every year (ISO year for weeks) protected on their own, as the
+    dashboard published them before weeks and months were protected together."""
+    shown = {}
+    for year in sorted({period.year for period in counted}):
+        first, end = numbers.year_span(year, kind)
+        period, group = Period.containing(kind, first), []
+        while period.start < end:
+            group.append(period)
+            period = Period(kind, period.end)
+        shown.update(zip(group, numbers.protect([counted.get(p, 0) for p in group]), strict=True))
+    return shown
+
+
+def test_spans_run_from_a_monday_that_begins_a_month_to_the_next():
+    spans = numbers.aligned_spans(datetime.date(2021, 1, 1), datetime.date(2022, 12, 31))
+    assert spans == [
+        (datetime.date(2021, 2, 1), datetime.date(2021, 3, 1)),  # weeks 5-8
+        (datetime.date(2021, 3, 1), datetime.date(2021, 11, 1)),  # weeks 9-43
+        (datetime.date(2021, 11, 1), datetime.date(2022, 8, 1)),  # across the new year
+    ]
+    assert datetime.date(2021, 3, 1).isocalendar()[:2] == (2021, 9)
+
+
+def test_a_small_week_of_february_2021_is_not_the_month_less_its_other_weeks():
+    """2021, every incident on a Monday: weeks 5-8 (February) 3, 40, 50, 60; weeks 19 and
+    20 (May) 2 each and week 21 30. Each ISO year's weeks alone: the three "<5" make 7 and
+    may be 1 to 4 each, nothing more hidden. But February's 153 is published too, and
+    153 − 40 − 50 − 60 = 3. So week 6, the smallest count shown in February's weeks and
+    month, is hidden as well: weeks 5 and 6 make 43, and with week 6 at most 50 (the
+    smallest week shown beside it) week 5 may be 1 to 4. May's two "<5" make 34 − 30 = 4:
+    1 to 3 each, nothing to add there."""
+    weeks, months = on_mondays(2021, {5: 3, 6: 40, 7: 50, 8: 60, 19: 2, 20: 2, 21: 30})
+    assert key(months, "2021-02") == 153 and key(months, "2021-05") == 34
+    alone = each_group_alone(weeks, "week")
+    assert hidden(alone) == {"2021-W05": "<5", "2021-W19": "<5", "2021-W20": "<5"}
+    others = [alone[p] for p in weeks if p.start.month == 2 and p.key != "2021-W05"]
+    assert key(months, "2021-02") - sum(others) == 3
+
+    shown_weeks, shown_months = numbers.protect_weeks_and_months(weeks, months)
+    assert hidden(shown_weeks) == {
+        "2021-W05": "<5",
+        "2021-W06": "..",
+        "2021-W19": "<5",
+        "2021-W20": "<5",
+    }
+    assert hidden(shown_months) == {}
+    assert (key(shown_months, "2021-02"), key(shown_weeks, "2021-W07")) == (153, 50)
+    # Every week and month of the years around the incidents, 0 included.
+    assert len(shown_weeks) == 52 and len(shown_months) == 12
+    assert key(shown_weeks, "2021-W01") == 0 and key(shown_months, "2021-12") == 0
+
+
+def test_a_span_of_several_months_and_a_hidden_week_in_another():
+    """2021, every incident on a Monday: weeks 5-8 (February) 6, 30, 30, 30; weeks 9-43
+    (March to October, the next aligned span) 20 each but week 30 with 2. The ISO year's
+    weeks alone hide week 30 and, as the smallest shown, week 5: together 8, week 5 being 5
+    to 20. But February's 96 gives week 5 away (96 − 90 = 6), and with it the ISO year's
+    total gives week 30 away; March to October's months give week 30 away on their own too
+    (their sum less the other weeks). So week 6 is hidden with week 5 (together 36, each at most
+    30), and week 9, the first of the smallest shown in March to October, with week 30
+    (together 22, week 9 at most 20: week 30 is 2 to 4)."""
+    weekly = {5: 6, 6: 30, 7: 30, 8: 30, **dict.fromkeys(range(9, 44), 20), 30: 2}
+    weeks, months = on_mondays(2021, weekly)
+    assert key(months, "2021-02") == 96 and key(months, "2021-07") == 62
+    assert hidden(each_group_alone(weeks, "week")) == {"2021-W05": "..", "2021-W30": "<5"}
+
+    shown_weeks, shown_months = numbers.protect_weeks_and_months(weeks, months)
+    assert hidden(shown_weeks) == {
+        "2021-W05": "..",
+        "2021-W06": "..",
+        "2021-W09": "..",
+        "2021-W30": "<5",
+    }
+    assert hidden(shown_months) == {}
+
+
+def test_nothing_changes_where_no_aligned_span_parts_the_hidden_counts():
+    """ISO 2020, every incident on a Monday: 20 a week, but 3 in week 10 (March) and 6 in
+    week 15 (April). The weeks alone hide week 10 and week 15 (together 9, week 15 at most
+    20). Both lie in the same aligned span, July 2019 to May 2020, whose months are all
+    shown: its weeks less its months say no more than the year's total does."""
+    weeks, months = on_mondays(2020, {**dict.fromkeys(range(1, 53), 20), 10: 3, 15: 6})
+    shown_weeks, shown_months = numbers.protect_weeks_and_months(weeks, months)
+    assert hidden(shown_weeks) == {"2020-W10": "<5", "2020-W15": ".."}
+    for shown, alone in [
+        (shown_weeks, each_group_alone(weeks, "week")),
+        (shown_months, each_group_alone(months, "month")),
+    ]:
+        # The weeks of ISO 2019 and 2021 and the months of 2021 around them are 0.
+        assert shown == alone | {p: 0 for p in shown if p not in alone}
+
+
+def test_four_small_counts_beside_a_small_total_are_hidden_whole():
+    """Four "<5" beside a total the public reads as "<5" (1 to 4) are 1 each."""
+    weeks, months = on_mondays(2020, {10: 1, 20: 1, 30: 1, 40: 1})
+    shown_weeks, shown_months = numbers.protect_weeks_and_months(weeks, months)
+    for shown in (shown_weeks, shown_months):
+        assert {value for p, value in shown.items() if p.year == 2020} == {SECONDARY}
+        assert {value for p, value in shown.items() if p.year != 2020} == {0}
+
+
+def test_nothing_at_all():
+    assert numbers.protect_weeks_and_months({}, {}) == ({}, {})
+
+
+# Nothing can be worked out ---------------------------------------------------------------
+
+
+def _range_of(cell, terms, total, readable):
+    """The least and most of `cell` from one equation (sum of sign × count over `terms` in
+    `total`), every other cell from its least to its most; independently of numbers."""
+    rest_low = rest_high = 0
+    for other, sign in terms:
+        if other == cell:
+            continue
+        low, high = readable[other]
+        rest_low += sign * (low if sign > 0 else high)
+        rest_high += sign * (high if sign > 0 else low)
+    sign = dict(terms)[cell]
+    least, most = total[0] - rest_high, total[1] - rest_low
+    if sign < 0:
+        least, most = -most, -least
+    low, high = readable[cell]
+    return max(low, least), min(high, most)
+
+
+def _readable(value, whole):
+    if value == SMALL_COUNT:
+        return (1, 4)
+    if value == SECONDARY:
+        return (0, float("inf")) if whole else (5, float("inf"))
+    return (value, value)
+
+
+def _spans_and_groups(shown_weeks, shown_months):
+    """Every equation the public reads: each run of aligned spans, its weeks less its
+    months 0; each year's months and each ISO year's weeks beside their total."""
+    first = min(p.start for p in shown_months)
+    last = max(p.start for p in shown_months)
+    mondays = [start for start, _end in numbers.aligned_spans(first, last)]
+    mondays += [end for _start, end in numbers.aligned_spans(first, last)[-1:]]
+    for i, start in enumerate(mondays):
+        for end in mondays[i + 1 :]:
+            terms = [(p, 1) for p in shown_weeks if start <= p.start < end]
+            terms += [(p, -1) for p in shown_months if start <= p.start < end]
+            yield terms, False
+    for shown in (shown_weeks, shown_months):
+        for year in {p.year for p in shown}:
+            yield [(p, 1) for p in shown if p.year == year], True
+
+
+@st.composite
+def daily_counts(draw):
+    """A few years of days: stretches of 0 to 5 incidents a day, and a few days with more."""
+    day = draw(st.dates(datetime.date(2019, 6, 1), datetime.date(2023, 6, 1)))
+    daily = {}
+    for length, rate in draw(
+        st.lists(
+            st.tuples(st.integers(1, 150), st.sampled_from([0, 0, 0, 1, 2, 5])),
+            min_size=1,
+            max_size=14,
+        )
+    ):
+        for _ in range(length):
+            daily[day] = rate
+            day += datetime.timedelta(days=1)
+    start = min(daily)
+    for offset, n in draw(st.lists(st.tuples(st.integers(0, 900), st.integers(1, 9)))):
+        spike = start + datetime.timedelta(days=offset)
+        daily[spike] = daily.get(spike, 0) + n
+    return daily
+
+
+@hypothesis_settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(daily_counts())
+def test_no_hidden_week_or_month_is_an_aligned_spans_total_less_the_parts_shown(daily):
+    weeks, months = of_days(daily)
+    shown_weeks, shown_months = numbers.protect_weeks_and_months(weeks, months)
+    if not shown_months:
+        assert not any(weeks.values())
+        return
+    shown = {**shown_weeks, **shown_months}
+    true = {p: weeks.get(p, 0) for p in shown_weeks} | {p: months.get(p, 0) for p in shown_months}
+    # What is shown is true; every small count is hidden; nothing the groups alone hide is
+    # shown.
+    for period, value in shown.items():
+        assert value in HIDDEN or value == true[period], period
+        assert value in HIDDEN or not numbers.is_small(true[period]), period
+        assert value != SMALL_COUNT or numbers.is_small(true[period]), period
+    alone = each_group_alone(weeks, "week") | each_group_alone(months, "month")
+    assert all(shown[p] in HIDDEN for p, value in alone.items() if value in HIDDEN)
+
+    whole = set()
+    for terms, group in _spans_and_groups(shown_weeks, shown_months):
+        if group and all(shown[p] == SECONDARY for p, _sign in terms):
+            whole.update(p for p, _sign in terms)
+    readable = {p: _readable(value, p in whole) for p, value in shown.items()}
+    for terms, group in _spans_and_groups(shown_weeks, shown_months):
+        secret = [p for p, _sign in terms if shown[p] in HIDDEN]
+        if not secret:
+            continue
+        total = sum(sign * true[p] for p, sign in terms)
+        # A small total is published as "<5".
+        small_total = group and numbers.is_small(total)
+        total_range = (1, 4) if small_total else (total, total)
+        assert len(secret) != 1 or small_total, (terms, secret)
+        for period in secret:
+            least, most = _range_of(period, terms, total_range, readable)
+            assert least <= true[period] <= most, period
+            assert least < most, (period.key, shown[period], least, most)
+
+
+# Through the dashboard -------------------------------------------------------------------
+
+
+@pytest.fixture
+def february_2021(district, greve):
+    """The incidents of the first case above in Greve, each on its Monday at noon."""
+    source = IncidentSource.objects.create(name="doegnrapport-test", district=district)
+    weekly = {5: 3, 6: 40, 7: 50, 8: 60, 19: 2, 20: 2, 21: 30}
+    Incident.objects.bulk_create(
+        Incident(
+            source=source,
+            external_id=f"W-{week}-{n}",
+            occurred_at=datetime.datetime.combine(
+                datetime.date.fromisocalendar(2021, week, 1), datetime.time(12), DANISH_TIME
+            ),
+            category="violence",
+            municipality=greve,
+        )
+        for week, count in weekly.items()
+        for n in range(count)
+    )
+
+
+def read_csv(response):
+    assert response.status_code == 200
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    return {row[0]: row[2] for row in rows[1:]}
+
+
+@pytest.mark.usefixtures("february_2021")
+def test_the_council_member_cannot_subtract_a_hidden_week_from_its_month(
+    council_member, secretariat, client_for
+):
+    client = client_for(council_member)
+    months = read_csv(client.get(URL + "trend.csv?year=2021&period=month"))
+    assert months["2021-02"] == "153"
+    weeks = read_csv(client.get(URL + "trend.csv?year=2021&period=week"))
+    february = [weeks[f"2021-W{n:02d}"] for n in (5, 6, 7, 8)]
+    # Before, week 6 read 40, and week 5 was 153 − 40 − 50 − 60 = 3.
+    assert february == ["<5", "..", "50", "60"]
+    # Without a year, from the chart's JSON and on the page, the same.
+    every_year = read_csv(client.get(URL + "trend.csv?period=week"))
+    assert [every_year[f"2021-W{n:02d}"] for n in (5, 6, 7, 8)] == february
+    values = client.get(URL + "trend.json?year=2021&period=week").json()["data"]["values"]
+    assert [v["shown"] for v in values[4:8]] == february
+    season = read_csv(client.get(URL + "season.csv?year=2021"))
+    assert (season["2"], season["5"]) == ("153", "34")
+    assert client.get(URL + "tal.pdf?year=2021&period=week").status_code == 200
+
+    staff = read_csv(client_for(secretariat).get(URL + "trend.csv?year=2021&period=week"))
+    assert [staff[f"2021-W{n:02d}"] for n in (5, 6, 7, 8)] == ["3", "40", "50", "60"]
