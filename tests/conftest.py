@@ -17,6 +17,7 @@ from django.conf import settings
 from django.test import Client
 
 from tryghed.accounts.models import RoleAssignment, User
+from tryghed.guarantees import rules
 from tryghed.organisation.models import Council, Municipality, Organisation, PoliceDistrict
 from tryghed.organisation.reference import load_reference
 from tryghed.plans.models import CooperationPlan, FocusArea, Initiative
@@ -46,8 +47,11 @@ def default_language():
 @pytest.fixture(autouse=True)
 def forget_routing():
     """Each test routes by its own rows: what the worker remembers from an earlier test would
-    be confirmed away when stored, but would still make what a test sees depend on order."""
+    be confirmed away when stored, but would still make what a test sees depend on order.
+    So with the guarantees' rules: a test's guarantees are gone after it, and a deadline
+    opened by rules remembered from it would point at nothing."""
     routing.forget()
+    rules.forget()
 
 
 @pytest.fixture(scope="session")

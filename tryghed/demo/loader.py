@@ -2,7 +2,9 @@
 
 Every record is found by a stable key (name, slug, e-mail, username, external id) and created
 only when it is missing, so a re-run neither duplicates anything nor undoes what staff have
-changed since. The demo is loaded by the system, not by a staff user, so no audit entries.
+changed since. The demo is loaded by the system, not by a staff user, so no audit entries;
+only the service desk's demo requests are worked through the desk's own actions by the demo
+staff (servicedesk/demo.py), whose entries tell each request's story.
 """
 
 import datetime
@@ -37,7 +39,7 @@ from tryghed.plans.models import (
     Milestone,
     ProgressUpdate,
 )
-from tryghed.servicedesk.demo import load_demo_reply_templates
+from tryghed.servicedesk.demo import load_demo_reply_templates, load_demo_requests
 from tryghed.statistics.models import StatSeries
 
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
@@ -60,6 +62,7 @@ KINDS = [
     ("indicator", "indicators"),
     ("citizen meeting", "citizen meetings"),
     ("reply template", "reply templates"),
+    ("citizen request", "citizen requests"),
     ("council meeting", "council meetings"),
 ]
 
@@ -136,6 +139,9 @@ class _Loader:
         created, found = load_demo_reply_templates(self.district)
         self.tally.add("reply template", True, created)
         self.tally.add("reply template", False, found)
+        created, found = load_demo_requests(self.district, self.users)
+        self.tally.add("citizen request", True, created)
+        self.tally.add("citizen request", False, found)
 
     def _council_meetings(self):
         plan = CooperationPlan.objects.filter(district=self.district, year=YEAR).first()
