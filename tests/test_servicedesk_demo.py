@@ -1,6 +1,7 @@
 """The demo district's service desk: reply templates and citizen requests in every state,
 worked by the demo staff, dated back over the last weeks; loaded once."""
 
+import dataclasses
 import datetime
 from io import StringIO
 
@@ -12,6 +13,7 @@ from django.utils import timezone
 from tryghed.accounts.models import User
 from tryghed.guarantees import counts
 from tryghed.guarantees.models import ComplianceCount
+from tryghed.servicedesk import demo as desk_demo
 from tryghed.servicedesk.demo import REQUESTS
 from tryghed.servicedesk.models import Handling, Queue, ServiceRequest
 
@@ -90,6 +92,25 @@ def test_the_outsider_sees_no_demo_request(demo, outsider, client_for):
     response = client.get(reverse("staff:servicedesk_staff:request", args=[tip.reference]))
     assert response.status_code in (403, 404)
     assert tip.reference not in client.get(reverse("staff:servicedesk_staff:queues")).text
+
+
+def test_a_request_dated_back_into_an_earlier_month_is_worked_on(reference, monkeypatch):
+    """The desk's writes move the compliance counts of the deadline's month, which dating
+    back changed: the counts follow the deadlines before the staff work on them."""
+    earlier = [
+        dataclasses.replace(spec, days_ago=40)
+        for spec in REQUESTS
+        if spec.key in ("skole-koege", "foredrag-koege")
+    ]
+    monkeypatch.setattr(desk_demo, "REQUESTS", earlier)
+    for command in ("load_services", "load_guarantees", "load_demo"):
+        call_command(command, stdout=StringIO())
+    school = ServiceRequest.objects.get(details___demo="skole-koege")
+    [on_site] = school.guarantee_deadlines.all()
+    assert on_site.outcome == "met" and on_site.response_minutes == 11
+    talk = ServiceRequest.objects.get(details___demo="foredrag-koege")
+    assert talk.guarantee_deadlines.get().outcome == "missed"  # answered 40 days on
+    assert counts.direct() == stored_counts()
 
 
 def test_without_the_services_no_request_is_made(reference):

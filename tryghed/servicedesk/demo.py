@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from tryghed.accounts.models import User
+from tryghed.guarantees import actions as guarantee_actions
 from tryghed.guarantees import counts
 from tryghed.guarantees.models import DANISH_TIME, Deadline, deadline_window, month_of
 from tryghed.organisation.models import Municipality
@@ -117,6 +118,7 @@ REQUESTS = [
         story=(
             ("betjent.koege", "assign", "betjent.koege"),
             ("betjent.koege", "priority", 1),
+            ("betjent.koege", "on_site", 11),
             (
                 "betjent.koege",
                 "note",
@@ -332,8 +334,6 @@ def load_demo_requests(district, users, now=None):
         created += 1
         for username, action, argument in spec.story:
             _act(made[spec.key], users.get(username), action, argument, made)
-    if created:
-        counts.recount()
     return created, len(have)
 
 
@@ -379,15 +379,19 @@ def _local(now, days_ago, hour):
 
 
 def _date_back(request, at):
-    """Date the request (and the clocks of its deadlines) back to `at`; the counts are
-    rebuilt once all are made."""
+    """Date the request (and the clocks of its deadlines) back to `at`. A deadline may move
+    to an earlier month: the compliance counts are rebuilt before the desk works on it, as
+    its writes move the counts of the deadline's month."""
     ServiceRequest.objects.filter(pk=request.pk).update(submitted_at=at)
     request.submitted_at = at
-    for deadline in Deadline.objects.filter(service_request=request).select_related("version"):
+    deadlines = Deadline.objects.filter(service_request=request).select_related("version")
+    for deadline in deadlines:
         due, warn = deadline_window(deadline.version, at)
         Deadline.objects.filter(pk=deadline.pk).update(
             started_at=at, due_at=due, warn_at=warn, month=month_of(at)
         )
+    if deadlines:
+        counts.recount()
 
 
 def _act(request, user, action, argument, made):
@@ -410,6 +414,11 @@ def _act(request, user, action, argument, made):
         if template is not None:
             body = replies.fill(template.body, handling, language=notify.language_of(request))
             actions.send_public_reply(handling, by=user, body=body)
+    elif action == "on_site":
+        # The patrol's arrival, `argument` minutes after the tip came in.
+        arrived = request.submitted_at + datetime.timedelta(minutes=argument)
+        for deadline in Deadline.objects.filter(service_request=request, outcome="open"):
+            guarantee_actions.record_stop(deadline, by=user, at=arrived)
     elif action == "close":
         actions.close_handling(handling, by=user, outcome=argument)
     elif action == "spam":
