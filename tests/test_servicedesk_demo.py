@@ -49,6 +49,11 @@ def test_the_desk_has_requests_in_every_state(demo):
         f"-{timezone.localdate().year}-" in ref
         for ref in requests.values_list("reference", flat=True)
     )
+    # What nobody has touched since was last updated when it came in.
+    untouched = Handling.objects.filter(status="new", request__duplicate_of__isnull=True)
+    assert untouched.exists()
+    for handling in untouched.select_related("request"):
+        assert handling.updated_at == handling.request.submitted_at
     # Their deadlines run from when they came in, and the compliance counts agree.
     for request in requests:
         for deadline in request.guarantee_deadlines.all():

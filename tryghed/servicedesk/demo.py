@@ -379,10 +379,12 @@ def _local(now, days_ago, hour):
 
 
 def _date_back(request, at):
-    """Date the request (and the clocks of its deadlines) back to `at`. A deadline may move
+    """Date the request (its handlings, untouched so far, and the clocks of its deadlines)
+    back to `at`. A deadline may move
     to an earlier month: the compliance counts are rebuilt before the desk works on it, as
     its writes move the counts of the deadline's month."""
     ServiceRequest.objects.filter(pk=request.pk).update(submitted_at=at)
+    Handling.objects.filter(request=request).update(updated_at=at)
     request.submitted_at = at
     deadlines = Deadline.objects.filter(service_request=request).select_related("version")
     for deadline in deadlines:
