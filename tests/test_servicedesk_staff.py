@@ -725,7 +725,7 @@ def test_dates_far_out_are_refused_with_a_message_and_the_csv_is_whole(
     [field] = params
     [error] = response.context["form"].errors[field]
     last = timezone.localdate().year + 5
-    assert error == f"Choose a date from 1. January 2000 to 31. December {last}."
+    assert error == f"Choose a date from 1 January 2000 to 31 December {last}."
     # The bad date does not filter, on the page as in the file.
     assert [h.request.reference for h in response.context["page"]] == [desk["koege_tip"].reference]
     response = client.get(queue_url(queue, "queue_csv"), params)
@@ -892,7 +892,7 @@ def test_a_template_fills_in_the_request_in_the_citizens_language(
 
     text = client.get(request_url(english)).context["reply_templates"][str(template.pk)]
     assert text == (
-        f"Thanks for {english.reference} ({english.service.name_en}, Køge, March 5, 2026). "
+        f"Thanks for {english.reference} ({english.service.name_en}, Køge, 5 March 2026). "
         f"{english.handlings.get().queue.name} {{x y}}"
     )
 

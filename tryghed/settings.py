@@ -137,6 +137,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "da"
 LANGUAGES = [("da", _("Danish")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "tryghed" / "locale"]
+# Day-first dates in English as well; see tryghed/formats.
+FORMAT_MODULE_PATH = ["tryghed.formats"]
 TIME_ZONE = "Europe/Copenhagen"
 USE_I18N = True
 USE_TZ = True

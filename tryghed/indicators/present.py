@@ -21,7 +21,6 @@ from fractions import Fraction
 
 from django.utils.formats import date_format, number_format
 from django.utils.html import format_html, format_html_join
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from tryghed.incidents.numbers import is_small
@@ -138,10 +137,7 @@ def _unit(indicator):
 
 
 def _day(day):
-    # Django's English date format is American ("Jan. 1, 2022"); the site puts the day first
-    # in both languages: "1. januar 2022", "1 January 2022".
-    english = (get_language() or "da").startswith("en")
-    return date_format(day, "j F Y" if english else "j. F Y")
+    return date_format(day, "DATE_FORMAT")
 
 
 def _span(span):

@@ -141,8 +141,8 @@ class QueueFilterForm(DesignSystemForm, forms.Form):
                 _("Choose a date from %(first)s to %(last)s."),
                 code="out_of_range",
                 params={
-                    "first": formats.date_format(FIRST_DAY, "j. F Y"),
-                    "last": formats.date_format(self.last_day, "j. F Y"),
+                    "first": formats.date_format(FIRST_DAY, "DATE_FORMAT"),
+                    "last": formats.date_format(self.last_day, "DATE_FORMAT"),
                 },
             )
         return day

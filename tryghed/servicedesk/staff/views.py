@@ -233,15 +233,15 @@ def _moment(value, wished_day):
         moment = parse_datetime(value)
         if moment is None:
             day = parse_date(value)
-            return value if day is None else formats.date_format(day, "j. F Y")
+            return value if day is None else formats.date_format(day, "DATE_FORMAT")
     except ValueError:
         return value
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment)
     moment = timezone.localtime(moment)
     if wished_day and moment.time() == datetime.time.min:
-        return formats.date_format(moment, "j. F Y")
-    return formats.date_format(moment, "j. F Y H:i")
+        return formats.date_format(moment, "DATE_FORMAT")
+    return formats.date_format(moment, "DATETIME_FORMAT")
 
 
 def _answer(value, names):
