@@ -542,3 +542,21 @@ def test_the_lists_queries_do_not_grow_with_the_rows(guarantees, tmp_path, secre
     few = [count(url) for url in urls]
     import_rows(tmp_path, [burglary(f"b{n}", reported) for n in range(20)])
     assert [count(url) for url in urls] == few
+
+
+@pytest.mark.parametrize(
+    ("name", "crumb"),
+    [
+        ("deadlines", "Deadlines"),
+        ("follow_ups", "Safety follow-ups"),
+        ("notifications", "Notifications"),
+        ("compliance", "Compliance"),
+    ],
+)
+def test_each_page_names_itself_in_the_breadcrumbs(
+    guarantees, secretariat, client_for, name, crumb
+):
+    page = client_for(secretariat, "en").get(reverse(f"staff:guarantees:{name}")).content.decode()
+    trail = page.split('class="breadcrumbs__list"')[1].split("</ol>")[0]
+    assert f'<li class="breadcrumbs__list-item" aria-current="page">{crumb}</li>' in trail
+    assert trail.count('href="/medarbejder/"') == 1  # the back office, and only there

@@ -94,14 +94,16 @@ def load_demo_cases(now=None):
 
 
 def _follow_ups(incidents, *, now, rng):
-    """Most follow-ups older than two weeks were made; a few were late or are still open."""
+    """The follow-ups were made, a few of them late; of those of the last month some are
+    still to do, as a team has them at any time."""
     for follow_up in SafetyFollowUp.objects.filter(incident__in=incidents).select_related(
         "deadline__version", "incident"
     ):
         deadline = follow_up.deadline
         days = rng.choice([2, 3, 4, 6, 8, 9, 11, 13, 16, 19])
         at = deadline.started_at + datetime.timedelta(days=days, hours=rng.randint(0, 6))
-        if at > now or rng.random() < 0.1:
+        recent = now - deadline.started_at < datetime.timedelta(days=30)
+        if at > now or (recent and rng.random() < 0.3):
             continue
         follow_up.status = SafetyFollowUp.Status.DONE
         follow_up.attempts = rng.randint(1, 2)

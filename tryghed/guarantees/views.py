@@ -67,7 +67,13 @@ def deadline_list(request):
     return render(
         request,
         "guarantees/deadline_list.html",
-        {"form": form, "page": page, "now": now, "query": query.urlencode()},
+        {
+            "title": _("Deadlines"),
+            "form": form,
+            "page": page,
+            "now": now,
+            "query": query.urlencode(),
+        },
     )
 
 
@@ -238,7 +244,12 @@ def follow_up_list(request):
     return render(
         request,
         "guarantees/follow_up_list.html",
-        {"page": page, "now": timezone.now(), "mine": bool(request.GET.get("mine"))},
+        {
+            "title": _("Safety follow-ups"),
+            "page": page,
+            "now": timezone.now(),
+            "mine": bool(request.GET.get("mine")),
+        },
     )
 
 
@@ -253,7 +264,9 @@ def notification_list(request):
         .order_by("-created_at", "-pk")
     )
     page = Paginator(notifications, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "guarantees/notification_list.html", {"page": page})
+    return render(
+        request, "guarantees/notification_list.html", {"title": _("Notifications"), "page": page}
+    )
 
 
 # Compliance -----------------------------------------------------------------------------------
@@ -345,7 +358,12 @@ def _chart(counted, file_name):
 @require_GET
 def compliance_page(request):
     current = ComplianceQuery(request)
-    context = {"form": current.form, "query": current.query, "area": current.area}
+    context = {
+        "title": _("Compliance"),
+        "form": current.form,
+        "query": current.query,
+        "area": current.area,
+    }
     if current.valid:
         rows, totals, counted = current.table()
         context.update(
