@@ -156,23 +156,26 @@ class TestChangeAgainstLastYear:
         page = client.get(URL + "?year=2024")
         previous = cells_of(page, "change-previous")
         percent = cells_of(page, "change-percent")
-        # 6 against 4: last year's count is small, so neither it nor the change is shown.
-        # 2023's 4 and 1 stay "<5" beside their total of 5: 1+4, 2+3, 3+2 or 4+1.
-        assert (previous["0253"], percent["0253"]) == ("<5", "–")
-        assert (previous["0259"], percent["0259"]) == ("<5", "–")
+        # The years are 2, 5 and 7 beside the total of 14 in the table without a year: 2023
+        # is hidden as "..", or 2022 would be 14 - 5 - 7. That is not enough: 2022's two
+        # weeks are "<5" each, so 2022 is at least 2, and 2023 (5 or more) then at most
+        # 14 - 7 - 2 = 5. So 2024 is hidden as well. The municipalities' counts add up to
+        # the years, so both columns are hidden whole, and with them the change.
+        assert (previous["0253"], percent["0253"]) == ("..", "–")
+        assert (previous["0259"], percent["0259"]) == ("..", "–")
+        assert 'tile-previous">Samme periode sidste år: ..<' in page.content.decode()
+        assert tile(page, "incidents")["current"] == ".."
         rows = read_csv(client.get(URL + "aendring.csv?year=2024"))
         by_code = {row[0]: row for row in rows[1:]}
-        # Greve's 6 beside the tile's 7 would give Køge's 1 away: it is hidden as "..".
-        assert by_code["0253"][3:] == ["..", "2023", "<5", "", ""]
-        assert by_code["0259"][3:] == ["<5", "2023", "<5", "", ""]
-        assert tile(page, "incidents")["current"] == "7"
+        assert by_code["0253"][3:] == ["..", "2023", "..", "", ""]
+        assert by_code["0259"][3:] == ["..", "2023", "..", "", ""]
         counts = re.findall(
             r'<tr data-code="(\d+)">.*?<td class="text-align-right">([^<]*)</td>',
             page.content.decode(),
             re.S,
         )
         shown = {code: value.replace("&lt;", "<") for code, value in counts}
-        assert (shown["0253"], shown["0259"]) == ("..", "<5")
+        assert (shown["0253"], shown["0259"]) == ("..", "..")
 
     def test_a_year_not_begun_has_nothing_to_compare(self, secretariat, client_for):
         response = client_for(secretariat).get(URL + "aendring.csv?year=2099")

@@ -81,18 +81,24 @@ def test_staff_read_every_year_exactly(secretariat, client_for):
 
 
 @pytest.mark.usefixtures("greve_years")
-def test_a_chosen_year_is_read_as_before(council_member, client_for):
-    # One year is its own total, as the key figures show it: only its small count is hidden.
+def test_a_chosen_year_is_read_as_among_every_year(council_member, client_for):
+    # 2022 shown with a year chosen (in the chart, the key figures or the municipality table)
+    # would give 2023 away as well: 25 - 10 - 12.
     client = client_for(council_member)
-    assert table(client.get(URL + "?period=year&year=2022"), "table-trend") == {"2022": "10"}
+    page = client.get(URL + "?period=year&year=2022")
+    assert table(page, "table-trend") == {"2022": ".."}
+    assert table(page, "table-municipalities")["0253"] == ".."
+    tile = re.search(r'data-tile="incidents">(.*?)</li>', page.content.decode(), re.S)[1]
+    assert re.search(r'tile-current">\.\.<', tile)
     assert table(client.get(URL + "?period=year&year=2023"), "table-trend") == {"2023": "<5"}
 
 
 def test_this_years_count_in_the_key_figures_is_not_the_one_hidden(
     district, koege, council_member, client_for
 ):
-    """This year's count is the smallest visible one, but the key figures show it beside the
-    years: hiding it in the chart would leave the small year the total minus the others."""
+    """This year's count is the smallest visible one, and the key figures show it beside the
+    years: it is hidden in the chart and in the key figures alike, so that the small year is
+    not the total minus the others."""
     this_year = local_today().year
     source = IncidentSource.objects.create(name="doegnrapport-test", district=district)
     # At midnight this morning: today's incidents, whatever the time of day.
@@ -114,13 +120,13 @@ def test_this_years_count_in_the_key_figures_is_not_the_one_hidden(
     page = client_for(council_member).get(URL + "?period=year")
     assert table(page, "table-municipalities")["0259"] == "31"
     tile = re.search(r'data-tile="incidents">(.*?)</li>', page.content.decode(), re.S)[1]
-    assert re.search(r'tile-current">6<', tile)
+    assert re.search(r'tile-current">\.\.<', tile)
     years = table(page, "table-trend")
     assert years == {
         str(this_year - 3): "<5",
         str(this_year - 2): "12",
-        str(this_year - 1): "..",
-        str(this_year): "6",
+        str(this_year - 1): "10",
+        str(this_year): "..",
     }
     assert_nothing_recoverable(31, list(years.values()))
 

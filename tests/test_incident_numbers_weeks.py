@@ -188,21 +188,38 @@ def _readable(value, whole):
     return (value, value)
 
 
-def _spans_and_groups(shown_weeks, shown_months):
-    """Every equation the public reads: each run of aligned spans, its weeks less its
-    months 0; each year's months and each ISO year's weeks beside their total."""
-    first = min(p.start for p in shown_months)
-    last = max(p.start for p in shown_months)
+def _groups(shown):
+    """The groups a ".." may be hidden whole in: each year's months, each ISO year's weeks,
+    the years."""
+    groups = {}
+    for period in shown:
+        groups.setdefault((period.kind, period.year if period.kind != "year" else None), []).append(
+            period
+        )
+    return list(groups.values())
+
+
+def _equations(shown):
+    """Every equation the public reads, as (terms, published): each run of aligned spans,
+    its weeks less its months 0; each year's months less the year 0; the years, and every
+    week, beside the total of every year (published, "<5" when small). An ISO year's total
+    is published nowhere."""
+    months = [p for p in shown if p.kind == "month"]
+    weeks = [p for p in shown if p.kind == "week"]
+    years = [p for p in shown if p.kind == "year"]
+    first = min(p.start for p in months)
+    last = max(p.start for p in months)
     mondays = [start for start, _end in numbers.aligned_spans(first, last)]
     mondays += [end for _start, end in numbers.aligned_spans(first, last)[-1:]]
     for i, start in enumerate(mondays):
         for end in mondays[i + 1 :]:
-            terms = [(p, 1) for p in shown_weeks if start <= p.start < end]
-            terms += [(p, -1) for p in shown_months if start <= p.start < end]
+            terms = [(p, 1) for p in weeks if start <= p.start < end]
+            terms += [(p, -1) for p in months if start <= p.start < end]
             yield terms, False
-    for shown in (shown_weeks, shown_months):
-        for year in {p.year for p in shown}:
-            yield [(p, 1) for p in shown if p.year == year], True
+    for year in years:
+        yield [(p, 1) for p in months if p.year == year.year] + [(year, -1)], False
+    yield [(p, 1) for p in years], True
+    yield [(p, 1) for p in weeks], True
 
 
 @st.composite
@@ -229,14 +246,25 @@ def daily_counts(draw):
 
 @hypothesis_settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(daily_counts())
-def test_no_hidden_week_or_month_is_an_aligned_spans_total_less_the_parts_shown(daily):
+def test_no_hidden_week_month_or_year_can_be_worked_out_from_the_rest(daily):
     weeks, months = of_days(daily)
-    shown_weeks, shown_months = numbers.protect_weeks_and_months(weeks, months)
+    published = numbers.protect_calendar(weeks, months)
+    shown_weeks, shown_months = published["week"], published["month"]
     if not shown_months:
         assert not any(weeks.values())
         return
-    shown = {**shown_weeks, **shown_months}
+    shown = {**shown_weeks, **shown_months, **published["year"]}
+    years = {}
+    for month, n in months.items():
+        year = Period.containing("year", month.start)
+        years[year] = years.get(year, 0) + n
     true = {p: weeks.get(p, 0) for p in shown_weeks} | {p: months.get(p, 0) for p in shown_months}
+    true |= {p: years.get(p, 0) for p in published["year"]}
+    # Every year from the first with incidents to the last is published.
+    with_incidents = [p.year for p, n in years.items() if n]
+    assert sorted(p.year for p in published["year"]) == list(
+        range(min(with_incidents), max(with_incidents) + 1)
+    )
     # What is shown is true; every small count is hidden; nothing the groups alone hide is
     # shown.
     for period, value in shown.items():
@@ -247,23 +275,26 @@ def test_no_hidden_week_or_month_is_an_aligned_spans_total_less_the_parts_shown(
     assert all(shown[p] in HIDDEN for p, value in alone.items() if value in HIDDEN)
 
     whole = set()
-    for terms, group in _spans_and_groups(shown_weeks, shown_months):
-        if group and all(shown[p] == SECONDARY for p, _sign in terms):
-            whole.update(p for p, _sign in terms)
+    for group in _groups(shown):
+        if all(shown[p] == SECONDARY for p in group):
+            whole.update(group)
     readable = {p: _readable(value, p in whole) for p, value in shown.items()}
-    for terms, group in _spans_and_groups(shown_weeks, shown_months):
+    for terms, beside_total in _equations(shown):
         secret = [p for p, _sign in terms if shown[p] in HIDDEN]
         if not secret:
             continue
+        # The total of every year; a small one is published as "<5".
         total = sum(sign * true[p] for p, sign in terms)
-        # A small total is published as "<5".
-        small_total = group and numbers.is_small(total)
+        small_total = beside_total and numbers.is_small(total)
         total_range = (1, 4) if small_total else (total, total)
-        assert len(secret) != 1 or small_total, (terms, secret)
+        # A hidden 0 that can be worked out points at no one (a group hidden whole hides
+        # its zeros so that they do not tell which counts make up the total).
+        secret_counts = [p for p in secret if true[p]]
+        assert len(secret) != 1 or small_total or not secret_counts, (terms, secret)
         for period in secret:
             least, most = _range_of(period, terms, total_range, readable)
             assert least <= true[period] <= most, period
-            assert least < most, (period.key, shown[period], least, most)
+            assert least < most or not true[period], (period.key, shown[period], least, most)
 
 
 # Through the dashboard -------------------------------------------------------------------

@@ -11,14 +11,13 @@ from dataclasses import dataclass, replace
 from django.db.models import Max, Min
 from django.utils.translation import gettext as _
 
-from tryghed.incidents.models import DANISH_TIME
 from tryghed.incidents.numbers import (
+    SECONDARY,
     Period,
     changes,
     counts,
     hotspots,
     is_hidden,
-    is_small,
     municipality_table,
     population_for,
     populations,
@@ -50,18 +49,15 @@ def _periods(kind, first, last):
 def trend(incidents, *, period, year=None, public=False, calendar=None):
     """Incidents per period; periods without incidents are included as 0, so that a line
     over time does not skip them. With a year, its every period; otherwise from the first
-    incident's period to the last's. `calendar` (numbers.Calendar), when the selection's
-    weeks are published beside: its months and quarters are read from it, protected
-    together with the weeks."""
-    if public and calendar is not None and period in ("month", "quarter"):
+    incident's period to the last's. The public's are read from `calendar`
+    (numbers.Calendar of the same selection), where the weeks, months, quarters and years
+    are protected together: a year is the sum of its months, and every year adds up to the
+    total the municipality table shows."""
+    if public:
+        if calendar is None:
+            raise ValueError("The public's trend is read from the selection's Calendar.")
         return _calendar_points(calendar, period, year)
-    # `counts` protects each period against its own year's total; every year at once is
-    # protected below (see _every_year).
-    years_together = public and period == "year" and year is None
-    found = {
-        row.period: row.count
-        for row in counts(incidents, by=(), period=period, public=public and not years_together)
-    }
+    found = {row.period: row.count for row in counts(incidents, by=(), period=period)}
     if year is not None:
         start, end = year_span(year)
         first, last = start, end - datetime.timedelta(days=1)
@@ -69,44 +65,21 @@ def trend(incidents, *, period, year=None, public=False, calendar=None):
         first, last = min(found).start, max(found).start
     else:
         return []
-    periods = list(_periods(period, first, last))
-    shown = [found.get(p, 0) for p in periods]
-    if years_together:
-        shown = _every_year(periods, shown)
-    return [Point(p.key, p.label, count) for p, count in zip(periods, shown, strict=True)]
+    return [Point(p.key, p.label, found.get(p, 0)) for p in _periods(period, first, last)]
 
 
 def _calendar_points(calendar, period, year):
-    """The weeks, months or quarters of `year` (its ISO year for weeks; None: from the first
-    with incidents to the last) as `calendar` publishes them."""
+    """The weeks, months, quarters or years of `year` (its ISO year for weeks; None: from
+    the first with incidents to the last) as `calendar` publishes them."""
     if year is not None:
         start, end = year_span(year, period)
         first, last = start, end - datetime.timedelta(days=1)
     else:
-        found = calendar.counted(period)
+        found = {p: n for p, n in calendar.counted(period).items() if n}
         if not found:
             return []
         first, last = min(found).start, max(found).start
     return [Point(p.key, p.label, calendar.shown(p)) for p in _periods(period, first, last)]
-
-
-def _every_year(years, counted):
-    """The counts of every year as the public may read them. The municipality table and the
-    seasonal profile beside them add up to their total, so a single "<5" year would be the
-    total minus the others: they are one group. The key figures show this year's count
-    (unless it is small), so hiding it would protect nothing; the other years are then one
-    group against the rest of the total."""
-    this_year = datetime.datetime.now(DANISH_TIME).year
-    published = {
-        i
-        for i, (year, count) in enumerate(zip(years, counted, strict=True))
-        if year.year == this_year and not is_small(count)
-    }
-    others = [i for i in range(len(counted)) if i not in published]
-    shown = list(counted)
-    for i, count in zip(others, protect([counted[i] for i in others]), strict=True):
-        shown[i] = count
-    return shown
 
 
 def weekly_trend(weeks, *, year=None, public=False, calendar=None):
@@ -234,13 +207,16 @@ class MunicipalityRow:
     percent: object = None  # Decimal, or None when it cannot (or may not) be said
 
 
-def municipality_rows(incidents, municipalities, *, public=False):
+def municipality_rows(incidents, municipalities, *, public=False, total_hidden=False):
     """Every municipality with its count (0 included) and rate per 1,000 inhabitants from
-    the newest known population, as `counts` gives it."""
+    the newest known population, as `counts` gives it. `total_hidden`: the public reads the
+    selection's count of the period (their sum) hidden, so the rows are hidden whole."""
     by_code = {m.code: m for m in municipalities}
     known = populations([m.pk for m in municipalities])
     table = municipality_table(incidents, municipalities)
     shown = protect([count for _code, _name, count in table], public=public)
+    if public and total_hidden:
+        shown = [SECONDARY] * len(shown)
     rows = []
     for (code, _name, count), shown_count in zip(table, shown, strict=True):
         municipality = by_code[code]
@@ -268,10 +244,15 @@ def municipality_changes(incidents, municipalities, *, year, until=None, public=
     return {row.municipality_id: row for row in rows}
 
 
-def with_changes(rows, changed):
-    """The table's rows with last year's count and the change from `municipality_changes`."""
+def with_changes(rows, changed, *, previous_hidden=False):
+    """The table's rows with last year's count and the change from `municipality_changes`.
+    `previous_hidden`: the public reads the selection's count of last year's period (the
+    sum of last year's column) hidden, so that column is hidden whole."""
     result = []
     for row in rows:
+        if previous_hidden:
+            result.append(replace(row, previous=SECONDARY, difference=None, percent=None))
+            continue
         change = changed.get(row.municipality.pk)
         if change is None:
             result.append(replace(row, previous=0, difference=0))

@@ -50,10 +50,12 @@ def changes_csv(request):
     public = current.area.public
     municipalities = current.shown_municipalities()
     every_year = current.form.apply(current.area.incidents(current.user), year=False)
+    now_hidden, then_hidden = report.hidden_totals(current, comparison)
     rows = charts.municipality_rows(
         every_year.in_year(comparison.year).occurred_between(None, comparison.until),
         municipalities,
         public=public,
+        total_hidden=now_hidden,
     )
     changed = charts.municipality_changes(
         every_year,
@@ -65,7 +67,7 @@ def changes_csv(request):
     out = io.StringIO()
     charts.write_changes_csv(
         out,
-        charts.with_changes(rows, changed),
+        charts.with_changes(rows, changed, previous_hidden=then_hidden),
         period=comparison.key,
         previous_period=comparison.previous_key,
     )
@@ -91,6 +93,7 @@ def tiles_csv(request):
             current.filters,
             public=public,
             recorded_from=current.recorded_from(),
+            calendar=current.calendar,
         )
     ]
     for plan in _current_plans(current.area, request.user):

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from tryghed.dashboard import charts
 from tryghed.incidents.models import DANISH_TIME, Category
-from tryghed.incidents.numbers import changes, is_hidden
+from tryghed.incidents.numbers import SECONDARY, Period, changes, is_hidden
 from tryghed.indicators.present import present
 
 # The page lists the busiest cells; the map and the CSV have them all.
@@ -75,6 +75,17 @@ class Comparison:
     @property
     def previous_key(self):
         return self._key(self.previous_year)
+
+    def spans(self):
+        """[(first day, day after the last)] of the period and of last year's; the latter as
+        `numbers.changes` cuts it."""
+        return [
+            (datetime.date(self.year, 1, 1), self.until or datetime.date(self.year + 1, 1, 1)),
+            (
+                datetime.date(self.previous_year, 1, 1),
+                self.previous_end + datetime.timedelta(days=1),
+            ),
+        ]
 
     @property
     def previous_end(self):
@@ -143,17 +154,37 @@ def _direction(change_text):
     return ""
 
 
-def selection_tile(incidents, comparison, filters, *, public, recorded_from):
+def published_counts(calendar, comparison):
+    """(this period's count, last year's) as the public reads them in the key figures, from
+    the selection's `calendar` (numbers.Calendar), which protects them together with the
+    charts: a whole year is the year's count, a year up to a day the count `so_far` it was
+    given (see `DashboardQuery.calendar`); a count it was not given is hidden."""
+    shown = []
+    for first, until in comparison.spans():
+        if until == datetime.date(first.year + 1, 1, 1):
+            shown.append(calendar.shown(Period("year", first)))
+        else:
+            so_far = calendar.so_far(first, until)
+            shown.append(SECONDARY if so_far is None else so_far)
+    return tuple(shown)
+
+
+def selection_tile(incidents, comparison, filters, *, public, recorded_from, calendar=None):
     """The incidents of the filters' municipality and category in the comparison's period
     against the same period last year. `incidents` must hold both years; `recorded_from`
     is the first month the area has any incident of (None: none at all). Last year's
-    period, when it ended before that, was not recorded: it has no count, not 0."""
-    rows = changes(incidents, year=comparison.year, until=comparison.until, public=public)
+    period, when it ended before that, was not recorded: it has no count, not 0. The
+    public's counts are read from `calendar` (`published_counts`)."""
+    rows = changes(incidents, year=comparison.year, until=comparison.until)
     if rows:
         row = rows[0]
         count, previous, percent = row.count, row.previous, row.percent
     else:
         count, previous, percent = 0, 0, None
+    if public:
+        count, previous = published_counts(calendar, comparison)
+        if is_hidden(count) or is_hidden(previous):
+            percent = None
     if recorded_from is None or comparison.previous_end < recorded_from:
         previous, percent = None, None
     parts = []
@@ -229,6 +260,14 @@ def write_tiles_csv(out, tiles):
         writer.writerow([tile.title, tile.compared, *tile.figures, tile.status])
 
 
+def hidden_totals(current, comparison):
+    """Whether the public reads the selection's count of the comparison's period, and of
+    last year's, as "..": a table whose rows add up to one is then hidden whole."""
+    if not current.area.public or comparison is None:
+        return False, False
+    return tuple(count == SECONDARY for count in published_counts(current.calendar, comparison))
+
+
 def extra_sections(current, municipality_rows):
     """The tiles, the table's comparison and the hotspots for the page and the PDF."""
     public = current.area.public
@@ -244,7 +283,9 @@ def extra_sections(current, municipality_rows):
             until=comparison.until,
             public=public,
         )
-        municipality_rows = charts.with_changes(municipality_rows, changed)
+        municipality_rows = charts.with_changes(
+            municipality_rows, changed, previous_hidden=hidden_totals(current, comparison)[1]
+        )
     cells = charts.hotspot_cells(current.incidents(), public=public)
     return {
         "comparison": comparison,
@@ -259,6 +300,7 @@ def extra_sections(current, municipality_rows):
                 filters,
                 public=public,
                 recorded_from=current.recorded_from(),
+                calendar=current.calendar,
             )
         ),
         "hotspot_cells": cells,

@@ -9,6 +9,7 @@ import datetime
 import io
 import json
 
+from django.db.models import Sum
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.functional import cached_property
@@ -21,10 +22,24 @@ from tryghed.dashboard import charts, report
 from tryghed.dashboard.area import area_for
 from tryghed.dashboard.forms import FilterForm
 from tryghed.incidents.models import Category
-from tryghed.incidents.numbers import weeks_and_months, write_municipality_csv
+from tryghed.incidents.numbers import (
+    SECONDARY,
+    Period,
+    weeks_and_months,
+    write_municipality_csv,
+)
 from tryghed.indicators.models import Indicator
 from tryghed.indicators.present import present_all
 from tryghed.plans.models import CooperationPlan
+
+
+def _count_up_to(incidents, months, first, until):
+    """The incidents from the local date `first` up to, not including, `until`: the whole
+    months from the kept monthly counts, only the days of the last month counted from the
+    incidents themselves (a year of them would be millions)."""
+    month = until.replace(day=1)
+    whole = months.occurred_between(first, month).aggregate(n=Sum("incidents"))["n"] or 0
+    return whole + incidents.occurred_between(month, until).count()
 
 
 class DashboardQuery:
@@ -72,9 +87,26 @@ class DashboardQuery:
         every_category = self.filters["category"] is None
         weeks = self.area.weekly_counts(self.user, every_category=every_category)
         months = self.area.monthly_counts(self.user, every_category=every_category)
-        return weeks_and_months(
-            self.form.apply(weeks, year=False), self.form.apply(months, year=False)
-        )
+        months = self.form.apply(months, year=False)
+        # The key figures compare the running year up to today with the same days of last
+        # year, whatever year is chosen for the rest: both counts are published beside
+        # the months, and the calendar must not depend on the year chosen.
+        incidents = self.form.apply(self.area.incidents(self.user), year=False)
+        so_far = [
+            (first, until, _count_up_to(incidents, months, first, until))
+            for first, until in report.comparison_for(None).spans()
+        ]
+        return weeks_and_months(self.form.apply(weeks, year=False), months, so_far)
+
+    def total_hidden(self):
+        """Whether the public reads the selection's count of the chosen year as ".." (the
+        count of every year is published as is): then a table whose rows add up to it is
+        hidden whole. A small count is "<5" wherever it is read; the rows are protected
+        against it."""
+        year = self.filters["year"]
+        if self.calendar is None or year is None:
+            return False
+        return self.calendar.shown(Period("year", datetime.date(year, 1, 1))) == SECONDARY
 
     def chart(self, chart):
         public = self.area.public
@@ -190,7 +222,10 @@ def dashboard_context(request, current):
             filters=current.filters,
             charts=[(chart, titles[chart], current.chart(chart)) for chart in charts.CHARTS],
             municipality_rows=charts.municipality_rows(
-                current.counted(), current.shown_municipalities(), public=current.area.public
+                current.counted(),
+                current.shown_municipalities(),
+                public=current.area.public,
+                total_hidden=current.total_hidden(),
             ),
         )
         context.update(report.extra_sections(current, context["municipality_rows"]))
@@ -234,7 +269,11 @@ def municipalities_csv(request):
         return _bad_request(current)
     out = io.StringIO()
     write_municipality_csv(
-        out, current.counted(), current.shown_municipalities(), public=current.area.public
+        out,
+        current.counted(),
+        current.shown_municipalities(),
+        public=current.area.public,
+        total_hidden=current.total_hidden(),
     )
     return _csv(out.getvalue(), f"incidents-municipalities{current.suffix()}.csv")
 
@@ -246,7 +285,10 @@ def map_geojson(request):
     if not current.valid:
         return _bad_request(current)
     rows = charts.municipality_rows(
-        current.counted(), current.shown_municipalities(), public=current.area.public
+        current.counted(),
+        current.shown_municipalities(),
+        public=current.area.public,
+        total_hidden=current.total_hidden(),
     )
     boundaries = dict(
         current.municipalities.model.objects.filter(

@@ -25,9 +25,11 @@ therefore protects each group of counts against its total (the municipalities of
 the months of a year, the weeks of an ISO year, the grid cells of an area), hiding the next
 smallest counts as ".." where the hidden ones could be worked out; see `protect`. A sum of
 protected counts (a quarter, a month of the year over several years) is hidden when one of
-its parts is (`rolled_up`). Where a selection's weeks and months are both published, a run
-of weeks that covers a run of months exactly adds up to them, and the two are protected
-together (`protect_weeks_and_months`, `weeks_and_months`).
+its parts is (`rolled_up`). Where a selection's weeks, months and years are published beside
+each other, a run of weeks that covers a run of months exactly adds up to them, a year is the
+sum of its months, every year adds up to the total the municipality table shows, and the key
+figures count a year up to a day: all of them are protected together (`protect_calendar`,
+`weeks_and_months`).
 """
 
 import bisect
@@ -477,7 +479,7 @@ def _quarters_of_months(months, quarters):
     return {key: rolled_up(count, parts.get(key, ())) for key, count in quarters.items()}
 
 
-# Weeks beside months ---------------------------------------------------------------------
+# Weeks, months and years beside each other -----------------------------------------------
 
 
 def _monday_firsts(first, last):
@@ -568,12 +570,51 @@ def _published_total(total):
     return (1, SMALL_COUNT_LIMIT - 1) if is_small(total) else (total, total)
 
 
-class _Calendar:
-    """The cells of `protect_weeks_and_months`, numbered: every month of the calendar years
-    and every week of the ISO years around the incidents; its groups (a year's months, an
-    ISO year's weeks) and aligned spans; and the equations the public reads between them."""
+@dataclass(frozen=True, order=True)
+class SoFar:
+    """The incidents of a year from 1 January up to the local date `end` (not included), as
+    the key figures compare a year that is still running with the same days of the year
+    before."""
 
-    def __init__(self, weeks, months):
+    start: datetime.date
+    end: datetime.date
+    kind = "so_far"
+
+
+@dataclass(frozen=True, order=True)
+class _Split:
+    """The part of the month holding `end` - 1 day before `end` (side "before") or from it
+    (side "after"): no one reads it, but a count up to a day beside the months shown may
+    give it away."""
+
+    end: datetime.date
+    side: str
+    kind = "part"
+
+
+# Which cells the fixpoint may hide to protect the counts of an equation: the smallest
+# shown of those (see `protect_calendar`). A year is only hidden against the other years,
+# a count up to a day only for its own equation: what the public reads of a ".." depends on
+# the count being the smallest of a group hidden for it.
+_CANDIDATES = {
+    "span": ("week", "month"),
+    "week": ("week",),
+    "month": ("month",),
+    "year": ("year",),
+    "so_far": ("so_far",),
+    "split": (),
+    "group": (),
+}
+
+
+class _Calendar:
+    """The cells of `protect_calendar`, numbered: every month of the calendar years, every
+    week of the ISO years around the incidents and each of those calendar years' totals,
+    with the counts up to a day the key figures publish; its groups (a year's months, an
+    ISO year's weeks, the years) and aligned spans; and the equations the public reads
+    between them."""
+
+    def __init__(self, weeks, months, so_far=()):
         nonzero = [period for period, n in (*weeks.items(), *months.items()) if n]
         # From the last Monday that begins a month on or before the first incident to the
         # first on or after the last one: every aligned span with an incident lies within.
@@ -586,47 +627,126 @@ class _Calendar:
             end = _add_months(end, 1)
         last = end - datetime.timedelta(days=1)
         self.cells, self.counts, self.groups = [], [], []
-        for year in range(start.year, last.year + 1):
+        years = range(start.year, last.year + 1)
+        month_groups = []
+        for year in years:
             first = datetime.date(year, 1, 1)
-            self._add_group([Period("month", _add_months(first, k)) for k in range(12)], months)
+            month_groups.append(
+                self._add_group([Period("month", _add_months(first, k)) for k in range(12)], months)
+            )
+        week_groups = []
         for year in range(start.isocalendar().year, last.isocalendar().year + 1):
             monday, after = year_span(year, "week")
             mondays = range(0, (after - monday).days, 7)
-            self._add_group(
-                [Period("week", monday + datetime.timedelta(days=d)) for d in mondays], weeks
+            week_groups.append(
+                self._add_group(
+                    [Period("week", monday + datetime.timedelta(days=d)) for d in mondays], weeks
+                )
             )
+        # A year is the sum of its months; the years around the incidents, none of them,
+        # are no part of the years published.
+        with_incidents = [period.year for period, n in months.items() if n]
+        year_totals = {
+            Period("year", datetime.date(year, 1, 1)): sum(self.counts[c] for c in group)
+            for year, group in zip(years, month_groups, strict=True)
+            if with_incidents and min(with_incidents) <= year <= max(with_incidents)
+        }
+        years_group = self._add_group(list(year_totals), year_totals)
         self.group_of = {cell: g for g, group in enumerate(self.groups) for cell in group}
+        self.index = {period: cell for cell, period in enumerate(self.cells)}
         spans = aligned_spans(start, end)
         starts = [span_start for span_start, _end in spans]
         self.sides = [{"week": [], "month": []} for _span in spans]
         self.side_of = {}
         for cell, period in enumerate(self.cells):
+            if period.kind not in ("week", "month"):
+                continue
             index = bisect.bisect_right(starts, period.start) - 1
             if index >= 0 and period.start < spans[index][1]:
                 self.sides[index][period.kind].append(cell)
                 self.side_of[cell] = (index, period.kind)
-        # The public reads each group beside its total, and each span's weeks add up to the
-        # same as its months.
-        self.group_equations = [
-            ([(cell, 1) for cell in group], _published_total(sum(self.counts[c] for c in group)))
-            for group in self.groups
-        ]
-        self.span_equations = [
-            ([(cell, 1) for cell in side["week"]] + [(cell, -1) for cell in side["month"]], (0, 0))
+        # The public reads each year's months beside the year, the years beside the total
+        # of every year (the municipality table), and each span's weeks adding up to the
+        # same as its months. An ISO year's total is published nowhere; but the spans run
+        # from the first week to the last, so every week adds up to the total of every year.
+        self.equations = [
+            ("span", [(c, 1) for c in side["week"]] + [(c, -1) for c in side["month"]], (0, 0))
             for side in self.sides
         ]
+        for year, group in zip(years, month_groups, strict=True):
+            year_cell = self.index.get(Period("year", datetime.date(year, 1, 1)))
+            terms = [(c, 1) for c in group] + ([] if year_cell is None else [(year_cell, -1)])
+            self.equations.append(("month", terms, (0, 0)))
+        grand_total = _published_total(sum(year_totals.values()))
+        self.equations.append(("year", [(c, 1) for c in years_group], grand_total))
+        every_week = [cell for group in week_groups for cell in group]
+        self.equations.append(("week", [(c, 1) for c in every_week], grand_total))
+        self.so_far = {}
+        for first, until, count in so_far:
+            self._add_so_far(first, until, count)
+
+    def published_total(self, group):
+        return _published_total(sum(self.counts[c] for c in group))
 
     def _add_group(self, periods, counted):
-        self.groups.append(list(range(len(self.cells), len(self.cells) + len(periods))))
+        group = list(range(len(self.cells), len(self.cells) + len(periods)))
+        self.groups.append(group)
         self.cells += periods
         self.counts += [counted.get(period, 0) for period in periods]
+        return group
+
+    def _add_cell(self, what, count):
+        self.cells.append(what)
+        self.counts.append(count)
+        self.index[what] = len(self.cells) - 1
+        return len(self.cells) - 1
+
+    def _add_so_far(self, first, until, count):
+        """A count from 1 January (`first`) up to `until`: the year's whole months before
+        `until`, and the part of the month holding the day before it, which the rest of that
+        month makes up to the month."""
+        whole, month = [], Period("month", first)
+        while month.end <= until:
+            whole.append(month)
+            month = Period("month", month.end)
+        split = until > month.start
+        if any(period not in self.index for period in [*whole, month][: len(whole) + split]):
+            # A year without incidents around it: the count is 0.
+            self.so_far[SoFar(first, until)] = None
+            return
+        year_cell = self.index.get(Period("year", first))
+        if year_cell is not None and count == self.counts[year_cell]:
+            # Nothing after `until` (as in a year still running): the count is the year's.
+            self.so_far[SoFar(first, until)] = year_cell
+            return
+        cell = self._add_cell(SoFar(first, until), count)
+        self.so_far[SoFar(first, until)] = cell
+        terms = [(self.index[period], 1) for period in whole] + [(cell, -1)]
+        if split:
+            before = count - sum(self.counts[self.index[period]] for period in whole)
+            month_cell = self.index[month]
+            before_cell = self._add_cell(_Split(until, "before"), before)
+            after_cell = self._add_cell(_Split(until, "after"), self.counts[month_cell] - before)
+            terms.append((before_cell, 1))
+            self.equations.append(
+                ("split", [(before_cell, 1), (after_cell, 1), (month_cell, -1)], (0, 0))
+            )
+        self.equations.append(("so_far", terms, (0, 0)))
+
+    def candidates(self, kind, cells, shown):
+        """The cells of an equation of `kind` that may be hidden for it."""
+        kinds = _CANDIDATES[kind]
+        return [
+            c for c in cells if self.cells[c].kind in kinds and not is_hidden(shown[c]) and shown[c]
+        ]
 
     def readable(self, shown):
         """{cell: (least, most)}: what the public knows of each count as shown, before any
         sum: a number is itself, "<5" 1 to 4, and ".." 5 up to the smallest count shown in
         its group, or on its side of its span when that is more (a ".." hidden for a span is
         the smallest of the span, but not always of the year). A ".." of a group hidden whole
-        may be any number."""
+        may be any number; a count up to a day hidden as ".." is 5 or more, and the parts
+        of a month that no one reads are any number."""
 
         def smallest_shown(cells):
             return min(
@@ -643,10 +763,15 @@ class _Calendar:
         }
         bounds = {}
         for cell, value in enumerate(shown):
-            if value == SMALL_COUNT:
+            kind = self.cells[cell].kind
+            if kind == "part":
+                bounds[cell] = (0, math.inf)
+            elif value == SMALL_COUNT:
                 bounds[cell] = (1, SMALL_COUNT_LIMIT - 1)
             elif value != SECONDARY:
                 bounds[cell] = (value, value)
+            elif kind == "so_far":
+                bounds[cell] = (SMALL_COUNT_LIMIT, math.inf)
             elif self.group_of[cell] in whole:
                 bounds[cell] = (0, math.inf)
             else:
@@ -657,15 +782,26 @@ class _Calendar:
         return bounds
 
     def exposed(self, shown, equations=None):
-        """The hidden cells whose counts can be worked out from all that is published (or
-        from `equations` alone)."""
+        """The hidden cells whose counts (but 0) can be worked out from all that is
+        published (or from `equations` alone), and the parts of months no one reads that
+        can be, where they are small."""
         if equations is None:
-            equations = self.group_equations + self.span_equations
-        bounds = _work_out(equations, self.readable(shown))
+            equations = self.equations
+        bounds = _work_out(
+            [(terms, total) for _kind, terms, total in equations], self.readable(shown)
+        )
+        # A 0 worked out points at no one: the zeros of a group hidden whole are hidden so
+        # that they do not tell which counts make up its total, which the bounds reckon with.
         return {
             cell
             for cell, (least, most) in bounds.items()
-            if is_hidden(shown[cell]) and least >= most
+            if least >= most
+            and self.counts[cell]
+            and (
+                is_small(self.counts[cell])
+                if self.cells[cell].kind == "part"
+                else is_hidden(shown[cell])
+            )
         }
 
 
@@ -673,55 +809,86 @@ def _hidden_whole(shown, cells):
     return all(shown[cell] == SECONDARY for cell in cells)
 
 
-def protect_weeks_and_months(weeks, months):
+def protect_calendar(weeks, months, so_far=()):
     """The counts of one selection per ISO week and per month ({Period: count}; periods
-    without incidents may be left out) as the public may read them where both are
-    published: ({week: count as published}, {month: count as published}), with every week
-    and month of the ISO and calendar years around the incidents.
+    without incidents may be left out), the years they add up to, and `so_far`, counts from
+    1 January up to a day [(first, until, count)] as the key figures show them, all as the
+    public may read them beside each other: {"week": {Period: count as published}, "month":
+    {…}, "year": {…}, "so_far": {SoFar: …}}, with every week, month and year of the ISO and
+    calendar years around the incidents.
 
-    Each year's months are protected against the year's total and each ISO year's weeks
-    against theirs (`protect`). That is not enough where both are published: where a run of
-    whole weeks covers exactly a run of whole months (`aligned_spans`: February 2021 is ISO
-    weeks 5 to 8 of 2021), the weeks add up to the months, so a hidden week beside its shown
-    neighbours and month is the month less the neighbours, a hidden month the sum of its
-    weeks, and either may then give a count of its year away.
+    Each year's months are protected against the year's total, each ISO year's weeks
+    against theirs and the years against the total of every year, which the municipality
+    table publishes (`protect`). That is not enough where more is published together:
 
-    The rule: a hidden count must not be one that can be worked out from all that is
-    published together: each group beside its total, each aligned span's weeks beside its
-    months, and what each "<5" and ".." says of itself (`_Calendar.readable`), combined until
-    nothing more follows. So:
+    - where a run of whole weeks covers exactly a run of whole months (`aligned_spans`:
+      February 2021 is ISO weeks 5 to 8 of 2021), the weeks add up to the months, so a
+      hidden week beside its shown neighbours and month is the month less the neighbours,
+      a hidden month the sum of its weeks, and either may then give a count of its year
+      away;
+    - a year hidden among the years is the sum of its months where they are shown, and
+      then a small year is the total of every year less the others;
+    - a count from 1 January up to a day is the year's whole months before the day and the
+      first days of the next month: beside the months it may give those days away, or a
+      hidden month.
 
-    1. each group is protected on its own (`protect`); a group whose "<5" make up a total
-       that is small itself (four "<5" beside a "<5" total are 1 each) is hidden whole;
-    2. while a hidden count can be worked out, of the equations holding one (the spans, then
-       the years and ISO years, each in time order) the first in which hiding the smallest
-       shown count leaves fewer to be worked out has it hidden as ".." (among equal counts,
-       weeks before months and the earlier first); if none does, the first with a count
-       shown at all; if none has one, the groups of those counts are hidden whole, zeros
-       included, as `protect` does.
+    The rule: a hidden count but 0 (and a small count of the first days of a month) must
+    not be one that can be worked out from all that is published together: each year's
+    months beside the year, the years and every week beside the total of every year, each
+    aligned span's weeks beside its months, each count up to a day beside its months, and
+    what each "<5" and ".." says of itself (`_Calendar.readable`), combined until nothing
+    more follows. An ISO year's total is published nowhere. So:
+
+    1. each group is protected on its own against its total (`protect`); a group whose "<5"
+       make up a total that is small itself (four "<5" beside a "<5" total are 1 each) is
+       hidden whole;
+    2. while a count can be worked out, of the equations holding one (the spans, then the
+       years' months, the years, every week, the counts up to a day, each in time order)
+       the first in which hiding the smallest shown count it may hide (see `_CANDIDATES`: a
+       year only among the years, a count up to a day only itself) leaves fewer to be
+       worked out has it hidden as ".." (among equal counts, weeks before months and the
+       earlier first); if none does, the first with a count to hide at all; if none has
+       one, the groups of those counts are hidden whole, zeros included, as `protect` does,
+       and the counts up to a day hidden.
 
     A count hidden never lets one be worked out that could not be before (a reader knows
-    less), and each step hides one more, so it ends. Where no aligned span holds a hidden
-    count, the groups stay as step 1 has them."""
+    less), and each step hides one more, so it ends. Where nothing more can be worked out,
+    the groups stay as step 1 has them."""
     weeks = {period: n for period, n in weeks.items() if n}
     months = {period: n for period, n in months.items() if n}
+    published = {"week": {}, "month": {}, "year": {}, "so_far": {}}
     if not weeks and not months:
-        return {}, {}
-    calendar = _Calendar(weeks, months)
+        for first, until, count in so_far:
+            published["so_far"][SoFar(first, until)] = public_count(count)
+        return published
+    calendar = _Calendar(weeks, months, so_far)
+    if not any(is_small(count) for count in calendar.counts):
+        # No count from 1 to 4 anywhere, so none to hide, and none to work out: a large
+        # selection (a district's, a municipality's over its categories) is read as it is.
+        shown = [
+            SECONDARY if what.kind == "part" else count
+            for what, count in zip(calendar.cells, calendar.counts, strict=True)
+        ]
+        return _published(calendar, shown, published)
     shown = []
     for group in calendar.groups:
         shown += protect([calendar.counts[cell] for cell in group])
-    for group, equation in zip(calendar.groups, calendar.group_equations, strict=True):
-        if calendar.exposed(shown, [equation]):
+    for cell in range(len(shown), len(calendar.cells)):
+        kind = calendar.cells[cell].kind
+        shown.append(SECONDARY if kind == "part" else public_count(calendar.counts[cell]))
+    # Step 1 reads each group beside its total alone, as `protect` does: the total is
+    # what the small counts could be taken from.
+    for group in calendar.groups:
+        equation = ("group", [(c, 1) for c in group], calendar.published_total(group))
+        if calendar.exposed(shown, [equation]) & set(group):
             for cell in group:
                 shown[cell] = SECONDARY
-    order = calendar.span_equations + calendar.group_equations
     exposed = calendar.exposed(shown)
     while exposed:
         fallback = None
-        for terms, _total in order:
+        for kind, terms, _total in calendar.equations:
             cells = [cell for cell, _sign in terms]
-            candidates = [c for c in cells if not is_hidden(shown[c]) and shown[c]]
+            candidates = calendar.candidates(kind, cells, shown)
             if exposed.isdisjoint(cells) or not candidates:
                 continue
             chosen = min(
@@ -739,55 +906,78 @@ def protect_weeks_and_months(weeks, months):
             if fallback is not None:
                 shown, exposed = fallback
                 continue
-            groups = sorted({calendar.group_of[cell] for cell in exposed})
+            groups = sorted({calendar.group_of[c] for c in exposed if c in calendar.group_of})
             cells = [cell for g in groups for cell in calendar.groups[g]]
+            cells += [cell for cell in calendar.so_far.values() if cell is not None]
             if _hidden_whole(shown, cells):
                 break  # cannot be: groups hidden whole give nothing away
             for cell in cells:
                 shown[cell] = SECONDARY
             exposed = calendar.exposed(shown)
-    published = {"week": {}, "month": {}}
-    for period, value in zip(calendar.cells, shown, strict=True):
-        published[period.kind][period] = value
+    return _published(calendar, shown, published)
+
+
+def _published(calendar, shown, published):
+    for what, value in zip(calendar.cells, shown, strict=True):
+        if what.kind != "part":
+            published[what.kind][what] = value
+    for what, cell in calendar.so_far.items():
+        published["so_far"][what] = 0 if cell is None else shown[cell]
+    return published
+
+
+def protect_weeks_and_months(weeks, months):
+    """({week: count as published}, {month: count as published}) of `protect_calendar`."""
+    published = protect_calendar(weeks, months)
     return published["week"], published["month"]
 
 
 @dataclass(frozen=True)
 class Calendar:
-    """A selection's incidents per ISO week and per month over every year it has them, and
-    the counts as the public may read them beside each other (`protect_weeks_and_months`).
-    Wherever weeks and months of the same selection are published (the dashboard's charts,
-    their downloads, the PDF), the weeks, months, quarters and months of the year are read
-    from here, so that none of them can be worked out from another."""
+    """A selection's incidents per ISO week, month and year over every year it has them,
+    and the counts as the public may read them beside each other (`protect_calendar`).
+    Wherever they are published (the dashboard's charts, their downloads, the key figures,
+    the PDF), the weeks, months, quarters, years and months of the year are read from here,
+    so that none of them can be worked out from another."""
 
     weeks: dict  # {Period: count}, periods without incidents left out
     months: dict
     shown_weeks: dict  # {Period: count as published}; a period not in it is 0
     shown_months: dict
+    shown_years: dict = None
+    shown_so_far: dict = None  # {SoFar: count as published}
 
     def counted(self, kind):
-        """{Period: count} of the weeks, months or quarters with incidents."""
+        """{Period: count} of the weeks, months, quarters or years with incidents."""
         if kind == "week":
             return dict(self.weeks)
         if kind == "month":
             return dict(self.months)
-        quarters = {}
+        summed = {}
         for month, n in self.months.items():
-            quarter = Period.containing("quarter", month.start)
-            quarters[quarter] = quarters.get(quarter, 0) + n
-        return quarters
+            period = Period.containing(kind, month.start)
+            summed[period] = summed.get(period, 0) + n
+        return summed
 
     def shown(self, period):
-        """A week, month or quarter as published; a quarter is hidden when a month is."""
+        """A week, month, quarter or year as published; a quarter is hidden when a month
+        is."""
         if period.kind == "week":
             return self.shown_weeks.get(period, 0)
         if period.kind == "month":
             return self.shown_months.get(period, 0)
+        if period.kind == "year":
+            return (self.shown_years or {}).get(period, 0)
         months = [Period("month", _add_months(period.start, k)) for k in range(3)]
         return rolled_up(
             sum(self.months.get(month, 0) for month in months),
             [self.shown_months.get(month, 0) for month in months],
         )
+
+    def so_far(self, first, until):
+        """The count from `first` (1 January) up to `until` as published; None when the
+        calendar was not given it."""
+        return (self.shown_so_far or {}).get(SoFar(first, until))
 
     def season(self, years=None):
         """Incidents per month of the year summed over `years` (None: every year), as
@@ -804,15 +994,23 @@ class Calendar:
         ]
 
 
-def weeks_and_months(weeks, months):
+def weeks_and_months(weeks, months, so_far=()):
     """The Calendar of one selection, from its weekly counts `weeks` and monthly counts
     `months` (or its incidents for either), neither narrowed to a year: hiding one count
     may hide another a year away, and a year's numbers must not depend on the years asked
-    for along with it."""
+    for along with it. `so_far`: the counts from 1 January up to a day that the key figures
+    publish beside them, [(first, until, count)]."""
     counted_weeks = {key[0]: n for key, n in _aggregate(weeks, (), "week").items()}
     counted_months = {key[0]: n for key, n in _aggregate(months, (), "month").items()}
-    shown_weeks, shown_months = protect_weeks_and_months(counted_weeks, counted_months)
-    return Calendar(counted_weeks, counted_months, shown_weeks, shown_months)
+    published = protect_calendar(counted_weeks, counted_months, so_far)
+    return Calendar(
+        counted_weeks,
+        counted_months,
+        published["week"],
+        published["month"],
+        published["year"],
+        published["so_far"],
+    )
 
 
 # Change against last year ----------------------------------------------------------------
@@ -1097,11 +1295,14 @@ def municipality_table(qs, municipalities):
     ]
 
 
-def write_municipality_csv(out, qs, municipalities, *, public=False):
+def write_municipality_csv(out, qs, municipalities, *, public=False, total_hidden=False):
     """Write the municipality table as CSV (header municipality_code,municipality_name,count)
-    to the text stream `out`; returns the number of incidents in the table."""
+    to the text stream `out`; returns the number of incidents in the table. `total_hidden`:
+    the public reads the count the rows add up to hidden, so the rows are hidden whole."""
     table = municipality_table(qs, municipalities)
     shown = protect([count for _code, _name, count in table], public=public)
+    if public and total_hidden:
+        shown = [SECONDARY] * len(shown)
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_HEADER)
     for (code, name, _count), count in zip(table, shown, strict=True):
