@@ -96,9 +96,9 @@ def test_a_chosen_year_is_read_as_among_every_year(council_member, client_for):
 def test_this_years_count_in_the_key_figures_is_not_the_one_hidden(
     district, koege, council_member, client_for
 ):
-    """This year's count is the smallest visible one, and the key figures show it beside the
-    years: it is hidden in the chart and in the key figures alike, so that the small year is
-    not the total minus the others."""
+    """This year's count is the smallest visible one: it is hidden in the chart, so that the
+    small year is not the total minus the others. The key figures compare the public's
+    running year by whole months only, which hold none of today's incidents."""
     this_year = local_today().year
     source = IncidentSource.objects.create(name="doegnrapport-test", district=district)
     # At midnight this morning: today's incidents, whatever the time of day.
@@ -119,8 +119,11 @@ def test_this_years_count_in_the_key_figures_is_not_the_one_hidden(
     )
     page = client_for(council_member).get(URL + "?period=year")
     assert table(page, "table-municipalities")["0259"] == "31"
-    tile = re.search(r'data-tile="incidents">(.*?)</li>', page.content.decode(), re.S)[1]
-    assert re.search(r'tile-current">\.\.<', tile)
+    tile = re.search(r'data-tile="incidents">(.*?)</li>', page.content.decode(), re.S)
+    if local_today().month == 1:
+        assert tile is None  # no whole month of the year yet
+    else:
+        assert re.search(r'tile-current">0<', tile[1])
     years = table(page, "table-trend")
     assert years == {
         str(this_year - 3): "<5",
@@ -162,3 +165,43 @@ def test_weeks_too_few_to_show_one_by_one_are_hidden_whole(
     assert 'id="chart-trend-empty"' in html and 'id="chart-trend"' not in html
     values = client.get(URL + "trend.json?period=week&year=2025&category=vandalism").json()
     assert {v["shown"] for v in values["data"]["values"]} == {".."}
+
+
+def test_the_public_compares_whole_months_and_staff_up_to_today(
+    district, koege, council_member, secretariat, client_for
+):
+    """Counts up to a day, read day after day, would give each day of last year away: the
+    public's key figures end with the last whole month, staff's with today."""
+    today = local_today()
+    source = IncidentSource.objects.create(name="doegnrapport-test", district=district)
+    midnight = datetime.datetime.combine(today, datetime.time(), tzinfo=DANISH_TIME)
+    this_month = [midnight] * 7
+    earlier = [datetime.datetime(today.year, 1, 1, 12, tzinfo=DANISH_TIME)] * 9
+    if today.month == 1:
+        earlier = []
+    Incident.objects.bulk_create(
+        Incident(
+            source=source,
+            external_id=f"M-{n}",
+            occurred_at=moment,
+            category="violence",
+            municipality=koege,
+        )
+        for n, moment in enumerate(earlier + this_month)
+    )
+
+    def tile(user):
+        page = client_for(user, "en").get(URL).content.decode()
+        found = re.search(r'data-tile="incidents">(.*?)</li>', page, re.S)
+        return found and " ".join(found[1].split())
+
+    staff = tile(secretariat)
+    assert f'tile-current">{len(earlier) + 7}<' in staff
+    assert f"{today.year} up to {today.day} {today:%B}" in staff
+    public = tile(council_member)
+    if today.month == 1:
+        assert public is None  # no whole month of the year yet
+        return
+    last = today.replace(day=1) - datetime.timedelta(days=1)
+    assert f'tile-current">{len(earlier)}<' in public
+    assert f"{today.year} up to {last.day} {last:%B} compared with" in public

@@ -27,7 +27,7 @@ HOTSPOT_MAP_CELLS = 4000
 
 
 def _comparison_or_400(current):
-    comparison = report.comparison_for(current.filters["year"])
+    comparison = report.comparison_for(current.filters["year"], public=current.area.public)
     if comparison is None:
         return None, HttpResponse(
             _("The year has not begun, so there is nothing to compare yet."),

@@ -95,14 +95,23 @@ class Comparison:
         return self._last_day(self.previous_year)
 
 
-def comparison_for(year, today=None):
+def comparison_for(year, today=None, *, public=False):
     """The chosen year, or the current one, against the year before; None for a year that
-    has not begun."""
+    has not begun.
+
+    The running year is compared up to today for staff, and up to the last whole month for
+    the public: counts up to a day, published day after day, would give every day of last
+    year away (one day's count is the difference of two), and a day's count is small. In
+    January the public has no whole month of the year yet."""
     today = today or local_today()
     year = year or today.year
     if year > today.year:
         return None
-    until = today + datetime.timedelta(days=1) if year == today.year else None
+    if year < today.year:
+        return Comparison(year)
+    until = today.replace(day=1) if public else today + datetime.timedelta(days=1)
+    if until == datetime.date(year, 1, 1):
+        return None
     return Comparison(year, until)
 
 
@@ -273,7 +282,7 @@ def extra_sections(current, municipality_rows):
     public = current.area.public
     filters = current.filters
     every_year = current.form.apply(current.area.incidents(current.user), year=False)
-    comparison = comparison_for(filters["year"])
+    comparison = comparison_for(filters["year"], public=public)
     compare_table = filters["year"] is not None and comparison is not None
     if compare_table:
         changed = charts.municipality_changes(

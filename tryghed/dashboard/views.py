@@ -33,13 +33,10 @@ from tryghed.indicators.present import present_all
 from tryghed.plans.models import CooperationPlan
 
 
-def _count_up_to(incidents, months, first, until):
-    """The incidents from the local date `first` up to, not including, `until`: the whole
-    months from the kept monthly counts, only the days of the last month counted from the
-    incidents themselves (a year of them would be millions)."""
-    month = until.replace(day=1)
-    whole = months.occurred_between(first, month).aggregate(n=Sum("incidents"))["n"] or 0
-    return whole + incidents.occurred_between(month, until).count()
+def _count_up_to(months, first, until):
+    """The incidents from the local date `first` up to, not including, `until`, both the
+    first day of a month, from the kept monthly counts."""
+    return months.occurred_between(first, until).aggregate(n=Sum("incidents"))["n"] or 0
 
 
 class DashboardQuery:
@@ -88,13 +85,13 @@ class DashboardQuery:
         weeks = self.area.weekly_counts(self.user, every_category=every_category)
         months = self.area.monthly_counts(self.user, every_category=every_category)
         months = self.form.apply(months, year=False)
-        # The key figures compare the running year up to today with the same days of last
-        # year, whatever year is chosen for the rest: both counts are published beside
+        # The key figures compare the running year's whole months with the same months of
+        # last year, whatever year is chosen for the rest: both counts are published beside
         # the months, and the calendar must not depend on the year chosen.
-        incidents = self.form.apply(self.area.incidents(self.user), year=False)
+        comparison = report.comparison_for(None, public=True)
         so_far = [
-            (first, until, _count_up_to(incidents, months, first, until))
-            for first, until in report.comparison_for(None).spans()
+            (first, until, _count_up_to(months, first, until))
+            for first, until in (comparison.spans() if comparison else ())
         ]
         return weeks_and_months(self.form.apply(weeks, year=False), months, so_far)
 
