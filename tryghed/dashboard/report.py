@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from tryghed.dashboard import charts
 from tryghed.incidents.models import DANISH_TIME, Category
-from tryghed.incidents.numbers import SECONDARY, Period, changes, is_hidden
+from tryghed.incidents.numbers import SECONDARY, Period, changes, is_hidden, percent_change
 from tryghed.indicators.present import present
 
 # The page lists the busiest cells; the map and the CSV have them all.
@@ -184,16 +184,19 @@ def selection_tile(incidents, comparison, filters, *, public, recorded_from, cal
     is the first month the area has any incident of (None: none at all). Last year's
     period, when it ended before that, was not recorded: it has no count, not 0. The
     public's counts are read from `calendar` (`published_counts`)."""
-    rows = changes(incidents, year=comparison.year, until=comparison.until)
-    if rows:
-        row = rows[0]
-        count, previous, percent = row.count, row.previous, row.percent
-    else:
-        count, previous, percent = 0, 0, None
     if public:
+        # Whole months, kept as counts: nothing counted one incident at a time.
         count, previous = published_counts(calendar, comparison)
-        if is_hidden(count) or is_hidden(previous):
-            percent = None
+        percent = None
+        if not (is_hidden(count) or is_hidden(previous)):
+            percent = percent_change(count - previous, previous)
+    else:
+        rows = changes(incidents, year=comparison.year, until=comparison.until)
+        if rows:
+            row = rows[0]
+            count, previous, percent = row.count, row.previous, row.percent
+        else:
+            count, previous, percent = 0, 0, None
     if recorded_from is None or comparison.previous_end < recorded_from:
         previous, percent = None, None
     parts = []
