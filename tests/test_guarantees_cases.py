@@ -25,13 +25,6 @@ KOEGE = (55.4581, 12.1822)
 OLD = datetime.datetime(2021, 6, 1, 12, 0, tzinfo=datetime.UTC)
 
 
-@pytest.fixture(autouse=True)
-def fresh_rules():
-    rules.forget()
-    yield
-    rules.forget()
-
-
 @pytest.fixture
 def guarantees(reference):
     call_command("load_services", verbosity=0)

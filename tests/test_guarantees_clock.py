@@ -25,13 +25,6 @@ def local(*args):
 OFFICE = ServiceHours(start=datetime.time(8), end=datetime.time(16))
 
 
-@pytest.fixture(autouse=True)
-def fresh_rules():
-    rules.forget()
-    yield
-    rules.forget()
-
-
 def test_easter_and_the_holidays_that_hang_on_it():
     assert easter_sunday(2024) == datetime.date(2024, 3, 31)
     assert easter_sunday(2025) == datetime.date(2025, 4, 20)

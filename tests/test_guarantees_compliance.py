@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from tryghed.guarantees import actions, compliance, counts, rules
+from tryghed.guarantees import actions, compliance, counts
 from tryghed.guarantees.catalogue import load_guarantees
 from tryghed.guarantees.clock import DANISH_TIME
 from tryghed.guarantees.models import Deadline, GuaranteeVersion, SafetyFollowUp
@@ -22,13 +22,6 @@ from tryghed.incidents.models import Incident, IncidentSource
 
 def local(*args):
     return datetime.datetime(*args, tzinfo=DANISH_TIME)
-
-
-@pytest.fixture(autouse=True)
-def fresh_rules():
-    rules.forget()
-    yield
-    rules.forget()
 
 
 @pytest.fixture

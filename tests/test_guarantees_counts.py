@@ -29,13 +29,6 @@ GREVE = (55.5829, 12.2997)
 NOW = timezone.now().replace(microsecond=0)
 
 
-@pytest.fixture(autouse=True)
-def fresh_rules():
-    rules.forget()
-    yield
-    rules.forget()
-
-
 @pytest.fixture
 def world(reference, district, koege, greve, secretariat):
     call_command("load_services", verbosity=0)

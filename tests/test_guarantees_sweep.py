@@ -27,13 +27,6 @@ def local(*args):
     return datetime.datetime(*args, tzinfo=DANISH_TIME)
 
 
-@pytest.fixture(autouse=True)
-def fresh_rules():
-    rules.forget()
-    yield
-    rules.forget()
-
-
 @pytest.fixture
 def officer(koege_officer):
     koege_officer.email = "betjent@koege.example"

@@ -10,9 +10,9 @@ import io
 
 import pytest
 
+from tests.test_dashboard_explore_public import greve_years  # noqa: F401 (a fixture)
 from tests.test_incident_numbers_weeks import of_days
 from tryghed.incidents import numbers
-from tryghed.incidents.models import DANISH_TIME, Incident, IncidentSource
 from tryghed.incidents.numbers import SECONDARY, SMALL_COUNT, SoFar
 
 URL = "/medarbejder/tal/"
@@ -102,24 +102,6 @@ def test_a_count_up_to_a_day_in_a_year_without_incidents_is_0():
 
 
 # Through the dashboard -------------------------------------------------------------------
-
-
-@pytest.fixture
-def greve_years(district, greve):
-    """Violence in Greve: 10 in 2022, 3 in 2023, 12 in 2024, from 1 March of each year, one
-    a day at noon; nothing elsewhere (as tests/test_dashboard_explore_public.py has it)."""
-    source = IncidentSource.objects.create(name="doegnrapport-test", district=district)
-    Incident.objects.bulk_create(
-        Incident(
-            source=source,
-            external_id=f"Y-{year}-{n}",
-            occurred_at=datetime.datetime(year, 3, 1 + n, 12, tzinfo=DANISH_TIME),
-            category="violence",
-            municipality=greve,
-        )
-        for year, count in [(2022, 10), (2023, 3), (2024, 12)]
-        for n in range(count)
-    )
 
 
 def read_csv(response):

@@ -17,7 +17,7 @@ from django.utils import timezone
 from tests.conftest import _user
 from tryghed.accounts.models import RoleAssignment
 from tryghed.audit.models import AuditEntry
-from tryghed.guarantees import actions, compliance, counts, rules
+from tryghed.guarantees import actions, compliance, counts
 from tryghed.guarantees.catalogue import load_guarantees
 from tryghed.guarantees.clock import DANISH_TIME
 from tryghed.guarantees.models import Deadline, Guarantee, GuaranteeVersion
@@ -37,13 +37,6 @@ DASHBOARD = "/medarbejder/tal/"
 
 def local(*args):
     return datetime.datetime(*args, tzinfo=DANISH_TIME)
-
-
-@pytest.fixture(autouse=True)
-def fresh_rules():
-    rules.forget()
-    yield
-    rules.forget()
 
 
 @pytest.fixture
