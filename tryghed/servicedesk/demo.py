@@ -22,6 +22,9 @@ from tryghed.servicedesk.models import (
 )
 
 UTC = datetime.UTC
+# The key in a demo request's details that finds it again; a leading underscore keeps it
+# out of the answers staff read.
+DEMO_KEY = "_demo"
 
 TEMPLATES = [
     (
@@ -337,9 +340,6 @@ def load_demo_requests(district, users, now=None):
     return created, len(have)
 
 
-DEMO_KEY = "_demo"
-
-
 def _submit(spec, service, now):
     at = _local(now, spec.days_ago, spec.hour)
     details = {DEMO_KEY: spec.key}
@@ -370,11 +370,10 @@ def _submit(spec, service, now):
 def _local(now, days_ago, hour):
     """`days_ago` days before `now` at `hour` Danish time, never in the future nor before
     this year (the reference numbers carry the year)."""
-    day = now.astimezone(DANISH_TIME).date() - datetime.timedelta(days=days_ago)
+    local_now = now.astimezone(DANISH_TIME)
+    day = local_now.date() - datetime.timedelta(days=days_ago)
     at = datetime.datetime.combine(day, datetime.time(hour), tzinfo=DANISH_TIME)
-    start_of_year = datetime.datetime(day.year, 1, 1, tzinfo=DANISH_TIME)
-    if day.year != now.astimezone(DANISH_TIME).year:
-        at = datetime.datetime(now.astimezone(DANISH_TIME).year, 1, 1, 8, tzinfo=DANISH_TIME)
+    start_of_year = datetime.datetime(local_now.year, 1, 1, tzinfo=DANISH_TIME)
     return max(min(at, now - datetime.timedelta(minutes=30)), start_of_year)
 
 
