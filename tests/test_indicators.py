@@ -11,6 +11,7 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.access import StaffView, StaffViewAccess
 from tryghed.audit.models import AuditEntry
@@ -271,6 +272,29 @@ class TestPlanPages:
         assert cell(html, small.pk, "change") == "−66,7 %"
         assert cell(html, small.pk, "target") == "−10,0 %"
         assert "badge-success" in html and "<svg" in html
+
+    def test_the_public_reads_a_running_year_up_to_the_end_of_last_month(
+        self, client, client_for, personas, plan, area, district
+    ):
+        """As the dashboard's key figures: counts up to a day, read day after day, would give
+        each day away. Staff read the year up to today."""
+        today = timezone.localdate()
+        source = IncidentSource.objects.create(name="doegnrapport-lokal", district=district)
+        when = [at(today.year, today.month, today.day, 0, 5)] * 6  # this month
+        earlier = [] if today.month == 1 else [at(today.year, 1, 1, 12)] * 7
+        Incident.objects.bulk_create(
+            Incident(
+                source=source, external_id=f"R-{n}", occurred_at=moment, category="burglary_home"
+            )
+            for n, moment in enumerate(when + earlier)
+        )
+        item = indicator(area, current_year=today.year, baseline_year=today.year - 1)
+        staff = client_for(personas["district_staff"]).get(
+            reverse("staff:plans:plan", args=[plan.pk])
+        )
+        assert cell(staff.content.decode(), item.pk, "current") == str(len(when + earlier))
+        public = client.get("/samarbejdsplan/2023/").content.decode()
+        assert cell(public, item.pk, "current") == (str(len(earlier)) if earlier else "–")
 
     def test_council_members_see_values_as_the_public_does(self, client_for, personas, small, plan):
         # As on their dashboard: council members are not staff.

@@ -12,13 +12,18 @@ a count does), shown as "hidden" and as ".." in CSV files. Its change and its st
 then not shown either, and the status of a level ("at least 95 %") not when the current share
 is hidden.
 
+The public reads a year in progress up to the end of last month, as the dashboard's key
+figures compare it: a count up to a day, read again the next day, tells that day's count.
+
 Besides the text, each figure is kept as a plain value for CSV files: a whole number or a
 decimal with a point, "<5" where the public rule hides it, and empty where there is none.
 """
 
+import datetime
 from dataclasses import dataclass, replace
 from fractions import Fraction
 
+from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
@@ -195,6 +200,11 @@ def _status_tells(reading, rule):
 
 
 def present(indicator, plan, *, public, today=None):
+    today = today or timezone.localdate()
+    if public:
+        # As the dashboard's key figures: a year in progress up to the end of last month,
+        # since counts up to a day, read day after day, would give each day's away.
+        today = today.replace(day=1) - datetime.timedelta(days=1)
     reading = read(indicator, plan, today=today)
     rule = _Rule(reading, public)
     baseline = (reading.baseline, reading.baseline_decided)
