@@ -205,3 +205,12 @@ def test_the_public_compares_whole_months_and_staff_up_to_today(
     last = today.replace(day=1) - datetime.timedelta(days=1)
     assert f'tile-current">{len(earlier)}<' in public
     assert f"{today.year} up to {last.day} {last:%B} compared with" in public
+    # The table per municipality compares the same whole months, in both columns.
+    chosen = {"year": today.year}
+    page = client_for(council_member, "en").get(URL, chosen)
+    assert f"Same period last year ({today.year - 1} up to {last.day} {last:%B})" in (
+        page.content.decode()
+    )
+    assert table(page, "table-municipalities")["0259"] == str(len(earlier))
+    staff_page = client_for(secretariat, "en").get(URL, chosen)
+    assert table(staff_page, "table-municipalities")["0259"] == str(len(earlier) + 7)

@@ -287,6 +287,15 @@ def extra_sections(current, municipality_rows):
     every_year = current.form.apply(current.area.incidents(current.user), year=False)
     comparison = comparison_for(filters["year"], public=public)
     compare_table = filters["year"] is not None and comparison is not None
+    if compare_table and public and comparison.until is not None:
+        # The public's running year is compared by whole months: so is the table beside
+        # it, as the comparison's CSV file has it.
+        municipality_rows = charts.municipality_rows(
+            current.counted().occurred_between(None, comparison.until),
+            current.shown_municipalities(),
+            public=True,
+            total_hidden=hidden_totals(current, comparison)[0],
+        )
     if compare_table:
         changed = charts.municipality_changes(
             every_year,
