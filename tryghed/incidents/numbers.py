@@ -28,8 +28,8 @@ protected counts (a quarter, a month of the year over several years) is hidden w
 its parts is (`rolled_up`). Where a selection's weeks, months and years are published beside
 each other, a run of weeks that covers a run of months exactly adds up to them, a year is the
 sum of its months, every year adds up to the total the municipality table shows, and the key
-figures count a year up to a day: all of them are protected together (`protect_calendar`,
-`weeks_and_months`).
+figures count a year up to a day (for the public, the end of last month): all of them are
+protected together (`protect_calendar`, `weeks_and_months`).
 """
 
 import bisect
@@ -999,7 +999,8 @@ def weeks_and_months(weeks, months, so_far=()):
     `months` (or its incidents for either), neither narrowed to a year: hiding one count
     may hide another a year away, and a year's numbers must not depend on the years asked
     for along with it. `so_far`: the counts from 1 January up to a day that the key figures
-    publish beside them, [(first, until, count)]."""
+    publish beside them, [(first, until, count)]; the dashboard gives the public whole
+    months (`report.comparison_for`), which the months already add up to."""
     counted_weeks = {key[0]: n for key, n in _aggregate(weeks, (), "week").items()}
     counted_months = {key[0]: n for key, n in _aggregate(months, (), "month").items()}
     published = protect_calendar(counted_weeks, counted_months, so_far)
