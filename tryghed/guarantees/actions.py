@@ -127,16 +127,16 @@ def _reconcile(request):
     changed, befores = [], []
     for deadline in Deadline.objects.select_for_update().filter(service_request=request):
         have.add(deadline.guarantee_id)
-        before = log.snapshot(deadline)
         if deadline.guarantee_id not in wanted and deadline.is_running:
-            deadline.outcome = Deadline.Outcome.VOID
-            deadline.paused_at = None
+            outcome = Deadline.Outcome.VOID
         elif deadline.guarantee_id in wanted and counting and _restorable(deadline):
-            deadline.outcome = Deadline.Outcome.OPEN
+            outcome = Deadline.Outcome.OPEN
         else:
             continue
+        befores.append(log.snapshot(deadline))
+        deadline.outcome = outcome
+        deadline.paused_at = None
         changed.append(deadline)
-        befores.append(before)
     counts.save(changed, fields=["outcome", "paused_at"])
     created = counts.save(
         new_deadline(

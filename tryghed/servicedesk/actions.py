@@ -302,14 +302,15 @@ def change_status(handling, *, by, status):
         raise DeskError(_("Close the request with an outcome instead."))
     if status not in Handling.Status.values:
         raise DeskError(_("Unknown status."))
+    return _move(handling, status, by=by, message="status")
+
+
+def _move(handling, status, *, by, message):
+    """Move the handling to an open `status` and write it, audit-logged."""
     before = log.snapshot(handling)
     handling.move_to(status)
     _save(
-        handling,
-        by=by,
-        before=before,
-        message="status",
-        fields=["status", "outcome", "closed_at"],
+        handling, by=by, before=before, message=message, fields=["status", "outcome", "closed_at"]
     )
     return handling
 
@@ -458,17 +459,8 @@ def unmark_spam(handling, *, by):
         .select_related("request", "queue")
     )
     for reopened in [handling, *closed_as_spam]:
-        if reopened.status == Handling.Status.IN_PROGRESS:
-            continue
-        before = log.snapshot(reopened)
-        reopened.move_to(Handling.Status.IN_PROGRESS)
-        _save(
-            reopened,
-            by=by,
-            before=before,
-            message="not spam",
-            fields=["status", "outcome", "closed_at"],
-        )
+        if reopened.status != Handling.Status.IN_PROGRESS:
+            _move(reopened, Handling.Status.IN_PROGRESS, by=by, message="not spam")
     handling.request = request
     return handling
 
