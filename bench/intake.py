@@ -91,6 +91,9 @@ class Phase:
     # CPU seconds the benchmark's own client used: on a small machine it competes with the
     # server for the same cores.
     client_cpu: float = 0.0
+    # CPU seconds the server's processes used: near 2 a second on two cores when it is
+    # saturated, less when requests wait on something else (a lock, the disk).
+    server_cpu: float = 0.0
     rounds: list = field(default_factory=list)
 
     @property
@@ -178,7 +181,21 @@ async def _client(port, path, bodies, phase, deadline, budget, parse_id):
             writer.close()
 
 
-def run_phase(name, port, path, bodies, *, concurrency, seconds, requests, parse_id):
+def group_cpu(group):
+    """CPU seconds used so far by the running processes of a process group (Linux)."""
+    ticks = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        # After the command: state, ppid, pgrp, …, utime and stime are the 12th and 13th.
+        if int(fields[2]) == group:
+            ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def run_phase(name, port, path, bodies, *, concurrency, seconds, requests, parse_id, server):
     phase = Phase(name)
     budget = [requests]
 
@@ -193,9 +210,10 @@ def run_phase(name, port, path, bodies, *, concurrency, seconds, requests, parse
         )
         phase.elapsed = time.perf_counter() - started
 
-    cpu = time.process_time()
+    cpu, served = time.process_time(), group_cpu(server)
     asyncio.run(main())
     phase.client_cpu = time.process_time() - cpu
+    phase.server_cpu = group_cpu(server) - served
     return phase
 
 
@@ -210,6 +228,7 @@ def combine(name, phases):
         total.samples += phase.samples
         total.elapsed += phase.elapsed
         total.client_cpu += phase.client_cpu
+        total.server_cpu += phase.server_cpu
     total.rounds = phases
     return total
 
@@ -416,7 +435,12 @@ def measure(args, env, log):
             list(itertools.islice(submission_bodies(definitions, points, key), 20_000))
         )
         intake_path, baseline_path = "/open311/v2/requests.json", "/open311/v2/bench/insert"
-        options = {"concurrency": args.concurrency, "requests": requests, "parse_id": _json_id}
+        options = {
+            "concurrency": args.concurrency,
+            "requests": requests,
+            "parse_id": _json_id,
+            "server": server.pid,
+        }
         # Every worker builds its boundary index and opens its connections before measuring.
         warm = [
             run_phase("warm-up", port, path, bodies, seconds=3, **options)
@@ -491,7 +515,7 @@ def main():
         shutil.rmtree(tmp, ignore_errors=True)
 
     seconds = min(max(args.seconds, 1), MAX_SECONDS)
-    workers = " ".join(command[command.index("--workers") :][:4]) if "--workers" in command else ""
+    workers = " ".join(command[command.index("--workers") :][:2]) if "--workers" in command else ""
     print()
     print(
         f"Intake on {'PostgreSQL' if args.postgres else 'SQLite (WAL)'}: gunicorn ({workers}), "
@@ -500,14 +524,15 @@ def main():
     )
     print(
         f"{'':24}{'requests':>10}{'errors':>8}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}"
-        f"{'client CPU':>12}"
+        f"{'server CPU':>12}{'client CPU':>12}"
     )
     for phase in (baseline, intake):
         busy = phase.client_cpu / phase.elapsed if phase.elapsed else 0.0
+        serving = phase.server_cpu / phase.elapsed if phase.elapsed else 0.0
         print(
             f"{phase.name:24}{phase.ok + phase.errors:>10}{phase.errors:>8}"
             f"{phase.rate():>9.0f}{phase.percentile(50):>9.1f}{phase.percentile(99):>9.1f}"
-            f"{busy:>11.0%}"
+            f"{serving:>11.0%}{busy:>11.0%}"
         )
     ratio = intake.rate() / baseline.rate() if baseline.rate() else 0.0
     if len(intake.rounds) > 1:
