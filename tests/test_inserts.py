@@ -14,7 +14,7 @@ from tryghed.guarantees import rules
 from tryghed.guarantees.catalogue import load_guarantees
 from tryghed.guarantees.models import Deadline
 from tryghed.servicedesk import actions
-from tryghed.servicedesk.models import Handling, Service, ServiceRequest
+from tryghed.servicedesk.models import Handling, Queue, Service, ServiceRequest
 
 KOEGE = (55.4581, 12.1822)
 MOMENT = datetime.datetime(2026, 11, 27, 9, 30, 15, 123456, tzinfo=datetime.UTC)
@@ -134,3 +134,51 @@ def test_an_unsaved_related_row_is_refused_as_bulk_create_refuses_it(services):
     with pytest.raises(ValueError, match="unsaved related object"):
         Insert(Handling).rows([Handling(request=ServiceRequest(), queue=queue)])
     assert Handling.objects.filter(queue=queue).count() == 1
+
+
+def test_rows_prepared_before_their_key_is_known_are_written_with_the_key_filled_in(services):
+    request = submit("tip-andet")
+    police = request.handlings.get().queue
+    municipality = Queue.objects.create(
+        owner=Queue.Owner.MUNICIPALITY, municipality=police.municipality, name="Køge Kommune"
+    )
+    queues = [police, municipality]
+    twin = copy_of(request, id=None, reference="", token_hash="2" * 64)
+    with mock.patch("django.utils.timezone.now", return_value=MOMENT):
+        twin_rows = Insert(ServiceRequest).prepare([twin])
+    handling_rows = Insert(Handling).prepare([Handling(queue=queue) for queue in queues])
+    number = request.pk + 1000
+    twin_rows.fill("id", number)
+    twin_rows.fill("reference", actions.reference(request.service, twin.submitted_at, number))
+    twin_rows.write()
+    handling_rows.fill("request", twin)
+    handling_rows.write()
+
+    assert twin.pk == number and not twin._state.adding
+    assert stored(ServiceRequest, number)["reference"] == f"TIP-2026-{number:06d}"
+    assert_same_row(ServiceRequest, number, request.pk, unique={"reference", "token_hash"})
+    assert set(Handling.objects.filter(request=twin).values_list("queue", flat=True)) == {
+        queue.pk for queue in queues
+    }
+    assert all(h.request_id == number for h in handling_rows.objs)
+
+
+def test_one_key_cannot_be_filled_into_several_rows(services):
+    request = submit("tip-andet")
+    rows = Insert(ServiceRequest).prepare(
+        [copy_of(request, id=None, token_hash=str(n) * 64) for n in (3, 4)]
+    )
+    with pytest.raises(ValueError, match="one row"):
+        rows.fill("id", request.pk + 1)
+
+
+def test_a_value_filled_in_reaches_rows_left_to_the_orm(services):
+    request = submit("tip-andet")
+    twin = copy_of(
+        request, id=None, reference="", token_hash="5" * 64, place=Upper(Value("torvet"))
+    )
+    rows = Insert(ServiceRequest).prepare([twin])
+    rows.fill("reference", "TIP-2026-FILLED")
+    rows.write()
+    stored_twin = ServiceRequest.objects.get(pk=twin.pk)
+    assert (stored_twin.reference, stored_twin.place) == ("TIP-2026-FILLED", "TORVET")

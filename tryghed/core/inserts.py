@@ -29,31 +29,13 @@ class Insert:
 
     def rows(self, objs, *, using="default"):
         """Insert `objs` as bulk_create(objs) would, and return them."""
-        objs = list(objs)
-        if not objs:
-            return objs
-        connection = connections[using]
-        prepared = self._prepare(objs, connection)
-        if prepared is None:
-            return self.model._base_manager.using(using).bulk_create(objs)
-        fields, values, returning = prepared
-        batch = (
-            len(objs) if len(objs) == 1 else max(1, connection.ops.bulk_batch_size(fields, objs))
-        )
-        with connection.cursor() as cursor:
-            for start in range(0, len(objs), batch):
-                chunk = values[start : start + batch]
-                cursor.execute(
-                    self._statement(connection, fields, len(chunk), returning),
-                    [v for row in chunk for v in row],
-                )
-                if returning:
-                    for obj, (pk,) in zip(objs[start:], cursor.fetchall(), strict=False):
-                        obj.pk = pk
-        for obj in objs:
-            obj._state.adding = False
-            obj._state.db = using
-        return objs
+        return self.prepare(objs, using=using).write()
+
+    def prepare(self, objs, *, using="default"):
+        """The rows of `objs` with their values adapted now, to be written by `write()` later:
+        a writer that must hold a lock to write does this part before taking it. What is
+        known only then (the key the database hands out) is set with `fill()`."""
+        return Rows(self, objs, using)
 
     def _prepare(self, objs, connection):
         """(fields, values per row, whether the keys come back), or None for bulk_create."""
@@ -93,3 +75,69 @@ class Insert:
             # Two threads may both build it; either copy is the same statement.
             self._statements[key] = sql
         return sql
+
+
+class Rows:
+    """Rows of one model, ready to be inserted (Insert.prepare)."""
+
+    def __init__(self, insert, objs, using):
+        self.insert = insert
+        self.objs = list(objs)
+        self.using = using
+        # None: written by bulk_create, which adapts the values itself when it runs.
+        self.prepared = insert._prepare(self.objs, connections[using]) if self.objs else None
+
+    def fill(self, name, value):
+        """Set the field `name` to `value` in every row (a related object for a foreign
+        key): a key known only once the write has begun. The primary key is filled in only
+        for a single row."""
+        field = self.insert.model._meta.get_field(name)
+        if field.primary_key and len(self.objs) > 1:
+            raise ValueError("Only one row can be given a primary key this way.")
+        for obj in self.objs:
+            setattr(obj, field.name, value)
+        if self.prepared is None:
+            return
+        fields, values, returning = self.prepared
+        adapted = field.get_db_prep_save(
+            getattr(self.objs[0], field.attname), connections[self.using]
+        )
+        if field in fields:
+            index = fields.index(field)
+            for row in values:
+                row[index] = adapted
+        else:
+            # A key the database would have returned is given instead: the statement
+            # names the key column, and nothing comes back.
+            index = self.insert.fields.index(field)
+            for row in values:
+                row.insert(index, adapted)
+            self.prepared = self.insert.fields, values, False
+
+    def write(self):
+        """Insert the rows and return their objects, which have their keys."""
+        objs, using = self.objs, self.using
+        if not objs:
+            return objs
+        if self.prepared is None:
+            return self.insert.model._base_manager.using(using).bulk_create(objs)
+        connection = connections[using]
+        fields, values, returning = self.prepared
+        statement = self.insert._statement
+        batch = (
+            len(objs) if len(objs) == 1 else max(1, connection.ops.bulk_batch_size(fields, objs))
+        )
+        with connection.cursor() as cursor:
+            for start in range(0, len(objs), batch):
+                chunk = values[start : start + batch]
+                cursor.execute(
+                    statement(connection, fields, len(chunk), returning),
+                    [v for row in chunk for v in row],
+                )
+                if returning:
+                    for obj, (pk,) in zip(objs[start:], cursor.fetchall(), strict=False):
+                        obj.pk = pk
+        for obj in objs:
+            obj._state.adding = False
+            obj._state.db = using
+        return objs

@@ -83,22 +83,20 @@ STOP_FIELDS = [
 # Citizen requests (called by tryghed.servicedesk.actions) ---------------------------------
 
 
-def open_request_deadlines(request):
-    """Give a new citizen request the deadlines of the guarantees that cover it: no query
-    to find them (rules.py) and one INSERT, only when a guarantee covers the request."""
+def request_deadlines(request):
+    """The deadlines of the guarantees that cover a new citizen request, not yet saved: the
+    caller saves them with `counts.save` in the request's transaction, once the request has
+    its key. No query to find them (rules.py)."""
     versions = rules.for_request(request.service.code, request.details, request.submitted_at)
-    if not versions:
-        return []
-    return counts.save(
+    return [
         new_deadline(
             version,
             started_at=request.submitted_at,
             municipality_id=request.municipality_id,
             district_id=request.district_id,
-            service_request=request,
         )
         for version in versions
-    )
+    ]
 
 
 def _counts_for(request):

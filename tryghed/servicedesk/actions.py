@@ -18,6 +18,7 @@ from tryghed.audit import log
 from tryghed.audit.models import AuditEntry
 from tryghed.core import inserts, writelock
 from tryghed.guarantees import actions as guarantee_actions
+from tryghed.guarantees import counts as guarantee_counts
 from tryghed.guarantees.models import StopEvent
 from tryghed.servicedesk import resubmission, routing
 from tryghed.servicedesk.models import (
@@ -100,7 +101,8 @@ def submit_request(
             reporter_phone=reporter_phone,
         )
     using = router.db_for_write(ServiceRequest)
-    # What does not need the number is made before the write lock, too.
+    # Everything but the number is made before the write lock: the rows with their values,
+    # and which guarantees cover the request.
     request = ServiceRequest(
         token_hash=hash_token(token),
         service=service,
@@ -109,14 +111,13 @@ def submit_request(
         lat=lat,
         lon=lon,
         place=place,
-        municipality=found.municipality,
-        district=found.district,
         reporter_name=reporter_name,
         reporter_email=reporter_email,
         reporter_phone=reporter_phone,
         channel=channel,
         fingerprint=fingerprint,
     )
+    rows = _rows(request, found, using)
     with writelock.serialized_writes(using), transaction.atomic(using=using):
         if same_sender is not None:
             _refuse_repeat(using, request, same_sender, photos=len(photos))
@@ -127,19 +128,40 @@ def submit_request(
             found = routing.route(service, lat=lat, lon=lon, municipality=municipality, fresh=True)
             if check is not None:
                 check(found)
-            request.municipality, request.district = found.municipality, found.district
-        request.pk = pk
+            rows = _rows(request, found, using)
+        request_rows, handling_rows, deadlines = rows
         # The number is the primary key's, so concurrent submissions never collide.
-        request.reference = f"{REFERENCE_PREFIX[service.kind]}-{timezone.localdate().year}-{pk:06d}"
-        _insert_request.rows([request], using=using)
-        _insert_handling.rows(
-            (Handling(request=request, queue=q) for q in found.queues), using=using
-        )
-        guarantee_actions.open_request_deadlines(request)
+        request_rows.fill("id", pk)
+        request_rows.fill("reference", reference(service, request.submitted_at, pk))
+        request_rows.write()
+        handling_rows.fill("request", request)
+        handling_rows.write()
+        if deadlines:
+            for deadline in deadlines:
+                deadline.service_request = request
+            guarantee_counts.save(deadlines)
         for photo in photos:
             photo.request = request
             photo.save()
     return request, token
+
+
+def _rows(request, found, using):
+    """The request's row, its handlings' rows and its deadlines, for the place `found`; all
+    but the request's number and reference."""
+    request.municipality, request.district = found.municipality, found.district
+    request_rows = _insert_request.prepare([request], using=using)
+    handling_rows = _insert_handling.prepare(
+        [Handling(queue=queue) for queue in found.queues], using=using
+    )
+    # The request's time is set by preparing its row.
+    return request_rows, handling_rows, guarantee_actions.request_deadlines(request)
+
+
+def reference(service, submitted_at, number):
+    """TIP-2026-000123: the kind of service, the year it was received, the number."""
+    year = timezone.localtime(submitted_at).year
+    return f"{REFERENCE_PREFIX[service.kind]}-{year}-{number:06d}"
 
 
 def _refuse_repeat(using, request, same_sender, *, photos):

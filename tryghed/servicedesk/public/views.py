@@ -26,7 +26,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 from tryghed.organisation.models import Municipality
 from tryghed.servicedesk import actions, notify, resubmission, routing
 from tryghed.servicedesk.models import (
-    REFERENCE_PREFIX,
     Handling,
     Kind,
     Message,
@@ -277,10 +276,7 @@ def _receipt(request, page, service, reference, status_path, *, emailed):
 def _fake_receipt(request, page, service):
     """What a bot that filled in the hidden field sees: a receipt like any other, of a
     request that was never stored."""
-    reference = (
-        f"{REFERENCE_PREFIX[service.kind]}-{timezone.localdate().year}-"
-        f"{secrets.randbelow(900_000) + 100_000:06d}"
-    )
+    reference = actions.reference(service, timezone.now(), secrets.randbelow(900_000) + 100_000)
     path = reverse("servicedesk:status", args=[reference, new_token()])
     return _receipt(request, page, service, reference, path, emailed=False)
 
