@@ -10,6 +10,7 @@ import pytest
 
 from tests.conftest import _user
 from tryghed.accounts.models import RoleAssignment
+from tryghed.dashboard import report
 from tryghed.dashboard.report import local_today
 from tryghed.incidents.models import DANISH_TIME, Incident, IncidentSource
 
@@ -94,19 +95,19 @@ def test_a_chosen_year_is_read_as_among_every_year(council_member, client_for):
 
 
 def test_this_years_count_in_the_key_figures_is_not_the_one_hidden(
-    district, koege, council_member, client_for
+    district, koege, council_member, client_for, monkeypatch
 ):
-    """This year's count is the smallest visible one: it is hidden in the chart, so that the
-    small year is not the total minus the others. The key figures compare the public's
-    running year by whole months only, which hold none of today's incidents."""
-    this_year = local_today().year
+    """This year's count is the smallest visible one, and the key figures show it beside the
+    years: it is hidden in the chart and in the key figures alike, so that the small year is
+    not the total minus the others. The public reads the year's whole months only: this
+    month's incidents are in none of them."""
+    monkeypatch.setattr(report, "local_today", lambda: datetime.date(2026, 11, 18))
     source = IncidentSource.objects.create(name="doegnrapport-test", district=district)
-    # At midnight this morning: today's incidents, whatever the time of day.
-    today = datetime.datetime.combine(local_today(), datetime.time(), tzinfo=DANISH_TIME)
-    when = [datetime.datetime(this_year - 3, 12, 1, 12, tzinfo=DANISH_TIME)] * 3
-    when += [datetime.datetime(this_year - 2, 6, 1, 12, tzinfo=DANISH_TIME)] * 12
-    when += [datetime.datetime(this_year - 1, 6, 1, 12, tzinfo=DANISH_TIME)] * 10
-    when += [today] * 6
+    when = [datetime.datetime(2023, 12, 1, 12, tzinfo=DANISH_TIME)] * 3
+    when += [datetime.datetime(2024, 6, 1, 12, tzinfo=DANISH_TIME)] * 12
+    when += [datetime.datetime(2025, 6, 1, 12, tzinfo=DANISH_TIME)] * 10
+    when += [datetime.datetime(2026, 10, 1, 12, tzinfo=DANISH_TIME)] * 6
+    when += [datetime.datetime(2026, 11, 18, 0, tzinfo=DANISH_TIME)] * 4
     Incident.objects.bulk_create(
         Incident(
             source=source,
@@ -119,18 +120,10 @@ def test_this_years_count_in_the_key_figures_is_not_the_one_hidden(
     )
     page = client_for(council_member).get(URL + "?period=year")
     assert table(page, "table-municipalities")["0259"] == "31"
-    tile = re.search(r'data-tile="incidents">(.*?)</li>', page.content.decode(), re.S)
-    if local_today().month == 1:
-        assert tile is None  # no whole month of the year yet
-    else:
-        assert re.search(r'tile-current">0<', tile[1])
+    tile = re.search(r'data-tile="incidents">(.*?)</li>', page.content.decode(), re.S)[1]
+    assert re.search(r'tile-current">\.\.<', tile)
     years = table(page, "table-trend")
-    assert years == {
-        str(this_year - 3): "<5",
-        str(this_year - 2): "12",
-        str(this_year - 1): "10",
-        str(this_year): "..",
-    }
+    assert years == {"2023": "<5", "2024": "12", "2025": "10", "2026": ".."}
     assert_nothing_recoverable(31, list(years.values()))
 
 

@@ -297,6 +297,84 @@ def test_no_hidden_week_month_or_year_can_be_worked_out_from_the_rest(daily):
             assert least < most or not true[period], (period.key, shown[period], least, most)
 
 
+def _equations_up_to(shown, until, part):
+    """`_equations` for counts published up to `until`, the first of a month: every run of
+    the months and weeks between Mondays that begin a month, the last run open, so that it
+    holds the weeks and months up to `until`; the days from the Monday on or before `until`
+    up to it (`part`) in the months but in no week."""
+    months = [p for p in shown if p.kind == "month"]
+    weeks = [p for p in shown if p.kind == "week"]
+    years = [p for p in shown if p.kind == "year"]
+    mondays = [start for start, _end in numbers.aligned_spans(min(p.start for p in months), until)]
+    mondays.append(datetime.date.max)
+    unweeked = until - datetime.timedelta(days=until.weekday())
+    for i, start in enumerate(mondays):
+        for end in mondays[i + 1 :]:
+            terms = [(p, 1) for p in weeks if start <= p.start < end]
+            terms += [(p, -1) for p in months if start <= p.start < end]
+            if start <= unweeked < end:
+                terms.append((part, 1))
+            yield terms, False
+    for year in years:
+        yield [(p, 1) for p in months if p.year == year.year] + [(year, -1)], False
+    yield [(p, 1) for p in years], True
+    yield [(p, 1) for p in weeks] + [(part, 1)], True
+
+
+@hypothesis_settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(daily_counts(), st.integers(1, 40))
+def test_nothing_can_be_worked_out_from_the_whole_months_and_weeks_before_a_day(daily, later):
+    """The public reads the months before the first of a month and the weeks that end by
+    it: the days from the last of those weeks up to it are in the months but in no week, and
+    neither they (where small) nor a hidden count may be worked out from the rest."""
+    first = min(daily)
+    month = first.year * 12 + first.month - 1 + later
+    until = datetime.date(month // 12, month % 12 + 1, 1)
+    weeks, months = of_days(daily)
+    published = numbers.protect_calendar(weeks, months, until=until)
+    shown = {p: v for p, v in published["week"].items() if p.end <= until}
+    shown |= {p: v for p, v in published["month"].items() if p.start < until}
+    shown |= published["year"]
+    true = {p: weeks.get(p, 0) for p in shown if p.kind == "week"}
+    true |= {p: months.get(p, 0) for p in shown if p.kind == "month"}
+    for year in published["year"]:
+        true[year] = sum(n for m, n in months.items() if m.year == year.year and m.start < until)
+    if not any(true.values()):
+        return
+    for period, value in shown.items():
+        assert value in HIDDEN or value == true[period], period
+        assert value in HIDDEN or not numbers.is_small(true[period]), period
+    part = "the days in no week"
+    true[part] = sum(true[p] for p in shown if p.kind == "month") - sum(
+        true[p] for p in shown if p.kind == "week"
+    )
+    assert true[part] == sum(
+        n
+        for day, n in daily.items()
+        if until - datetime.timedelta(days=until.weekday()) <= day < until
+    )
+
+    whole = set()
+    for group in _groups(shown):
+        if all(shown[p] == SECONDARY for p in group):
+            whole.update(group)
+    readable = {p: _readable(value, p in whole) for p, value in shown.items()}
+    readable[part] = (0, float("inf"))
+    for terms, beside_total in _equations_up_to(shown, until, part):
+        secret = [p for p, _sign in terms if p == part or shown[p] in HIDDEN]
+        if not secret:
+            continue
+        total = sum(sign * true[p] for p, sign in terms)
+        total_range = (1, 4) if beside_total and numbers.is_small(total) else (total, total)
+        for period in secret:
+            least, most = _range_of(period, terms, total_range, readable)
+            assert least <= true[period] <= most, period
+            if period == part:
+                assert least < most or not numbers.is_small(true[part]), (terms, least, most)
+            else:
+                assert least < most or not true[period], (period.key, shown[period], least, most)
+
+
 # Through the dashboard -------------------------------------------------------------------
 
 

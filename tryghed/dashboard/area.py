@@ -11,13 +11,20 @@ though, so their dashboard counts the incidents of their district (kredsråd) or
 incident, only aggregates. A user whose council membership reaches beyond their staff role
 (a Greve employee on the kredsråd) reads the whole area by the same public rule, so that
 the exact numbers of their own municipality cannot be told apart from the rest.
+
+The public reads whole months only: every count of theirs ends before the first day of the
+current month, and a week only once it has ended by then (`Area.until`). A count that
+grew day by day, saved every day, would give each day's count away as the difference of
+two, and a day's count is usually under 5. Staff read up to today.
 """
 
+import datetime
 from dataclasses import dataclass
 
 from django.db.models import Q
 
 from tryghed.accounts.scope import scope_of
+from tryghed.dashboard.report import local_today
 from tryghed.incidents.models import (
     Incident,
     MonthlyCount,
@@ -25,6 +32,7 @@ from tryghed.incidents.models import (
     WeeklyCount,
     WeeklyTotal,
 )
+from tryghed.incidents.numbers import published_weeks_until
 from tryghed.organisation.models import Council, Municipality
 
 
@@ -34,6 +42,9 @@ class Area:
     district_ids: frozenset
     municipality_ids: frozenset  # besides the whole districts above
     public: bool  # numbers follow the public small-count rule
+    # The public's counts end before this local date, the first day of the current month;
+    # None for staff.
+    until: datetime.date | None = None
 
     @property
     def empty(self):
@@ -47,28 +58,35 @@ class Area:
         return qs.order_by("name")
 
     def incidents(self, user):
+        """The incidents the user's numbers count; the public's up to `until`."""
         if not self.public:
             return Incident.objects.visible_to(user)
-        return Incident.objects.filter(
-            Q(source__district__in=self.district_ids) | Q(municipality__in=self.municipality_ids)
-        )
+        return Incident.objects.filter(self._reach()).occurred_between(None, self.until)
 
     def monthly_counts(self, user, *, every_category=False):
         """The monthly counts of the same incidents as `incidents`: what the charts and
         tables count from, since they ask only about whole months. `every_category`: the
-        totals over the categories, far fewer rows, when no category is asked about."""
-        return self._counts(MonthlyTotal if every_category else MonthlyCount, user)
+        totals over the categories, far fewer rows, when no category is asked about. The
+        public's end before `until`."""
+        months = self._counts(MonthlyTotal if every_category else MonthlyCount, user)
+        return months.occurred_between(None, self.until) if self.public else months
 
     def weekly_counts(self, user, *, every_category=False):
-        """The same as `monthly_counts`, per ISO week."""
-        return self._counts(WeeklyTotal if every_category else WeeklyCount, user)
+        """The same as `monthly_counts`, per ISO week; the public's end with the last week
+        that has ended by `until`."""
+        weeks = self._counts(WeeklyTotal if every_category else WeeklyCount, user)
+        if self.public and self.until is not None:
+            weeks = weeks.occurred_between(None, published_weeks_until(self.until))
+        return weeks
 
     def _counts(self, model, user):
         if not self.public:
             return model.objects.visible_to(user)
-        return model.objects.filter(
-            Q(source__district__in=self.district_ids) | Q(municipality__in=self.municipality_ids)
-        )
+        return model.objects.filter(self._reach())
+
+    def _reach(self):
+        """The public reader's districts and municipalities, counted directly (see above)."""
+        return Q(source__district__in=self.district_ids) | Q(municipality__in=self.municipality_ids)
 
     def reads_exactly(self, district_id, municipality_id=None):
         """Whether the user reads the exact numbers of a district's incidents, or of one of
@@ -93,7 +111,9 @@ class Area:
         return districts
 
 
-def area_for(user):
+def area_for(user, *, today=None):
+    """The area `user` reads; `today`, the local date the public's whole months are counted
+    up to (by default today's)."""
     scope = scope_of(user)
     if scope.is_global:
         return Area(True, frozenset(), frozenset(), public=False)
@@ -120,9 +140,11 @@ def area_for(user):
             ).values_list("pk", flat=True)
         )
         extra_municipalities -= inside
+    public = bool(extra_districts or extra_municipalities)
     return Area(
         False,
         frozenset(staff_districts | council_districts),
         frozenset(staff_municipalities | council_municipalities),
-        public=bool(extra_districts or extra_municipalities),
+        public=public,
+        until=(today or local_today()).replace(day=1) if public else None,
     )

@@ -70,7 +70,8 @@ def trend(incidents, *, period, year=None, public=False, calendar=None):
 
 def _calendar_points(calendar, period, year):
     """The weeks, months, quarters or years of `year` (its ISO year for weeks; None: from
-    the first with incidents to the last) as `calendar` publishes them."""
+    the first with incidents to the last) as `calendar` publishes them; those it does not
+    publish yet are left out, not shown as 0."""
     if year is not None:
         start, end = year_span(year, period)
         first, last = start, end - datetime.timedelta(days=1)
@@ -79,7 +80,11 @@ def _calendar_points(calendar, period, year):
         if not found:
             return []
         first, last = min(found).start, max(found).start
-    return [Point(p.key, p.label, calendar.shown(p)) for p in _periods(period, first, last)]
+    return [
+        Point(p.key, p.label, calendar.shown(p))
+        for p in _periods(period, first, last)
+        if calendar.published(p)
+    ]
 
 
 def weekly_trend(weeks, *, year=None, public=False, calendar=None):

@@ -6,7 +6,6 @@ import io
 import json
 
 from django.http import HttpResponse
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from tryghed.dashboard import charts, pdf, report
@@ -27,10 +26,10 @@ HOTSPOT_MAP_CELLS = 4000
 
 
 def _comparison_or_400(current):
-    comparison = report.comparison_for(current.filters["year"], public=current.area.public)
+    comparison = current.comparison(current.filters["year"])
     if comparison is None:
         return None, HttpResponse(
-            _("The year has not begun, so there is nothing to compare yet."),
+            current.nothing_to_compare(),
             status=400,
             content_type="text/plain; charset=utf-8",
         )

@@ -115,6 +115,14 @@ def comparison_for(year, today=None, *, public=False):
     return Comparison(year, until)
 
 
+def nothing_to_compare(year, today, *, public):
+    """Why `comparison_for` gives no comparison for `year` (None: the current one): the
+    year has not begun, or, for the public, its first month is not over."""
+    if public and (year or today.year) == today.year:
+        return _("The year's first month is not over yet, so there is nothing to compare yet.")
+    return _("The year has not begun, so there is nothing to compare yet.")
+
+
 def signed_percent(value):
     """+12,5 % / −3,0 % / ±0,0 %; – when the change cannot or may not be said."""
     if value is None:
@@ -285,17 +293,10 @@ def extra_sections(current, municipality_rows):
     public = current.area.public
     filters = current.filters
     every_year = current.form.apply(current.area.incidents(current.user), year=False)
-    comparison = comparison_for(filters["year"], public=public)
+    comparison = current.comparison(filters["year"])
+    # The public's running year is compared by whole months, and the table beside it
+    # counts the same months: the area's counts end where the comparison does.
     compare_table = filters["year"] is not None and comparison is not None
-    if compare_table and public and comparison.until is not None:
-        # The public's running year is compared by whole months: so is the table beside
-        # it, as the comparison's CSV file has it.
-        municipality_rows = charts.municipality_rows(
-            current.counted().occurred_between(None, comparison.until),
-            current.shown_municipalities(),
-            public=True,
-            total_hidden=hidden_totals(current, comparison)[0],
-        )
     if compare_table:
         changed = charts.municipality_changes(
             every_year,
@@ -310,6 +311,7 @@ def extra_sections(current, municipality_rows):
     cells = charts.hotspot_cells(current.incidents(), public=public)
     return {
         "comparison": comparison,
+        "nothing_to_compare": None if comparison else current.nothing_to_compare(),
         "compare_table": compare_table,
         "municipality_rows": municipality_rows,
         "selection_tile": (

@@ -12,6 +12,7 @@ import json
 from django.db.models import Sum
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -43,7 +44,10 @@ class DashboardQuery:
     """The dashboard's area and filters for one request; 404 for a user with no area."""
 
     def __init__(self, request):
-        self.area = area_for(request.user)
+        # One local date for the whole request, so that the public's counts and the key
+        # figures' comparison end on the same day, even across midnight.
+        self.today = report.local_today()
+        self.area = area_for(request.user, today=self.today)
         if self.area.empty:
             raise Http404
         self.user = request.user
@@ -88,12 +92,31 @@ class DashboardQuery:
         # The key figures compare the running year's whole months with the same months of
         # last year, whatever year is chosen for the rest: both counts are published beside
         # the months, and the calendar must not depend on the year chosen.
-        comparison = report.comparison_for(None, public=True)
+        comparison = self.comparison(None)
         so_far = [
             (first, until, _count_up_to(months, first, until))
             for first, until in (comparison.spans() if comparison else ())
         ]
-        return weeks_and_months(self.form.apply(weeks, year=False), months, so_far)
+        # Both end where the area's counts end: the protection must read what is published.
+        return weeks_and_months(
+            self.form.apply(weeks, year=False), months, so_far, until=self.area.until
+        )
+
+    def comparison(self, year):
+        """The key figures' comparison of `year` (None: this year), see
+        `report.comparison_for`; None when there is none yet."""
+        return report.comparison_for(year, self.today, public=self.area.public)
+
+    def nothing_to_compare(self):
+        """Why the chosen year has no comparison (see `comparison`)."""
+        return report.nothing_to_compare(self.filters["year"], self.today, public=self.area.public)
+
+    def published_through(self):
+        """The last month the public reads, in words ("oktober 2026"); None for staff."""
+        if self.area.until is None:
+            return None
+        last_day = self.area.until - datetime.timedelta(days=1)
+        return date_format(last_day, "YEAR_MONTH_FORMAT")
 
     def total_hidden(self):
         """Whether the public reads the selection's count of the chosen year as ".." (the
@@ -205,7 +228,12 @@ def _current_plans(area, user):
 
 def dashboard_context(request, current):
     """Everything the page shows; the PDF prints the same."""
-    context = {"form": current.form, "area": current.area, "query": current.query}
+    context = {
+        "form": current.form,
+        "area": current.area,
+        "query": current.query,
+        "published_through": current.published_through(),
+    }
     plans = []
     for plan in _current_plans(current.area, request.user):
         indicators = Indicator.objects.visible_to(request.user).of_plan(plan)

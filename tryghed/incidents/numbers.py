@@ -29,7 +29,9 @@ its parts is (`rolled_up`). Where a selection's weeks, months and years are publ
 each other, a run of weeks that covers a run of months exactly adds up to them, a year is the
 sum of its months, every year adds up to the total the municipality table shows, and the key
 figures count a year up to a day (for the public, the end of last month): all of them are
-protected together (`protect_calendar`, `weeks_and_months`).
+protected together (`protect_calendar`, `weeks_and_months`). The public reads whole months
+only, and a week once it has ended by the first of the current month: the last days of last
+month, in a week not yet published, are protected as well.
 """
 
 import bisect
@@ -592,6 +594,18 @@ class _Split:
     kind = "part"
 
 
+@dataclass(frozen=True, order=True)
+class _Unweeked:
+    """The last days of a month, from `start`, a Monday, up to `end`, the first of the next
+    month, when the published counts end on `end`: in the month, but in no week published,
+    since their week runs on into the next month. No one reads them, but the weeks beside
+    the months may give them away."""
+
+    start: datetime.date
+    end: datetime.date
+    kind = "part"
+
+
 # Which cells the fixpoint may hide to protect the counts of an equation: the smallest
 # shown of those (see `protect_calendar`). A year is only hidden against the other years,
 # a count up to a day only for its own equation: what the public reads of a ".." depends on
@@ -614,7 +628,7 @@ class _Calendar:
     ISO year's weeks, the years) and aligned spans; and the equations the public reads
     between them."""
 
-    def __init__(self, weeks, months, so_far=()):
+    def __init__(self, weeks, months, so_far=(), until=None):
         nonzero = [period for period, n in (*weeks.items(), *months.items()) if n]
         # From the last Monday that begins a month on or before the first incident to the
         # first on or after the last one: every aligned span with an incident lies within.
@@ -665,14 +679,18 @@ class _Calendar:
             if index >= 0 and period.start < spans[index][1]:
                 self.sides[index][period.kind].append(cell)
                 self.side_of[cell] = (index, period.kind)
+        unweeked = None if until is None else self._add_unweeked(until)
         # The public reads each year's months beside the year, the years beside the total
         # of every year (the municipality table), and each span's weeks adding up to the
         # same as its months. An ISO year's total is published nowhere; but the spans run
         # from the first week to the last, so every week adds up to the total of every year.
-        self.equations = [
-            ("span", [(c, 1) for c in side["week"]] + [(c, -1) for c in side["month"]], (0, 0))
-            for side in self.sides
-        ]
+        # Days in the months but in no week make up the difference of both.
+        self.equations = []
+        for side, (span_start, span_end) in zip(self.sides, spans, strict=True):
+            terms = [(c, 1) for c in side["week"]] + [(c, -1) for c in side["month"]]
+            if unweeked is not None and span_start <= self.cells[unweeked].start < span_end:
+                terms.append((unweeked, 1))
+            self.equations.append(("span", terms, (0, 0)))
         for year, group in zip(years, month_groups, strict=True):
             year_cell = self.index.get(Period("year", datetime.date(year, 1, 1)))
             terms = [(c, 1) for c in group] + ([] if year_cell is None else [(year_cell, -1)])
@@ -680,7 +698,8 @@ class _Calendar:
         grand_total = _published_total(sum(year_totals.values()))
         self.equations.append(("year", [(c, 1) for c in years_group], grand_total))
         every_week = [cell for group in week_groups for cell in group]
-        self.equations.append(("week", [(c, 1) for c in every_week], grand_total))
+        terms = [(c, 1) for c in every_week] + ([] if unweeked is None else [(unweeked, 1)])
+        self.equations.append(("week", terms, grand_total))
         self.so_far = {}
         for first, until, count in so_far:
             self._add_so_far(first, until, count)
@@ -700,6 +719,20 @@ class _Calendar:
         self.counts.append(count)
         self.index[what] = len(self.cells) - 1
         return len(self.cells) - 1
+
+    def _add_unweeked(self, until):
+        """The cell of the days from the last Monday on or before `until` up to it, which
+        are counted in the months (before `until`) and in no week (the weeks end by it);
+        None when there are no such days, or no incidents on them."""
+        monday = Period.containing("week", until).start
+        if monday == until:
+            return None
+        counted = list(zip(self.cells, self.counts, strict=True))
+        in_months = sum(n for what, n in counted if what.kind == "month")
+        in_weeks = sum(n for what, n in counted if what.kind == "week")
+        if in_months == in_weeks:
+            return None
+        return self._add_cell(_Unweeked(monday, until), in_months - in_weeks)
 
     def _add_so_far(self, first, until, count):
         """A count from 1 January (`first`) up to `until`: the year's whole months before
@@ -809,13 +842,19 @@ def _hidden_whole(shown, cells):
     return all(shown[cell] == SECONDARY for cell in cells)
 
 
-def protect_calendar(weeks, months, so_far=()):
+def protect_calendar(weeks, months, so_far=(), *, until=None):
     """The counts of one selection per ISO week and per month ({Period: count}; periods
     without incidents may be left out), the years they add up to, and `so_far`, counts from
     1 January up to a day [(first, until, count)] as the key figures show them, all as the
     public may read them beside each other: {"week": {Period: count as published}, "month":
     {…}, "year": {…}, "so_far": {SoFar: …}}, with every week, month and year of the ISO and
     calendar years around the incidents.
+
+    `until`, the first of a month: the counts are published up to it, not including it, as
+    the public reads whole months only: the months before it and the weeks that end by it
+    (`published_weeks_until`); later ones are left out of `weeks` and `months`. The days
+    from the last such week's end up to `until` are in the months but in no week: no one
+    reads them, and they must not be worked out either.
 
     Each year's months are protected against the year's total, each ISO year's weeks
     against theirs and the years against the total of every year, which the municipality
@@ -854,14 +893,16 @@ def protect_calendar(weeks, months, so_far=()):
     A count hidden never lets one be worked out that could not be before (a reader knows
     less), and each step hides one more, so it ends. Where nothing more can be worked out,
     the groups stay as step 1 has them."""
-    weeks = {period: n for period, n in weeks.items() if n}
-    months = {period: n for period, n in months.items() if n}
+    if until is not None and until.day != 1:
+        raise ValueError(f"{until} does not begin a month.")
+    weeks = {period: n for period, n in weeks.items() if n and _is_published(period, until)}
+    months = {period: n for period, n in months.items() if n and _is_published(period, until)}
     published = {"week": {}, "month": {}, "year": {}, "so_far": {}}
     if not weeks and not months:
-        for first, until, count in so_far:
-            published["so_far"][SoFar(first, until)] = public_count(count)
+        for first, end, count in so_far:
+            published["so_far"][SoFar(first, end)] = public_count(count)
         return published
-    calendar = _Calendar(weeks, months, so_far)
+    calendar = _Calendar(weeks, months, so_far, until)
     if not any(is_small(count) for count in calendar.counts):
         # No count from 1 to 4 anywhere, so none to hide, and none to work out: a large
         # selection (a district's, a municipality's over its categories) is read as it is.
@@ -926,6 +967,24 @@ def _published(calendar, shown, published):
     return published
 
 
+def published_weeks_until(until):
+    """The first day after the last ISO week the public reads when the counts end before the
+    local date `until`: the Monday on or before it, so that a week that runs into the month
+    of `until` is read once that month is whole as well."""
+    return Period.containing("week", until).start
+
+
+def _is_published(period, until):
+    """Whether the public reads `period` of counts that end before `until` (None: every
+    period): the months, quarters and years that begin before it (of whole months, then),
+    and the weeks that end by it."""
+    if until is None:
+        return True
+    if period.kind == "week":
+        return period.end <= until
+    return period.start < until
+
+
 def protect_weeks_and_months(weeks, months):
     """({week: count as published}, {month: count as published}) of `protect_calendar`."""
     published = protect_calendar(weeks, months)
@@ -946,6 +1005,13 @@ class Calendar:
     shown_months: dict
     shown_years: dict = None
     shown_so_far: dict = None  # {SoFar: count as published}
+    until: datetime.date | None = None  # the counts end before it (see `protect_calendar`)
+
+    def published(self, period):
+        """Whether `period` is published: every one, unless the counts end at `until`;
+        then the months, quarters and years that begin before it and the weeks that end by
+        it."""
+        return _is_published(period, self.until)
 
     def counted(self, kind):
         """{Period: count} of the weeks, months, quarters or years with incidents."""
@@ -994,16 +1060,25 @@ class Calendar:
         ]
 
 
-def weeks_and_months(weeks, months, so_far=()):
+def weeks_and_months(weeks, months, so_far=(), *, until=None):
     """The Calendar of one selection, from its weekly counts `weeks` and monthly counts
     `months` (or its incidents for either), neither narrowed to a year: hiding one count
     may hide another a year away, and a year's numbers must not depend on the years asked
     for along with it. `so_far`: the counts from 1 January up to a day that the key figures
     publish beside them, [(first, until, count)]; the dashboard gives the public whole
-    months (`report.comparison_for`), which the months already add up to."""
-    counted_weeks = {key[0]: n for key, n in _aggregate(weeks, (), "week").items()}
-    counted_months = {key[0]: n for key, n in _aggregate(months, (), "month").items()}
-    published = protect_calendar(counted_weeks, counted_months, so_far)
+    months (`report.comparison_for`), which the months already add up to. `until`: the
+    first of a month the published counts end before (see `protect_calendar`)."""
+    counted_weeks = {
+        key[0]: n
+        for key, n in _aggregate(weeks, (), "week").items()
+        if _is_published(key[0], until)
+    }
+    counted_months = {
+        key[0]: n
+        for key, n in _aggregate(months, (), "month").items()
+        if _is_published(key[0], until)
+    }
+    published = protect_calendar(counted_weeks, counted_months, so_far, until=until)
     return Calendar(
         counted_weeks,
         counted_months,
@@ -1011,6 +1086,7 @@ def weeks_and_months(weeks, months, so_far=()):
         published["month"],
         published["year"],
         published["so_far"],
+        until,
     )
 
 

@@ -1,0 +1,294 @@
+"""The public reads whole months only: a council member who saves the dashboard every day
+could otherwise subtract yesterday's numbers from today's and learn each day's count, which
+is usually 1 to 4. Every count they read ends on the first day of the current month, and a
+week is read once it has ended by then; staff read up to today.
+
+"Today" is frozen at Wednesday 18 November 2026: the public reads up to 31 October, and the
+weeks up to week 43 (19 to 25 October); week 44 runs from 26 October to 1 November."""
+
+import csv
+import datetime
+import html
+import io
+import re
+from decimal import Decimal
+
+import pytest
+from pypdf import PdfReader
+
+from tryghed.dashboard import report
+from tryghed.incidents.models import DANISH_TIME, Incident, IncidentSource
+
+URL = "/medarbejder/tal/"
+TODAY = datetime.date(2026, 11, 18)
+GREVE_CENTRE = (Decimal("55.591200"), Decimal("12.298700"))
+KOEGE = (Decimal("55.457000"), Decimal("12.182000"))
+ELSEWHERE = (Decimal("55.500000"), Decimal("12.250000"))
+
+
+def freeze(monkeypatch, day):
+    monkeypatch.setattr(report, "local_today", lambda: day)
+
+
+@pytest.fixture
+def today(monkeypatch):
+    freeze(monkeypatch, TODAY)
+    return TODAY
+
+
+def add(source, municipality, days, place=None, prefix="I"):
+    lat, lon = place or (None, None)
+    start = Incident.objects.count()
+    Incident.objects.bulk_create(
+        Incident(
+            source=source,
+            external_id=f"{prefix}-{start + n}",
+            occurred_at=datetime.datetime.combine(day, datetime.time(12), DANISH_TIME),
+            category="violence",
+            municipality=municipality,
+            lat=lat,
+            lon=lon,
+        )
+        for n, day in enumerate(days)
+    )
+
+
+@pytest.fixture
+def months(district, greve, koege):
+    """Every month of 2025 and January to October 2026: 8 incidents in Greve (3 to 10 of the
+    month, at its centre) and 6 in Køge (12 to 17); and 6 in Køge on 28 October 2026, in
+    week 44."""
+    source = IncidentSource.objects.create(name="doegnrapport-test", district=district)
+    firsts = [datetime.date(2025, month, 1) for month in range(1, 13)]
+    firsts += [datetime.date(2026, month, 1) for month in range(1, 11)]
+    add(
+        source,
+        greve,
+        [first.replace(day=d) for first in firsts for d in range(3, 11)],
+        GREVE_CENTRE,
+    )
+    add(source, koege, [first.replace(day=d) for first in firsts for d in range(12, 18)], KOEGE)
+    add(source, koege, [datetime.date(2026, 10, 28)] * 6, KOEGE)
+    return source
+
+
+def add_this_month(source, greve, koege):
+    """Incidents of the current month: on Sunday 1 November (the end of week 44), in week 45
+    and in the running week 47, today included; in Køge in a square of their own."""
+    days = [datetime.date(2026, 11, d) for d in (1, 1, 2, 3, 16, 17, 18)]
+    add(source, greve, days, GREVE_CENTRE, prefix="N")
+    add(source, koege, [datetime.date(2026, 11, d) for d in (16, 17, 18, 18, 18)], ELSEWHERE, "M")
+
+
+# What a reader saves: every download, and the page's tables and key figures.
+DOWNLOADS = [
+    "trend.csv?period=week",
+    "trend.csv?period=week&year=2026",
+    "trend.csv?period=month",
+    "trend.csv?period=quarter&year=2026",
+    "trend.csv?period=year",
+    "trend.json?period=week&year=2026",
+    "trend.json?period=month",
+    "season.csv",
+    "season.csv?year=2026",
+    "season.json?year=2026",
+    "kommuner.csv",
+    "kommuner.csv?year=2026",
+    "kommuner.geojson?year=2026",
+    "braendpunkter.csv",
+    "braendpunkter.csv?year=2026",
+    "braendpunkter.geojson?year=2026",
+    "aendring.csv?year=2026",
+    "noegletal.csv",
+    "noegletal.csv?municipality=0253",
+]
+PAGES = ["?year=2026&period=week", "?period=month", "?year=2026&municipality=0259"]
+
+
+def numbers_on_the_page(page):
+    """The page's tables and key figures (the rest holds a fresh CSRF token each time)."""
+    parts = re.findall(r'<table[^>]*id="table-[^"]*".*?</table>', page, re.S)
+    parts += re.findall(r'<ul[^>]*id="tiles".*?</ul>', page, re.S)
+    assert parts
+    return parts
+
+
+def pdf_text(response):
+    assert response.status_code == 200
+    return " ".join(
+        " ".join(page.extract_text().split())
+        for page in PdfReader(io.BytesIO(response.content)).pages
+    )
+
+
+def saved(client, *, pdf=False):
+    """Everything the reader can save, as {what: content}."""
+    found = {}
+    for download in DOWNLOADS:
+        response = client.get(URL + download)
+        assert response.status_code == 200, (download, response.content)
+        found[download] = response.content
+    for query in PAGES:
+        found[query] = numbers_on_the_page(client.get(URL + query).content.decode())
+    if pdf:
+        found["tal.pdf"] = pdf_text(client.get(URL + "tal.pdf?year=2026&period=week"))
+    return found
+
+
+def read_csv(response):
+    assert response.status_code == 200, response.content
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    return {row[0]: row[-1] for row in rows[1:]}
+
+
+@pytest.mark.usefixtures("today")
+def test_the_public_reads_the_same_whatever_happens_this_month(
+    months, greve, koege, council_member, secretariat, client_for
+):
+    member, staff = client_for(council_member), client_for(secretariat)
+    public_before, staff_before = saved(member, pdf=True), saved(staff, pdf=True)
+    add_this_month(months, greve, koege)
+    public_after, staff_after = saved(member, pdf=True), saved(staff, pdf=True)
+    changed = [what for what in public_before if public_before[what] != public_after[what]]
+    assert changed == []
+    # Staff read up to today: the same files hold this month's incidents.
+    staff_changed = {what for what in staff_before if staff_before[what] != staff_after[what]}
+    assert staff_changed >= {
+        "trend.csv?period=week",
+        "trend.csv?period=month",
+        "season.csv?year=2026",
+        "kommuner.csv?year=2026",
+        "kommuner.geojson?year=2026",
+        "braendpunkter.csv",
+        "braendpunkter.geojson?year=2026",
+        "noegletal.csv",
+        "?period=month",
+        "tal.pdf",
+    }
+    assert read_csv(staff.get(URL + "trend.csv?period=month&year=2026"))["2026-11"] == "12"
+
+
+@pytest.mark.usefixtures("today", "months")
+def test_the_public_reads_no_week_or_month_that_has_not_ended(
+    council_member, secretariat, client_for
+):
+    member, staff = client_for(council_member), client_for(secretariat)
+    weeks = read_csv(member.get(URL + "trend.csv?period=week&year=2026"))
+    # Week 44 holds 6 incidents of October, a whole month, but ends on 1 November.
+    assert list(weeks) == [f"2026-W{n:02d}" for n in range(1, 44)]
+    staff_weeks = read_csv(staff.get(URL + "trend.csv?period=week&year=2026"))
+    assert list(staff_weeks) == [f"2026-W{n:02d}" for n in range(1, 54)]
+    assert staff_weeks["2026-W44"] == "6"
+    # Without a year, up to the last week with incidents that has ended: week 42, 12 to 18
+    # October (week 43 has none).
+    assert list(read_csv(member.get(URL + "trend.csv?period=week")))[-1] == "2026-W42"
+    spec = member.get(URL + "trend.json?period=week&year=2026").json()
+    assert spec["data"]["values"][-1]["key"] == "2026-W43"
+    page = member.get(URL + "?year=2026&period=week").content.decode()
+    assert 'data-key="2026-W43"' in page and 'data-key="2026-W44"' not in page
+
+    # The months, quarters and years of whole months: October is read with its last days.
+    months = read_csv(member.get(URL + "trend.csv?period=month&year=2026"))
+    assert list(months) == [f"2026-{n:02d}" for n in range(1, 11)]
+    assert months["2026-10"] == str(8 + 6 + 6)
+    assert list(read_csv(staff.get(URL + "trend.csv?period=month&year=2026")))[-1] == "2026-12"
+    quarters = read_csv(member.get(URL + "trend.csv?period=quarter&year=2026"))
+    assert quarters == {"2026-Q1": "42", "2026-Q2": "42", "2026-Q3": "42", "2026-Q4": "20"}
+
+
+@pytest.mark.usefixtures("today", "months")
+def test_the_page_says_up_to_which_month_the_public_reads(council_member, secretariat, client_for):
+    sentence = (
+        "Figures up to and including October 2026: the current month is published when it is over."
+    )
+    assert sentence in client_for(council_member, "en").get(URL).content.decode()
+    assert sentence in pdf_text(client_for(council_member, "en").get(URL + "tal.pdf"))
+    assert "Figures up to and including" not in (
+        client_for(secretariat, "en").get(URL).content.decode()
+    )
+
+
+@pytest.fixture
+def last_days_of_october(district, greve):
+    """Greve from June to October 2026: each week from 1 June (week 23) to 25 October (week
+    43) 6 to 9 incidents on its Wednesday (6 in weeks 24, 28, 32, 36 and 40), and 2 on
+    Wednesday 28 October, in week 44."""
+    source = IncidentSource.objects.create(name="doegnrapport-test", district=district)
+    days = []
+    for week in range(23, 44):
+        wednesday = datetime.date.fromisocalendar(2026, week, 3)
+        days += [wednesday] * (6 + week % 4)
+    days += [datetime.date(2026, 10, 28)] * 2
+    add(source, greve, days)
+
+
+@pytest.mark.usefixtures("today", "last_days_of_october")
+def test_the_last_days_of_a_month_are_not_its_months_less_its_weeks(
+    council_member, secretariat, client_for
+):
+    """1 June 2026 is a Monday: from it, weeks 23 to 43 and the 26th to the 31st of October
+    make up June to October. The public reads the months and the weeks that have ended, so
+    with every one of them shown October's last days would be the months less the weeks: 2.
+    So the first of the smallest weeks, 24's 6, is hidden as "..": 5 or 6 (no week shown is
+    less than 6), and the last days 2 or 3."""
+    member = client_for(council_member)
+    months = read_csv(member.get(URL + "trend.csv?period=month&year=2026"))
+    weeks = read_csv(member.get(URL + "trend.csv?period=week&year=2026"))
+    june_to_october = [months[f"2026-{n:02d}"] for n in range(6, 11)]
+    weeks_23_to_43 = [weeks[f"2026-W{n:02d}"] for n in range(23, 44)]
+    assert ".." not in june_to_october
+    assert [n for n, count in zip(range(23, 44), weeks_23_to_43, strict=True) if count == ".."] == [
+        24
+    ]
+    shown = sum(int(count) for count in june_to_october) - sum(
+        int(count) for count in weeks_23_to_43 if count != ".."
+    )
+    assert shown == 6 + 2  # week 24 and the last days, not the last days alone
+    staff = read_csv(client_for(secretariat).get(URL + "trend.csv?period=week&year=2026"))
+    assert (staff["2026-W24"], staff["2026-W44"]) == ("6", "2")
+
+
+class TestJanuary:
+    """On 20 January 2027 the public has no whole month of the year yet."""
+
+    @pytest.fixture(autouse=True)
+    def january(self, monkeypatch, months):
+        freeze(monkeypatch, datetime.date(2027, 1, 20))
+
+    NOT_OVER = "The year's first month is not over yet, so there is nothing to compare yet."
+    NOT_BEGUN = "The year has not begun, so there is nothing to compare yet."
+
+    def test_the_public_is_told_that_january_is_not_over(self, council_member, client_for):
+        client = client_for(council_member, "en")
+        page = html.unescape(client.get(URL).content.decode())
+        assert self.NOT_OVER in page and self.NOT_BEGUN not in page
+        assert 'data-tile="incidents"' not in page
+        assert "Figures up to and including December 2026" in page
+        for download in ("noegletal.csv", "aendring.csv?year=2027"):
+            response = client.get(URL + download)
+            assert response.status_code == 400, download
+            assert response.content.decode() == self.NOT_OVER, download
+        assert self.NOT_OVER in pdf_text(client.get(URL + "tal.pdf"))
+
+    def test_a_year_ahead_has_not_begun(self, council_member, secretariat, client_for):
+        for user in (council_member, secretariat):
+            client = client_for(user, "en")
+            page = html.unescape(client.get(URL + "?year=2028").content.decode())
+            assert self.NOT_BEGUN in page and self.NOT_OVER not in page
+            response = client.get(URL + "aendring.csv?year=2028")
+            assert response.status_code == 400
+            assert response.content.decode() == self.NOT_BEGUN
+
+    def test_staff_compare_up_to_today(self, secretariat, client_for):
+        page = html.unescape(client_for(secretariat, "en").get(URL).content.decode())
+        assert 'data-tile="incidents"' in page
+        assert self.NOT_OVER not in page and self.NOT_BEGUN not in page
+
+    def test_the_public_reads_december_but_not_the_week_running_into_january(
+        self, council_member, client_for
+    ):
+        weeks = read_csv(client_for(council_member).get(URL + "trend.csv?period=week&year=2026"))
+        # Week 53 of 2026 runs from 28 December to 3 January.
+        assert list(weeks)[-1] == "2026-W52"
+        months = read_csv(client_for(council_member).get(URL + "trend.csv?period=month"))
+        assert list(months)[-1] == "2026-10"  # the last month with incidents
