@@ -1,12 +1,12 @@
 """A submission's write outside any test transaction, as the web server makes it: the rows
-made before the write lock, the number, and on PostgreSQL the INSERTs sent with the COMMIT
-in one round trip (tryghed.core.pipeline). All of it is stored, or nothing is."""
+made before the write lock, the number, and on PostgreSQL the INSERTs sent together in one
+round trip (tryghed.core.pipeline). All of it is stored, or nothing is."""
 
 from unittest import mock
 
 import pytest
 from django.core.management import call_command
-from django.db import IntegrityError
+from django.db import IntegrityError, close_old_connections
 from django.test import Client
 
 from tryghed.guarantees import counts, rules
@@ -104,3 +104,23 @@ def test_a_write_that_fails_stores_nothing_and_the_next_one_succeeds(services):
     assert Handling.objects.filter(request=request).count() == 1
     assert Deadline.objects.filter(service_request=request).count() == 1
     assert ComplianceCount.objects.get().running == 1
+
+
+def test_submissions_one_after_another_as_the_web_server_serves_them(api_key):
+    # The test client leaves out what a server does around every request: Django's
+    # request_started and request_finished handlers check the kept database connection.
+    answers = [
+        ("tip-narkotika", {"naer-skole": "ja"}),
+        ("gene-unges-fester", {"stedtype": "strand"}),
+        ("tip-andet", {}),
+    ]
+    references = []
+    for n in range(45):
+        code, attributes = answers[n % len(answers)]
+        close_old_connections()
+        response = post(api_key, code, **attributes)
+        close_old_connections()
+        assert response.status_code == 201, (n, response.content)
+        references.append(response.json()[0]["service_request_id"])
+    assert ServiceRequest.objects.filter(reference__in=references).count() == 45
+    assert Deadline.objects.count() == 15

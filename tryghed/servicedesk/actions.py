@@ -118,11 +118,11 @@ def submit_request(
         fingerprint=fingerprint,
     )
     rows = _rows(request, found, using)
-    # Past the number, no answer is read: the INSERTs go out with the COMMIT (pipeline.py).
+    # Past the number no answer is read: the INSERTs go out together (pipeline.py).
     with (
         writelock.serialized_writes(using),
-        pipeline.pipelined(using),
         transaction.atomic(using=using),
+        pipeline.pipelined(using),
     ):
         if same_sender is not None:
             _refuse_repeat(using, request, same_sender, photos=len(photos))
