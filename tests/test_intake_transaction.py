@@ -1,6 +1,5 @@
-"""A submission's write outside any test transaction, as the web server makes it: the rows
-made before the write lock, the number, and on PostgreSQL the INSERTs sent together in one
-round trip (tryghed.core.pipeline). All of it is stored, or nothing is."""
+"""A submission's write outside any test transaction, as the web server makes it, with its
+rows made before the write lock and numbered under it: all of it is stored, or nothing is."""
 
 from unittest import mock
 

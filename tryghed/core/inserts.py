@@ -27,10 +27,9 @@ class Insert:
             parent._meta.concrete_model is not meta.concrete_model for parent in meta.all_parents
         ) and not any(hasattr(f, "get_placeholder") for f in self.fields)
 
-    def rows(self, objs, *, using="default", keys=True):
-        """Insert `objs` as bulk_create(objs) would, and return them. With keys=False the
-        database is not asked for the keys it gives the rows (see `Rows.write`)."""
-        return self.prepare(objs, using=using).write(keys=keys)
+    def rows(self, objs, *, using="default"):
+        """Insert `objs` as bulk_create(objs) would, and return them."""
+        return self.prepare(objs, using=using).write()
 
     def prepare(self, objs, *, using="default"):
         """The rows of `objs` with their values adapted now, to be written by `write()` later:
@@ -115,10 +114,8 @@ class Rows:
                 row.insert(index, adapted)
             self.prepared = self.insert.fields, values, False
 
-    def write(self, *, keys=True):
-        """Insert the rows and return their objects, which have their keys. With keys=False
-        the keys the database gives the rows are not read back: in a pipeline
-        (tryghed.core.pipeline) reading them would wait for the answer."""
+    def write(self):
+        """Insert the rows and return their objects, which have their keys."""
         objs, using = self.objs, self.using
         if not objs:
             return objs
@@ -126,7 +123,6 @@ class Rows:
             return self.insert.model._base_manager.using(using).bulk_create(objs)
         connection = connections[using]
         fields, values, returning = self.prepared
-        returning = returning and keys
         statement = self.insert._statement
         batch = (
             len(objs) if len(objs) == 1 else max(1, connection.ops.bulk_batch_size(fields, objs))

@@ -38,11 +38,10 @@ def _key(group):
     return f"{guarantee}:{district or ''}:{municipality or ''}:{month:%Y-%m}"
 
 
-def save(deadlines, *, fields=None, keys=True):
+def save(deadlines, *, fields=None):
     """Write `deadlines` and move the compliance counts with them, atomically.
 
-    Those without a primary key are inserted (with keys=False they are not given the keys
-    the database made: see `Insert.rows`); the others are updated (only `fields`, when
+    Those without a primary key are inserted; the others are updated (only `fields`, when
     given) and must have been read with their outcome (locked, where two writers could
     race), which the counts move from. Returns the deadlines.
     """
@@ -61,7 +60,7 @@ def save(deadlines, *, fields=None, keys=True):
     # No savepoint of its own: a failure undoes the caller's whole transaction.
     with transaction.atomic(savepoint=False):
         if new:
-            _insert_deadlines.rows(new, keys=keys)
+            _insert_deadlines.rows(new)
         if len(old) == 1:
             old[0].save(update_fields=fields)
         elif old:

@@ -16,7 +16,7 @@ from django_tasks import task
 
 from tryghed.audit import log
 from tryghed.audit.models import AuditEntry
-from tryghed.core import inserts, pipeline, writelock
+from tryghed.core import inserts, writelock
 from tryghed.guarantees import actions as guarantee_actions
 from tryghed.guarantees import counts as guarantee_counts
 from tryghed.guarantees.models import StopEvent
@@ -118,12 +118,7 @@ def submit_request(
         fingerprint=fingerprint,
     )
     rows = _rows(request, found, using)
-    # Past the number no answer is read: the INSERTs go out together (pipeline.py).
-    with (
-        writelock.serialized_writes(using),
-        transaction.atomic(using=using),
-        pipeline.pipelined(using),
-    ):
+    with writelock.serialized_writes(using), transaction.atomic(using=using):
         if same_sender is not None:
             _refuse_repeat(using, request, same_sender, photos=len(photos))
         pk, holds = _number_and_confirm(using, found)
@@ -140,11 +135,11 @@ def submit_request(
         request_rows.fill("reference", reference(service, request.submitted_at, pk))
         request_rows.write()
         handling_rows.fill("request", request)
-        handling_rows.write(keys=False)
+        handling_rows.write()
         if deadlines:
             for deadline in deadlines:
                 deadline.service_request = request
-            guarantee_counts.save(deadlines, keys=False)
+            guarantee_counts.save(deadlines)
         for photo in photos:
             photo.request = request
             photo.save()
