@@ -11,11 +11,14 @@ against DuckDB's in-memory aggregation and PostgreSQL's raw COPY of the same fil
 2. Per database (SQLite and PostgreSQL by default, `--database` for one): a fresh database,
    migrations, the reference data and STRAF11; then `manage.py import_incidents FILE
    --source bench` (timed, the command as an operator runs it); then the production server
-   as the Procfile starts it (gunicorn, 2 workers × 4 threads, DEBUG off) and the dashboard's
-   questions as a superuser sees them (the whole country) and as a member of the kredsråd of
-   the source's district sees them (every number as the public may read it, small counts
-   hidden), each asked `--requests` times on one keep-alive connection; every answer is
-   checked against DuckDB's (the kredsråd's counts where shown).
+   as the Procfile starts it (gunicorn, DEBUG off) and the dashboard's questions as a
+   superuser sees them (the whole country) and as a member of the kredsråd of the source's
+   district sees them (every number as the public may read it, small counts hidden), each
+   asked `--requests` times on one connection: the charts, the municipality table, the
+   comparison with the year before, the hotspot cells, and the page itself with no filter.
+   Every answer is checked against DuckDB's (the kredsråd's counts where shown); the page is
+   timed against DuckDB's answers to what it asks (key figure, table, hotspots), not
+   compared.
 3. The baselines, in the same run: DuckDB (in memory) loads the same file and answers the
    same questions (each run `--requests` times); PostgreSQL's `COPY` of the same file into a
    table of the same column types.
@@ -30,6 +33,7 @@ no slower than DuckDB's for the same question; the import at least half the rate
 
 import argparse
 import csv
+import datetime
 import http.client
 import json
 import math
@@ -257,8 +261,17 @@ def generate(path, rows, seed=2026):
 # The questions -------------------------------------------------------------------------
 
 
-def questions(sample_municipality, sample_year):
+# The dashboard's grid cell of a point (incidents/numbers.py: about 1 km, whole micro-degrees).
+CELL = (
+    "floor(round(lat * 1000000) / 9044)::BIGINT || ',' || "
+    "floor(round(lon * 1000000) / 16064)::BIGINT"
+)
+
+
+def questions(sample_municipality, sample_year, today=None):
     """(name, dashboard path, DuckDB query, how to compare): the dashboard's main questions."""
+    today = today or datetime.date.today()
+    tomorrow = today + datetime.timedelta(days=1)
     # The file names a fifth of the categories by their døgnrapport heading.
     heading = CATEGORIES["burglary_home"][4]
     one = (
@@ -314,7 +327,50 @@ def questions(sample_municipality, sample_year):
             f"FROM incidents WHERE {one} GROUP BY k ORDER BY k",
             "trend",
         ),
+        (
+            "per municipality against the year before",
+            f"aendring.csv?year={sample_year}",
+            "SELECT municipality_code || ' ' || year(occurred_at) AS k, count(*) "
+            f"FROM incidents WHERE year(occurred_at) IN ({sample_year - 1}, {sample_year}) "
+            "GROUP BY k",
+            "changes",
+        ),
+        (
+            "hotspot cells, one year",
+            f"braendpunkter.csv?year={sample_year}",
+            f"SELECT {CELL} AS k, count(*) FROM incidents "
+            f"WHERE {local_year} AND lat IS NOT NULL GROUP BY k",
+            "hotspots",
+        ),
+        (
+            "hotspot cells, every year",
+            "braendpunkter.csv",
+            f"SELECT {CELL} AS k, count(*) FROM incidents WHERE lat IS NOT NULL GROUP BY k",
+            "hotspots",
+        ),
+        (
+            # What the page itself asks with no filter chosen, besides the charts' questions
+            # above: the key figure (the running year up to today against the same days a
+            # year earlier), the municipality table and the hotspots of every year.
+            "the dashboard page, no filter",
+            "",
+            "SELECT 'now', count(*) FROM incidents "
+            f"WHERE occurred_at >= '{today.year}-01-01' AND occurred_at < '{tomorrow}' "
+            "UNION ALL SELECT 'then', count(*) FROM incidents "
+            f"WHERE occurred_at >= '{today.year - 1}-01-01' "
+            f"AND occurred_at < '{_a_year_before(tomorrow)}' "
+            "UNION ALL SELECT municipality_code, count(*) FROM incidents GROUP BY 1 "
+            f"UNION ALL SELECT {CELL}, count(*) FROM incidents WHERE lat IS NOT NULL GROUP BY 1",
+            "page",
+        ),
     ]
+
+
+def _a_year_before(day):
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - 1, day=28)
 
 
 def duckdb_baseline(path, asked, repeat):
@@ -343,7 +399,23 @@ def duckdb_baseline(path, asked, repeat):
 
 
 def answer_counts(kind, body):
-    """{key: count} of an answer; a count hidden from the public ("<5", "..") as its text."""
+    """{key: count} of an answer; a count hidden from the public ("<5", "..") as its text.
+    The page is timed, not compared: None."""
+    if kind == "page":
+        return None
+    if kind in ("changes", "hotspots"):
+        counts = {}
+        for row in list(csv.DictReader(body.decode("utf-8").splitlines())):
+            if kind == "hotspots":
+                pairs = [(f"{row['row']},{row['column']}", row["count"])]
+            else:
+                code = row["municipality_code"]
+                pairs = [
+                    (f"{code} {row['period']}", row["count"]),
+                    (f"{code} {row['previous_period']}", row["previous"]),
+                ]
+            counts.update((key, int(n) if n.isdigit() else n) for key, n in pairs if n != "0")
+        return counts
     if kind == "csv":
         rows = list(csv.reader(body.decode("utf-8").splitlines()))[1:]
         return {
@@ -357,6 +429,20 @@ def answer_counts(kind, body):
         for v in values
         if v["shown"] != "0"
     }
+
+
+def expected_answer(kind, answer, codes=None):
+    """DuckDB's answer as the dashboard gives it to a reader of the municipalities `codes`
+    (None: every one), whose tables list those municipalities only."""
+    if kind == "page":
+        return None
+    if kind == "hotspots":
+        # Over every incident of the source, wherever it happened, as the district reads
+        # its own source; only the tables list the district's municipalities alone.
+        return answer
+    if codes is None or kind not in ("csv", "changes"):
+        return answer
+    return {key: n for key, n in answer.items() if key.split(" ")[0] in codes}
 
 
 def public_agrees(got, expected):
@@ -611,24 +697,22 @@ def report(args, rows, size, asked, duck, results):
                 missed.append(f"{kind} import")
         print(line)
         print(f"  {'question':44}{'HTTP p50 ms':>12}{'DuckDB p50 ms':>15}{'ratio':>8}")
-        for (question, _url, _q, _k), (got, p50), (expected, base) in zip(
+        for (question, _url, _q, kind_), (got, p50), (expected, base) in zip(
             asked, result["answers"], duck, strict=True
         ):
             ratio = p50 / base if base else float("inf")
             print(f"  {question:44}{p50 * 1000:>12.1f}{base * 1000:>15.1f}{ratio:>8.1f}")
             if ratio > 1:
                 missed.append(f"{kind}: {question}")
-            if got != expected:
+            if got != expected_answer(kind_, expected):
                 wrong.append(f"{kind}: {question}")
         print(f"  as a kredsråd member (the public's numbers):{'':>8}{'hidden':>8}")
         for (question, _url, _q, kind_), (got, p50), (expected, base) in zip(
             asked, result["council_answers"], duck, strict=True
         ):
             ratio = p50 / base if base else float("inf")
-            if kind_ == "csv":
-                codes = result["council_codes"]
-                expected = {code: n for code, n in expected.items() if code in codes}
-            agrees, hidden = public_agrees(got, expected)
+            expected = expected_answer(kind_, expected, result["council_codes"])
+            agrees, hidden = (True, "") if got is None else public_agrees(got, expected)
             print(f"  {question:44}{p50 * 1000:>12.1f}{base * 1000:>15.1f}{ratio:>8.1f}{hidden:>8}")
             if ratio > 1:
                 missed.append(f"{kind}: {question} (kredsråd)")

@@ -48,7 +48,7 @@ def changes_csv(request):
         return refused
     public = current.area.public
     municipalities = current.shown_municipalities()
-    every_year = current.form.apply(current.area.incidents(current.user), year=False)
+    every_year = current.compared(comparison)
     now_hidden, then_hidden = report.hidden_totals(current, comparison)
     rows = charts.municipality_rows(
         every_year.in_year(comparison.year).occurred_between(None, comparison.until),
@@ -84,7 +84,7 @@ def tiles_csv(request):
     if refused:
         return refused
     public = current.area.public
-    every_year = current.form.apply(current.area.incidents(current.user), year=False)
+    every_year = current.compared(comparison)
     tiles = [
         report.selection_tile(
             every_year,

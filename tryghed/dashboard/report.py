@@ -188,10 +188,11 @@ def published_counts(calendar, comparison):
 
 def selection_tile(incidents, comparison, filters, *, public, recorded_from, calendar=None):
     """The incidents of the filters' municipality and category in the comparison's period
-    against the same period last year. `incidents` must hold both years; `recorded_from`
-    is the first month the area has any incident of (None: none at all). Last year's
-    period, when it ended before that, was not recorded: it has no count, not 0. The
-    public's counts are read from `calendar` (`published_counts`)."""
+    against the same period last year. `incidents` (or their monthly counts, for whole
+    months) must hold both years; `recorded_from` is the first month the area has any
+    incident of (None: none at all). Last year's period, when it ended before that, was not
+    recorded: it has no count, not 0. The public's counts are read from `calendar`
+    (`published_counts`)."""
     if public:
         # Whole months, kept as counts: nothing counted one incident at a time.
         count, previous = published_counts(calendar, comparison)
@@ -292,8 +293,8 @@ def extra_sections(current, municipality_rows):
     """The tiles, the table's comparison and the hotspots for the page and the PDF."""
     public = current.area.public
     filters = current.filters
-    every_year = current.form.apply(current.area.incidents(current.user), year=False)
     comparison = current.comparison(filters["year"])
+    every_year = current.compared(comparison) if comparison else None
     # The public's running year is compared by whole months, and the table beside it
     # counts the same months: the area's counts end where the comparison does.
     compare_table = filters["year"] is not None and comparison is not None

@@ -68,6 +68,17 @@ class DashboardQuery:
         every_category = self.filters["category"] is None
         return self.form.apply(self.area.monthly_counts(self.user, every_category=every_category))
 
+    def compared(self, comparison):
+        """What `comparison` is counted from, every year in: the monthly counts when it is
+        of whole months (a past year; the public's running year, up to its last whole
+        month), which answer in milliseconds whatever the number of incidents; the
+        incidents themselves for staff's running year, which ends with today."""
+        if comparison.until is None or comparison.until.day == 1:
+            every_category = self.filters["category"] is None
+            months = self.area.monthly_counts(self.user, every_category=every_category)
+            return self.form.apply(months, year=False)
+        return self.form.apply(self.area.incidents(self.user), year=False)
+
     def recorded_from(self):
         """The first month with any incident in the area, whatever the filters: before it
         nothing was recorded, which is not the same as nothing happening."""
