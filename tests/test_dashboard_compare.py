@@ -313,6 +313,27 @@ class TestHotspots:
         lat, lon = (float(v.replace(",", ".")) for v in shown[0].split(", "))
         assert first["south"] < lat < first["north"] and first["west"] < lon < first["east"]
 
+    @pytest.mark.parametrize("reader", ["secretariat", "council_member"])
+    def test_the_cells_of_past_years_are_read_from_the_kept_counts(
+        self, request, reader, client_for
+    ):
+        # Counted per cell and year as the incidents are written, so that a map does not
+        # read every incident of its years (about a second over 1,000,000 of them).
+        client = client_for(request.getfixturevalue(reader))
+        with CaptureQueriesContext(connection) as queries:
+            rows = read_csv(client.get(URL + "braendpunkter.csv?year=2024"))
+            every_year = read_csv(client.get(URL + "braendpunkter.csv"))
+        table = Incident._meta.db_table
+        read = [q["sql"] for q in queries if f'FROM "{table}"' in q["sql"]]
+        if reader == "secretariat":
+            assert read == []
+            assert [r[6] for r in rows[1:]] == ["5", "1", "1"]
+            assert [r[6] for r in every_year[1:]] == ["5", "1", "1"]
+        else:
+            # The public's figures end with the last whole month: the running year's cells
+            # are counted from its incidents up to then, the year 2024 not at all.
+            assert len(read) == 1 and [r[6] for r in rows[1:]] == ["..", "..", ".."]
+
     def test_the_filters_narrow_the_cells(self, secretariat, client_for):
         client = client_for(secretariat)
         rows = read_csv(client.get(URL + "braendpunkter.csv?year=2024&municipality=0259"))

@@ -7,7 +7,18 @@ happened."""
 import pytest
 from django.db import connection, transaction
 
-from tests.test_incidents_scale import direct_counts, direct_totals, jsonl, kept_counts, kept_totals
+from tests.test_incidents_scale import (
+    POINTS,
+    direct_cell_totals,
+    direct_cells,
+    direct_counts,
+    direct_totals,
+    jsonl,
+    kept_cell_totals,
+    kept_cells,
+    kept_counts,
+    kept_totals,
+)
 from tryghed.incidents import bulk, importer
 from tryghed.incidents.importer import import_incidents
 from tryghed.incidents.models import Incident, IncidentSource
@@ -20,15 +31,21 @@ postgres_only = pytest.mark.skipif(
 
 
 def rows(numbers, *, category="burglary_home", day=10):
-    return [
-        {
+    """Incidents in Greve, Køge and none given; every other with a point in its municipality
+    (Greve's for none given, which the importer places there)."""
+    found = []
+    for n in numbers:
+        code = ["0253", "0259", ""][n % 3]
+        row = {
             "external_id": f"B-{n}",
             "occurred_at": f"2024-03-{day:02d}T{n % 24:02d}:15",
             "category": category,
-            "municipality_code": ["0253", "0259", ""][n % 3],
+            "municipality_code": code,
         }
-        for n in numbers
-    ]
+        if n % 2:
+            row["lat"], row["lon"] = POINTS[code or "0253"][n % 4 // 2]
+        found.append(row)
+    return found
 
 
 @pytest.fixture
@@ -63,6 +80,8 @@ def assert_b3_updated_and_the_rest_created(report, source):
 
 
 def assert_counted():
+    assert kept_cells() == direct_cells()
+    assert kept_cell_totals() == direct_cell_totals()
     for period in ("month", "week"):
         assert kept_counts(period) == direct_counts(period), period
         assert kept_totals(period) == direct_totals(period), period
@@ -177,7 +196,7 @@ def test_an_import_that_fails_keeps_nothing(source, monkeypatch):
 def test_a_batch_that_fails_keeps_nothing_and_the_triggers_count_again(source, monkeypatch):
     import_incidents(jsonl(rows(range(3))), source=source)
 
-    def broken(*args):
+    def broken(*args, **kwargs):
         raise RuntimeError("the disk is full")
 
     monkeypatch.setattr(importer, "add_counts", broken)
@@ -215,8 +234,8 @@ def test_the_import_gives_back_sqlites_page_settings(source):
 
 
 def csv_file(records):
-    columns = ["external_id", "occurred_at", "category", "municipality_code"]
-    lines = [",".join(columns)] + [",".join(r[c] for c in columns) for r in records]
+    columns = ["external_id", "occurred_at", "category", "municipality_code", "lat", "lon"]
+    lines = [",".join(columns)] + [",".join(r.get(c, "") for c in columns) for r in records]
     return ("\n".join(lines) + "\n").encode()
 
 

@@ -1,7 +1,8 @@
-"""The monthly and weekly counts the database keeps beside the incidents: always equal to
-counting the incidents themselves, after imports, corrections, updates and deletes however
-they are made, with months and ISO weeks in Danish local time; and the dashboard's numbers
-read from them equal the numbers counted from the incidents."""
+"""The monthly and weekly counts the database keeps beside the incidents, and the counts per
+grid cell and year behind the hotspot map: always equal to counting the incidents
+themselves, after imports, corrections, updates and deletes however they are made, with
+months, ISO weeks and years in Danish local time; and the dashboard's numbers read from them
+equal the numbers counted from the incidents."""
 
 import datetime
 import io
@@ -10,7 +11,7 @@ import json
 import pytest
 from django.core.management import call_command
 from django.db.models import Count
-from django.db.models.functions import TruncMonth, TruncWeek
+from django.db.models.functions import ExtractYear, TruncMonth, TruncWeek
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
@@ -20,6 +21,8 @@ from tryghed.incidents import numbers
 from tryghed.incidents.importer import import_incidents
 from tryghed.incidents.models import (
     DANISH_TIME,
+    CellCount,
+    CellTotal,
     Incident,
     IncidentSource,
     MonthlyCount,
@@ -72,18 +75,69 @@ def kept_totals(period="month"):
     return {(s, m, start): n for s, m, start, n in rows}
 
 
+def direct_cells():
+    """{(source, municipality, category, local year, cell row, cell column): n} counted from
+    the located incidents, as the hotspot map counted them before the cells were kept."""
+    rows = (
+        Incident.objects.located()
+        .order_by()
+        .annotate(
+            year=ExtractYear("occurred_at", tzinfo=DANISH_TIME),
+            row=numbers._cell_index("lat", numbers.CELL_LAT),
+            column=numbers._cell_index("lon", numbers.CELL_LON),
+        )
+        .values_list("source_id", "municipality_id", "category", "year", "row", "column")
+        .annotate(n=Count("pk"))
+    )
+    return {tuple(key): n for *key, n in rows}
+
+
+def kept_cells():
+    rows = CellCount.objects.values_list(
+        "source_id", "municipality_id", "category", "year", "cell_row", "cell_column", "incidents"
+    )
+    return {tuple(key): n for *key, n in rows}
+
+
+def direct_cell_totals():
+    totals = {}
+    for (s, m, _category, *cell), n in direct_cells().items():
+        key = (s, m, *cell)
+        totals[key] = totals.get(key, 0) + n
+    return totals
+
+
+def kept_cell_totals():
+    rows = CellTotal.objects.values_list(
+        "source_id", "municipality_id", "year", "cell_row", "cell_column", "incidents"
+    )
+    return {tuple(key): n for *key, n in rows}
+
+
 def jsonl(rows):
     return "\n".join(json.dumps(row) for row in rows).encode()
 
 
-def row(number, hours, category, code):
+# Points in Greve and in Køge, 3 km apart within Greve: different grid cells. The last is
+# on a cell's southern edge (a whole number of cells north of the equator).
+POINTS = {
+    "0253": [("55.591200", "12.298700"), ("55.565000", "12.285000")],
+    "0259": [("55.457000", "12.182000"), (f"{55.457 // 0.009044 * 0.009044:.6f}", "12.182000")],
+}
+
+
+def row(number, hours, category, code, point=None):
     occurred = START + datetime.timedelta(hours=hours)
-    return {
+    fields = {
         "external_id": f"X-{number}",
         "occurred_at": occurred.isoformat(timespec="minutes"),
         "category": category,
         "municipality_code": code,
     }
+    if point is not None:
+        # A point without a code is placed in its municipality by the importer.
+        fields["lat"], fields["lon"] = POINTS[code or "0253"][point]
+    return fields
 
 
 @pytest.fixture
@@ -99,6 +153,7 @@ rows_strategy = st.lists(
         st.integers(0, 24 * 100),
         st.sampled_from(CATEGORIES),
         st.sampled_from(CODES),
+        st.sampled_from([None, 0, 1]),
     ),
     min_size=1,
     max_size=15,
@@ -109,6 +164,7 @@ operation = st.one_of(
     st.tuples(st.just("save"), st.integers(0, 12), st.integers(-2000, 2000)),
     st.tuples(st.just("recategorise"), st.sampled_from(CATEGORIES), st.sampled_from(CATEGORIES)),
     st.tuples(st.just("unlocate"), st.sampled_from(CATEGORIES)),
+    st.tuples(st.just("move"), st.sampled_from(CATEGORIES), st.sampled_from([None, 0, 1])),
 )
 
 
@@ -131,8 +187,14 @@ def test_monthly_counts_always_equal_counting_the_incidents(source, operations):
                 incident.save()
         elif op == "recategorise":
             Incident.objects.filter(category=args[0]).update(category=args[1])
+        elif op == "move":
+            lat, lon = (None, None) if args[1] is None else POINTS["0253"][args[1]]
+            Incident.objects.filter(category=args[0]).update(lat=lat, lon=lon)
         else:
             Incident.objects.filter(category=args[0]).update(municipality=None)
+        assert kept_cells() == direct_cells()
+        assert kept_cell_totals() == direct_cell_totals()
+        assert all(n > 0 for n in [*kept_cells().values(), *kept_cell_totals().values()])
         for period in ("month", "week"):
             assert kept_counts(period) == direct_counts(period), period
             assert kept_totals(period) == direct_totals(period), period

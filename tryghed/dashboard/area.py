@@ -26,6 +26,8 @@ from django.db.models import Q
 from tryghed.accounts.scope import scope_of
 from tryghed.dashboard.report import local_today
 from tryghed.incidents.models import (
+    CellCount,
+    CellTotal,
     Incident,
     MonthlyCount,
     MonthlyTotal,
@@ -78,6 +80,22 @@ class Area:
         if self.public and self.until is not None:
             weeks = weeks.occurred_between(None, published_weeks_until(self.until))
         return weeks
+
+    def hotspot_parts(self, user, *, every_category=False, year=None):
+        """What the hotspot map of the same incidents in `year` (None: every year) adds up
+        (`numbers.hotspots`): the counts per grid cell and year, and for the public the
+        incidents of the year its figures end in, which the year's counts hold beyond
+        `until`."""
+        cells = self._counts(CellTotal if every_category else CellCount, user)
+        if year is not None:
+            cells = cells.in_year(year)
+        if not self.public or self.until is None:
+            return [cells]
+        year_began = datetime.date(self.until.year, 1, 1)
+        parts = [cells.before_year(self.until.year)]
+        if self.until > year_began and year in (None, self.until.year):
+            parts.append(self.incidents(user).occurred_between(year_began, None))
+        return parts
 
     def _counts(self, model, user):
         if not self.public:

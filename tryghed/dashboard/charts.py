@@ -308,11 +308,11 @@ def write_changes_csv(out, rows, *, period, previous_period):
 # Hotspots --------------------------------------------------------------------------------
 
 
-def hotspot_cells(incidents, *, public=False):
-    """The grid cells with incidents, the busiest first. In public output the hidden cells
-    ("<5" and "..") follow, in a fixed geographic order, so that their order does not rank
-    them."""
-    cells = hotspots(incidents, public=public)
+def hotspot_cells(parts, *, public=False):
+    """The grid cells with incidents (`parts` as `numbers.hotspots` takes them), the busiest
+    first. In public output the hidden cells ("<5" and "..") follow, in a fixed geographic
+    order, so that their order does not rank them."""
+    cells = hotspots(*parts, public=public)
     if public:
         hidden = sorted((c for c in cells if is_hidden(c.count)), key=_place)
         cells = [c for c in cells if not is_hidden(c.count)] + hidden

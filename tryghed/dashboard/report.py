@@ -309,7 +309,7 @@ def extra_sections(current, municipality_rows):
         municipality_rows = charts.with_changes(
             municipality_rows, changed, previous_hidden=hidden_totals(current, comparison)[1]
         )
-    cells = charts.hotspot_cells(current.incidents(), public=public)
+    cells = charts.hotspot_cells(current.hotspot_parts(), public=public)
     return {
         "comparison": comparison,
         "nothing_to_compare": None if comparison else current.nothing_to_compare(),

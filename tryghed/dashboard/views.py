@@ -60,13 +60,18 @@ class DashboardQuery:
     def filters(self):
         return self.form.filters()
 
-    def incidents(self):
-        return self.form.apply(self.area.incidents(self.user))
-
     def counted(self):
         """The same incidents as monthly counts, for numbers of whole months."""
         every_category = self.filters["category"] is None
         return self.form.apply(self.area.monthly_counts(self.user, every_category=every_category))
+
+    def hotspot_parts(self):
+        """The hotspot map's incidents, as `numbers.hotspots` adds them up: kept per grid
+        cell and year, the public's running months counted from the incidents."""
+        every_category = self.filters["category"] is None
+        year = self.filters["year"]
+        parts = self.area.hotspot_parts(self.user, every_category=every_category, year=year)
+        return [self.form.apply(part, year=False) for part in parts]
 
     def compared(self, comparison):
         """What `comparison` is counted from, every year in: the monthly counts when it is

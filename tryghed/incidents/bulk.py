@@ -20,17 +20,21 @@ row triggers would find every incident's Danish month and week anew, which the i
 import contextlib
 import datetime
 import functools
+import math
 
 from django.db import IntegrityError, connections, transaction
 
 from tryghed.guarantees import actions as guarantee_actions
 from tryghed.incidents.models import (
+    CellCount,
+    CellTotal,
     Incident,
     MonthlyCount,
     MonthlyTotal,
     WeeklyCount,
     WeeklyTotal,
 )
+from tryghed.incidents.numbers import CELL_LAT, CELL_LON
 
 # The setting the count triggers look at (migration 0007); local to the transaction.
 COUNTED_BY = "tryghed.counted_by"
@@ -89,7 +93,8 @@ class Bulk:
         self.source = source
         self.stamp = stamp
         self.guaranteed = guaranteed
-        self.counts = {}  # (municipality id, category, year, month) -> new incidents
+        self.counts = {}  # (municipality id, category, local date) -> new incidents
+        self.cells = {}  # (municipality id, category, year, cell row, cell column) -> the same
         self.empty = False
 
     def start(self):
@@ -122,7 +127,7 @@ class Bulk:
         # As text: the importer hands over most rows as text already (the usual lines of a
         # CSV file), and PostgreSQL reads text on its own core while the importer goes on.
         sql = f"COPY {quote(Incident._meta.db_table)} ({listed}) FROM STDIN"
-        taken = {"counts": {}, "covered": []}
+        taken = {"counts": {}, "cells": {}, "covered": []}
         try:
             with (
                 transaction.atomic(using=self.connection.alias),
@@ -135,8 +140,10 @@ class Bulk:
                 cursor.execute("SELECT set_config(%s, '', true)", [COUNTED_BY])
         except IntegrityError as error:
             raise Collision from error
-        for key, n in taken["counts"].items():
-            self.counts[key] = self.counts.get(key, 0) + n
+        for tally in ("counts", "cells"):
+            kept = getattr(self, tally)
+            for key, n in taken[tally].items():
+                kept[key] = kept.get(key, 0) + n
         self._open_deadlines(taken["covered"])
 
     def _put(self, write, taken, incidents):
@@ -164,6 +171,7 @@ class Bulk:
         lines.append("")
         write("\n".join(lines))
         count(incidents, counts)
+        count_cells(incidents, taken["cells"])
 
     def _open_deadlines(self, incidents):
         """The police guarantees cover imported incidents like those entered by hand; COPY
@@ -182,8 +190,10 @@ class Bulk:
 
     def finish(self):
         """Add the new incidents to the count tables."""
-        add_counts(self.connection, self.source.pk, self.counts, new_source=self.empty)
-        self.counts = {}
+        add_counts(
+            self.connection, self.source.pk, self.counts, cells=self.cells, new_source=self.empty
+        )
+        self.counts, self.cells = {}, {}
 
 
 # A file repeats its days: the Monday of each is remembered (local date -> its week's Monday).
@@ -215,6 +225,28 @@ def count(incidents, counts=None):
     return counts
 
 
+def count_cells(incidents, cells=None):
+    """Tally located incidents (fields as the importer checked them) by (municipality id,
+    category, Danish local year, cell row, cell column), as migration 0013's triggers count
+    them: the coordinates have six decimals, so a float rounds them as the database does."""
+    cells = {} if cells is None else cells
+    for incident in incidents:
+        lat = incident["lat"]
+        if lat is None:
+            continue
+        occurred = incident["occurred_at"]
+        year = int(occurred[:4]) if type(occurred) is str else occurred.year
+        key = (
+            incident["municipality_id"],
+            incident["category"],
+            year,
+            math.floor(round(float(lat) * 1_000_000) / CELL_LAT),
+            math.floor(round(float(incident["lon"]) * 1_000_000) / CELL_LON),
+        )
+        cells[key] = cells.get(key, 0) + 1
+    return cells
+
+
 # The count tables (migrations 0003, 0004, 0011), by category and over every category, and
 # the first day (as text) of the period holding a day.
 TABLES = {
@@ -224,11 +256,16 @@ TABLES = {
 _STARTS = {"month": lambda day: day[:8] + "01", "week": _monday}
 
 
-def add_counts(connection, source_id, counts, *, new_source=False):
-    """Add a tally of new incidents (see `count`) to the count tables, in the order of their
-    keys, as the triggers do, so that imports at once cannot deadlock. `new_source`: the
-    source had no incidents, and so no counts, before these (PostgreSQL): they are copied
-    in, which costs a fraction of adding to existing rows."""
+CELL = ["year", "cell_row", "cell_column"]
+
+
+def add_counts(connection, source_id, counts, *, cells=None, new_source=False):
+    """Add a tally of new incidents (see `count`, and `count_cells` for the grid cells of
+    migration 0013) to the count tables, in the order of their keys, as the triggers do, so
+    that imports at once cannot deadlock. `new_source`: the source had no incidents, and so
+    no counts, before these (PostgreSQL): they are copied in, which costs a fraction of
+    adding to existing rows."""
+    tables = []
     for period, (counts_model, totals_model) in TABLES.items():
         start_of = _STARTS[period]
         by_category, totals = {}, {}
@@ -237,19 +274,28 @@ def add_counts(connection, source_id, counts, *, new_source=False):
             key = (municipality, category, start)
             by_category[key] = by_category.get(key, 0) + n
             totals[municipality, start] = totals.get((municipality, start), 0) + n
-        for model, group, rows in (
+        tables += [
             (counts_model, ["municipality_id", "category", period], by_category),
             (totals_model, ["municipality_id", period], totals),
-        ):
-            if not rows:
+        ]
+    cell_totals = {}
+    for (municipality, _category, *cell), n in (cells or {}).items():
+        key = (municipality, *cell)
+        cell_totals[key] = cell_totals.get(key, 0) + n
+    tables += [
+        (CellCount, ["municipality_id", "category", *CELL], cells or {}),
+        (CellTotal, ["municipality_id", *CELL], cell_totals),
+    ]
+    for model, group, rows in tables:
+        if not rows:
+            continue
+        if new_source and connection.vendor == "postgresql":
+            try:
+                _copy_counts(connection, model, group, source_id, rows)
                 continue
-            if new_source and connection.vendor == "postgresql":
-                try:
-                    _copy_counts(connection, model, group, source_id, rows)
-                    continue
-                except IntegrityError:
-                    pass  # an incident written by hand meanwhile has its count already
-            _upsert_counts(connection, model, group, source_id, rows)
+            except IntegrityError:
+                pass  # an incident written by hand meanwhile has its count already
+        _upsert_counts(connection, model, group, source_id, rows)
 
 
 def _copy_counts(connection, model, group, source_id, rows):
@@ -302,7 +348,15 @@ def _order(item):
     return (municipality is None, municipality or 0, *rest)
 
 
-_TYPES = {"municipality_id": "bigint", "category": "text", "month": "date", "week": "date"}
+_TYPES = {
+    "municipality_id": "bigint",
+    "category": "text",
+    "month": "date",
+    "week": "date",
+    "year": "integer",
+    "cell_row": "integer",
+    "cell_column": "integer",
+}
 
 
 def _add(model, group, *, arrays=True):

@@ -37,11 +37,12 @@ from tryghed.incidents.bulk import (
     Collision,
     add_counts,
     count,
+    count_cells,
     counted_by_importer,
     covered,
 )
 from tryghed.incidents.categories import category_for
-from tryghed.incidents.models import Category, Incident
+from tryghed.incidents.models import Category, CellCount, CellTotal, Incident
 from tryghed.incidents.reading import FIELDS as READ_FIELDS
 from tryghed.incidents.reading import (
     ImportFileError,
@@ -559,7 +560,7 @@ def _upsert(source, batch, report):
             report.updated += 1
         written.append((pk, by_id[external_id]))
     if not postgres:
-        add_counts(connection, source.pk, count(new))
+        add_counts(connection, source.pk, count(new), cells=count_cells(new))
     report.created += len(new)
     report.unchanged += len(batch) - len(returned)
     return written
@@ -869,9 +870,8 @@ def _tidy_counts():
     if connection.vendor != "postgresql" or connection.in_atomic_block:
         return
     quote = connection.ops.quote_name
-    tables = ", ".join(
-        quote(model._meta.db_table) for pair in COUNT_TABLES.values() for model in pair
-    )
+    models = [model for pair in COUNT_TABLES.values() for model in pair]
+    tables = ", ".join(quote(model._meta.db_table) for model in [*models, CellCount, CellTotal])
     with connection.cursor() as cursor:
         cursor.execute(f"VACUUM (ANALYZE) {tables}")
         cursor.execute(f"ANALYZE {quote(Incident._meta.db_table)}")

@@ -415,6 +415,118 @@ class WeeklyTotal(_Weekly):
         return f"{self.source} {self.municipality} {self.week:%G-W%V}"
 
 
+class CellCountQuerySet(models.QuerySet):
+    """The same predicates as IncidentQuerySet's, on whole local years."""
+
+    def visible_to(self, user):
+        return _CountQuerySet.visible_to(self, user)
+
+    def in_year(self, year):
+        return self.filter(year=year)
+
+    def before_year(self, year):
+        return self.filter(year__lt=year)
+
+
+class _Cells(_Counted):
+    """A source's located incidents per municipality, Danish local year and grid cell of the
+    hotspot map (incidents/numbers.py: CELL_LAT, CELL_LON), kept as the monthly counts are
+    (triggers of migration 0013, and the importer for its own writes): the map of a year,
+    or of every year, adds up thousands of cells instead of reading every incident."""
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    cell_row = models.IntegerField(_("cell row"))  # south to north
+    cell_column = models.IntegerField(_("cell column"))  # west to east
+
+    objects = CellCountQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
+class CellCount(_Cells):
+    category = models.CharField(_("category"), max_length=40, choices=Category.choices)
+
+    class Meta:
+        verbose_name = _("incident count per grid cell")
+        verbose_name_plural = _("incident counts per grid cell")
+        constraints = [
+            models.UniqueConstraint(
+                "source",
+                Coalesce("municipality", Value(0), output_field=models.IntegerField()),
+                "category",
+                "year",
+                "cell_row",
+                "cell_column",
+                name="uniq_cell_count",
+            ),
+        ]
+        # Every column in each, so that a map is read from an index alone: by category and
+        # year for the area, by municipality for a chosen municipality.
+        indexes = [
+            models.Index(
+                fields=[
+                    "category",
+                    "year",
+                    "municipality",
+                    "source",
+                    "cell_row",
+                    "cell_column",
+                    "incidents",
+                ],
+                name="cell_count_by_year",
+            ),
+            models.Index(
+                fields=[
+                    "municipality",
+                    "category",
+                    "year",
+                    "source",
+                    "cell_row",
+                    "cell_column",
+                    "incidents",
+                ],
+                name="cell_count_by_muni",
+            ),
+        ]
+
+    def __str__(self):
+        cell = f"{self.cell_row}/{self.cell_column}"
+        return f"{self.source} {self.municipality} {self.category} {self.year} {cell}"
+
+
+class CellTotal(_Cells):
+    """CellCount with the categories added up: what a map of every category reads."""
+
+    class Meta:
+        verbose_name = _("incident total per grid cell")
+        verbose_name_plural = _("incident totals per grid cell")
+        constraints = [
+            models.UniqueConstraint(
+                "source",
+                Coalesce("municipality", Value(0), output_field=models.IntegerField()),
+                "year",
+                "cell_row",
+                "cell_column",
+                name="uniq_cell_total",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["year", "municipality", "source", "cell_row", "cell_column", "incidents"],
+                name="cell_total_by_year",
+            ),
+            models.Index(
+                fields=["municipality", "year", "source", "cell_row", "cell_column", "incidents"],
+                name="cell_total_by_muni",
+            ),
+        ]
+
+    def __str__(self):
+        cell = f"{self.cell_row}/{self.cell_column}"
+        return f"{self.source} {self.municipality} {self.year} {cell}"
+
+
 class IncidentImportQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Importing is district work: the secretariat and district staff see their

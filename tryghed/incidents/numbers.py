@@ -60,6 +60,8 @@ from django.utils.translation import gettext as _
 from tryghed.incidents.models import (
     DANISH_TIME,
     Category,
+    CellCount,
+    CellTotal,
     MonthlyCount,
     MonthlyTotal,
     WeeklyCount,
@@ -1305,18 +1307,38 @@ class Cell:
         return ((self.south + self.north) / 2, (self.west + self.east) / 2)
 
 
-def hotspots(qs, *, public=False):
+def _cells(qs):
+    """{(row, column): incidents} of incidents, or of their kept counts per cell."""
+    if qs.model in (CellCount, CellTotal):
+        rows = qs.order_by().values("cell_row", "cell_column").annotate(n=Sum("incidents"))
+    else:
+        rows = (
+            qs.located()
+            .order_by()
+            .annotate(
+                cell_row=_cell_index("lat", CELL_LAT), cell_column=_cell_index("lon", CELL_LON)
+            )
+            .values("cell_row", "cell_column")
+            .annotate(n=Count("pk"))
+        )
+    return {(row, column): n for row, column, n in rows.values_list("cell_row", "cell_column", "n")}
+
+
+def hotspots(*parts, public=False):
     """Incidents per grid cell, only those with coordinates: a list of Cell, the busiest
-    first (then south to north, west to east). Cells without incidents are left out."""
-    cells = (
-        qs.located()
-        .order_by()
-        .annotate(cell_row=_cell_index("lat", CELL_LAT), cell_column=_cell_index("lon", CELL_LON))
-        .values("cell_row", "cell_column")
-        .annotate(n=Count("pk"))
-        .values_list("cell_row", "cell_column", "n")
+    first (then south to north, west to east). Cells without incidents are left out.
+
+    `parts` are incidents, or their counts per cell (CellCount, CellTotal), of periods that
+    do not overlap: a map of whole years from the counts and of part of a year from the
+    incidents is their sum."""
+    counted = {}
+    for qs in parts:
+        for cell, n in _cells(qs).items():
+            counted[cell] = counted.get(cell, 0) + n
+    ordered = sorted(
+        ((row, column, n) for (row, column), n in counted.items()),
+        key=lambda cell: (-cell[2], cell[0], cell[1]),
     )
-    ordered = sorted(cells, key=lambda cell: (-cell[2], cell[0], cell[1]))
     # The cells of the area add up to its total but for incidents without coordinates,
     # which may be none: protected as one group.
     shown = protect([n for _row, _column, n in ordered], public=public)
