@@ -338,6 +338,11 @@ class TestHotspots:
         client = client_for(secretariat)
         rows = read_csv(client.get(URL + "braendpunkter.csv?year=2024&municipality=0259"))
         assert [r[6] for r in rows[1:]] == ["1"]
+        # A category's map counts its incidents; the kept cells hold every category.
+        rows = read_csv(client.get(URL + "braendpunkter.csv?year=2024&category=violence"))
+        assert [r[6] for r in rows[1:]] == ["5", "1", "1"]
+        rows = read_csv(client.get(URL + "braendpunkter.csv?category=it_crime"))
+        assert rows[1:] == []
         page = client.get(URL + "?year=2023")
         assert "Ingen af hændelserne for dette valg har koordinater." in page.content.decode()
 

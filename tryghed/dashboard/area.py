@@ -26,7 +26,6 @@ from django.db.models import Q
 from tryghed.accounts.scope import scope_of
 from tryghed.dashboard.report import local_today
 from tryghed.incidents.models import (
-    CellCount,
     CellTotal,
     Incident,
     MonthlyCount,
@@ -83,10 +82,13 @@ class Area:
 
     def hotspot_parts(self, user, *, every_category=False, year=None):
         """What the hotspot map of the same incidents in `year` (None: every year) adds up
-        (`numbers.hotspots`): the counts per grid cell and year, and for the public the
-        incidents of the year its figures end in, which the year's counts hold beyond
-        `until`."""
-        cells = self._counts(CellTotal if every_category else CellCount, user)
+        (`numbers.hotspots`): the totals per grid cell and year, and for the public the
+        incidents of the year its figures end in, which the year's totals hold beyond
+        `until`. A map of one category counts its incidents."""
+        if not every_category:
+            incidents = self.incidents(user)
+            return [incidents if year is None else incidents.in_year(year)]
+        cells = self._counts(CellTotal, user)
         if year is not None:
             cells = cells.in_year(year)
         if not self.public or self.until is None:

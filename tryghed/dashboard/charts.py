@@ -327,17 +327,26 @@ HOTSPOT_CSV_HEADER = ("row", "column", "south", "west", "north", "east", "count"
 
 
 def write_hotspots_csv(out, cells):
+    # A map's cells share a few hundred rows and columns: each edge is written out once.
+    edges = {}
+
+    def degrees(value):
+        text = edges.get(value)
+        if text is None:
+            text = edges[value] = f"{value:.6f}"
+        return text
+
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(HOTSPOT_CSV_HEADER)
-    for cell in cells:
-        writer.writerow(
-            [
-                cell.row,
-                cell.column,
-                f"{cell.south:.6f}",
-                f"{cell.west:.6f}",
-                f"{cell.north:.6f}",
-                f"{cell.east:.6f}",
-                cell.count,
-            ]
+    writer.writerows(
+        (
+            cell.row,
+            cell.column,
+            degrees(cell.south),
+            degrees(cell.west),
+            degrees(cell.north),
+            degrees(cell.east),
+            cell.count,
         )
+        for cell in cells
+    )

@@ -26,7 +26,6 @@ from django.db import IntegrityError, connections, transaction
 
 from tryghed.guarantees import actions as guarantee_actions
 from tryghed.incidents.models import (
-    CellCount,
     CellTotal,
     Incident,
     MonthlyCount,
@@ -94,7 +93,7 @@ class Bulk:
         self.stamp = stamp
         self.guaranteed = guaranteed
         self.counts = {}  # (municipality id, category, local date) -> new incidents
-        self.cells = {}  # (municipality id, category, year, cell row, cell column) -> the same
+        self.cells = {}  # (municipality id, year, cell row, cell column) -> the same
         self.empty = False
 
     def start(self):
@@ -227,8 +226,8 @@ def count(incidents, counts=None):
 
 def count_cells(incidents, cells=None):
     """Tally located incidents (fields as the importer checked them) by (municipality id,
-    category, Danish local year, cell row, cell column), as migration 0013's triggers count
-    them: the coordinates have six decimals, so a float rounds them as the database does."""
+    Danish local year, cell row, cell column), as migration 0013's triggers count them: the
+    coordinates have six decimals, so a float rounds them as the database does."""
     cells = {} if cells is None else cells
     for incident in incidents:
         lat = incident["lat"]
@@ -238,7 +237,6 @@ def count_cells(incidents, cells=None):
         year = int(occurred[:4]) if type(occurred) is str else occurred.year
         key = (
             incident["municipality_id"],
-            incident["category"],
             year,
             math.floor(round(float(lat) * 1_000_000) / CELL_LAT),
             math.floor(round(float(incident["lon"]) * 1_000_000) / CELL_LON),
@@ -278,14 +276,7 @@ def add_counts(connection, source_id, counts, *, cells=None, new_source=False):
             (counts_model, ["municipality_id", "category", period], by_category),
             (totals_model, ["municipality_id", period], totals),
         ]
-    cell_totals = {}
-    for (municipality, _category, *cell), n in (cells or {}).items():
-        key = (municipality, *cell)
-        cell_totals[key] = cell_totals.get(key, 0) + n
-    tables += [
-        (CellCount, ["municipality_id", "category", *CELL], cells or {}),
-        (CellTotal, ["municipality_id", *CELL], cell_totals),
-    ]
+    tables.append((CellTotal, ["municipality_id", *CELL], cells or {}))
     for model, group, rows in tables:
         if not rows:
             continue

@@ -42,7 +42,7 @@ from tryghed.incidents.bulk import (
     covered,
 )
 from tryghed.incidents.categories import category_for
-from tryghed.incidents.models import Category, CellCount, CellTotal, Incident
+from tryghed.incidents.models import Category, CellTotal, Incident
 from tryghed.incidents.reading import FIELDS as READ_FIELDS
 from tryghed.incidents.reading import (
     ImportFileError,
@@ -871,7 +871,7 @@ def _tidy_counts():
         return
     quote = connection.ops.quote_name
     models = [model for pair in COUNT_TABLES.values() for model in pair]
-    tables = ", ".join(quote(model._meta.db_table) for model in [*models, CellCount, CellTotal])
+    tables = ", ".join(quote(model._meta.db_table) for model in [*models, CellTotal])
     with connection.cursor() as cursor:
         cursor.execute(f"VACUUM (ANALYZE) {tables}")
         cursor.execute(f"ANALYZE {quote(Incident._meta.db_table)}")

@@ -415,7 +415,7 @@ class WeeklyTotal(_Weekly):
         return f"{self.source} {self.municipality} {self.week:%G-W%V}"
 
 
-class CellCountQuerySet(models.QuerySet):
+class CellTotalQuerySet(models.QuerySet):
     """The same predicates as IncidentQuerySet's, on whole local years."""
 
     def visible_to(self, user):
@@ -428,75 +428,19 @@ class CellCountQuerySet(models.QuerySet):
         return self.filter(year__lt=year)
 
 
-class _Cells(_Counted):
+class CellTotal(_Counted):
     """A source's located incidents per municipality, Danish local year and grid cell of the
-    hotspot map (incidents/numbers.py: CELL_LAT, CELL_LON), kept as the monthly counts are
-    (triggers of migration 0013, and the importer for its own writes): the map of a year,
-    or of every year, adds up thousands of cells instead of reading every incident."""
+    hotspot map (incidents/numbers.py: CELL_LAT, CELL_LON), every category together, kept as
+    the monthly totals are (triggers of migration 0013, and the importer for its own
+    writes): the map of a year, or of every year, adds up thousands of cells instead of
+    reading every incident. A map of one category still counts its incidents: per category
+    the cells were nearly as many rows as the incidents, and every import wrote them."""
 
     year = models.PositiveSmallIntegerField(_("year"))
     cell_row = models.IntegerField(_("cell row"))  # south to north
     cell_column = models.IntegerField(_("cell column"))  # west to east
 
-    objects = CellCountQuerySet.as_manager()
-
-    class Meta:
-        abstract = True
-
-
-class CellCount(_Cells):
-    category = models.CharField(_("category"), max_length=40, choices=Category.choices)
-
-    class Meta:
-        verbose_name = _("incident count per grid cell")
-        verbose_name_plural = _("incident counts per grid cell")
-        constraints = [
-            models.UniqueConstraint(
-                "source",
-                Coalesce("municipality", Value(0), output_field=models.IntegerField()),
-                "category",
-                "year",
-                "cell_row",
-                "cell_column",
-                name="uniq_cell_count",
-            ),
-        ]
-        # Every column in each, so that a map is read from an index alone: by category and
-        # year for the area, by municipality for a chosen municipality.
-        indexes = [
-            models.Index(
-                fields=[
-                    "category",
-                    "year",
-                    "municipality",
-                    "source",
-                    "cell_row",
-                    "cell_column",
-                    "incidents",
-                ],
-                name="cell_count_by_year",
-            ),
-            models.Index(
-                fields=[
-                    "municipality",
-                    "category",
-                    "year",
-                    "source",
-                    "cell_row",
-                    "cell_column",
-                    "incidents",
-                ],
-                name="cell_count_by_muni",
-            ),
-        ]
-
-    def __str__(self):
-        cell = f"{self.cell_row}/{self.cell_column}"
-        return f"{self.source} {self.municipality} {self.category} {self.year} {cell}"
-
-
-class CellTotal(_Cells):
-    """CellCount with the categories added up: what a map of every category reads."""
+    objects = CellTotalQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("incident total per grid cell")
@@ -511,6 +455,8 @@ class CellTotal(_Cells):
                 name="uniq_cell_total",
             ),
         ]
+        # Every column in each, so that a map is read from an index alone: by year for the
+        # area, by municipality for a chosen one.
         indexes = [
             models.Index(
                 fields=["year", "municipality", "source", "cell_row", "cell_column", "incidents"],

@@ -1,7 +1,7 @@
-"""Incidents per grid cell of the hotspot map and Danish local year, kept by triggers as 0003
-and 0011 keep the months and weeks (see there), with the importer counting its own inserts as
-0007 and 0010 let it: the map counted every located incident of the area and years chosen,
-about a second over 1,000,000 incidents.
+"""Located incidents per grid cell of the hotspot map and Danish local year, every category
+together, kept by triggers as 0004 and 0011 keep the monthly and weekly totals (see there),
+with the importer counting its own inserts as 0007 and 0010 let it: the map counted every
+located incident of the area and years chosen, about a second over 1,000,000 incidents.
 
 The cell is the one incidents/numbers.py gives a point, with its sizes in whole
 micro-degrees written out here (9044 by 16064, about 1 km): changing them there needs a
@@ -27,10 +27,7 @@ POSTGRES_NOT_IMPORTER = "current_setting('tryghed.counted_by', true) IS DISTINCT
 SQLITE_NOT_IMPORTER = "NOT EXISTS (SELECT 1 FROM incidents_counted_by_importer)"
 CELL = ["year", "cell_row", "cell_column"]
 # Table, trigger name, the columns grouped besides the year and the cell.
-TABLES = [
-    ("incidents_cellcount", "incidents_cell_counted", ["municipality_id", "category"]),
-    ("incidents_celltotal", "incidents_cell_totalled", ["municipality_id"]),
-]
+TABLES = [("incidents_celltotal", "incidents_cell_totalled", ["municipality_id"])]
 
 
 def _key(group):
@@ -146,11 +143,11 @@ def _sqlite(table, name, group):
         f"""CREATE TRIGGER {name}_delete AFTER DELETE ON incidents_incident
             WHEN OLD.lat IS NOT NULL BEGIN {remove} END""",
         f"""CREATE TRIGGER {name}_update
-            AFTER UPDATE OF source_id, municipality_id, category, occurred_at, lat, lon
+            AFTER UPDATE OF source_id, municipality_id, occurred_at, lat, lon
             ON incidents_incident
             WHEN OLD.source_id IS NOT NEW.source_id
                 OR OLD.municipality_id IS NOT NEW.municipality_id
-                OR OLD.category IS NOT NEW.category OR OLD.occurred_at IS NOT NEW.occurred_at
+                OR OLD.occurred_at IS NOT NEW.occurred_at
                 OR OLD.lat IS NOT NEW.lat OR OLD.lon IS NOT NEW.lon
             BEGIN {remove} {add} END""",
     ]
@@ -199,25 +196,6 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.CreateModel(
-            name='CellCount',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('incidents', models.PositiveIntegerField(verbose_name='incidents')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='year')),
-                ('cell_row', models.IntegerField(verbose_name='cell row')),
-                ('cell_column', models.IntegerField(verbose_name='cell column')),
-                ('category', models.CharField(choices=[('burglary_home', 'Burglary in a home'), ('burglary_holiday_home', 'Burglary in a holiday home'), ('burglary_business', 'Burglary in a business'), ('burglary_institution', 'Burglary in an institution'), ('theft_from_vehicle', 'Theft from a vehicle'), ('traffic_accident_fatal', 'Traffic accident, fatal'), ('traffic_accident_serious', 'Traffic accident, serious injury'), ('traffic_accident_minor', 'Traffic accident, minor'), ('drug_sale', 'Drug sale'), ('drug_sale_school', 'Drug sale at or near a school'), ('youth_nuisance', 'Youth nuisance'), ('moped_nuisance', 'Moped nuisance'), ('vandalism', 'Vandalism'), ('violence', 'Violence'), ('violence_close_relations', 'Violence in close relations'), ('rape', 'Rape'), ('gang_related', 'Gang-related crime'), ('it_crime', 'IT crime'), ('fraud_elderly', 'Fraud against the elderly'), ('psychiatric_welfare', 'Psychiatric or welfare concern'), ('other', 'Other')], max_length=40, verbose_name='category')),
-                ('municipality', models.ForeignKey(blank=True, db_constraint=False, db_index=False, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='organisation.municipality', verbose_name='municipality')),
-                ('source', models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='incidents.incidentsource', verbose_name='source')),
-            ],
-            options={
-                'verbose_name': 'incident count per grid cell',
-                'verbose_name_plural': 'incident counts per grid cell',
-                'indexes': [models.Index(fields=['category', 'year', 'municipality', 'source', 'cell_row', 'cell_column', 'incidents'], name='cell_count_by_year'), models.Index(fields=['municipality', 'category', 'year', 'source', 'cell_row', 'cell_column', 'incidents'], name='cell_count_by_muni')],
-                'constraints': [models.UniqueConstraint(models.F('source'), django.db.models.functions.comparison.Coalesce('municipality', models.Value(0), output_field=models.IntegerField()), models.F('category'), models.F('year'), models.F('cell_row'), models.F('cell_column'), name='uniq_cell_count')],
-            },
-        ),
         migrations.CreateModel(
             name='CellTotal',
             fields=[
