@@ -330,9 +330,11 @@ class TestHotspots:
             assert [r[6] for r in rows[1:]] == ["5", "1", "1"]
             assert [r[6] for r in every_year[1:]] == ["5", "1", "1"]
         else:
-            # The public's figures end with the last whole month: the running year's cells
-            # are counted from its incidents up to then, the year 2024 not at all.
+            # The public's figures end with the last whole month: the map of every year
+            # takes the incidents of this month away from the running year's cells, and
+            # the map of 2024 reads none.
             assert len(read) == 1 and [r[6] for r in rows[1:]] == ["..", "..", ".."]
+            assert "occurred_at" in read[0]
 
     def test_the_filters_narrow_the_cells(self, secretariat, client_for):
         client = client_for(secretariat)

@@ -14,6 +14,8 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from pypdf import PdfReader
 
 from tryghed.dashboard import report
@@ -166,6 +168,28 @@ def test_the_public_reads_the_same_whatever_happens_this_month(
         "tal.pdf",
     }
     assert read_csv(staff.get(URL + "trend.csv?period=month&year=2026"))["2026-11"] == "12"
+
+
+@pytest.mark.usefixtures("today")
+def test_staff_count_the_days_of_the_month_begun_alone(
+    months, greve, koege, secretariat, client_for
+):
+    # 2026 up to 18 November: 10 months of 8 and 6, 6 on 28 October, 7 and 5 this month;
+    # 2025 up to 18 November: 11 months of 8 and 6.
+    add_this_month(months, greve, koege)
+    with CaptureQueriesContext(connection) as queries:
+        tiles = list(
+            csv.reader(
+                io.StringIO(client_for(secretariat).get(URL + "noegletal.csv").content.decode())
+            )
+        )
+    assert tiles[1][2:5] == ["158", "154", "2.6"]
+    # The months before are the kept monthly counts: no query reads a year's incidents from
+    # its first day.
+    table = Incident._meta.db_table
+    read = [q["sql"] for q in queries if f'FROM "{table}"' in q["sql"]]
+    assert read
+    assert not [sql for sql in read if "-01-01 00:00:00" in sql or "-12-31 23:00:00" in sql]
 
 
 @pytest.mark.usefixtures("today", "months")

@@ -81,23 +81,24 @@ class Area:
         return weeks
 
     def hotspot_parts(self, user, *, every_category=False, year=None):
-        """What the hotspot map of the same incidents in `year` (None: every year) adds up
-        (`numbers.hotspots`): the totals per grid cell and year, and for the public the
-        incidents of the year its figures end in, which the year's totals hold beyond
-        `until`. A map of one category counts its incidents."""
+        """What the hotspot map of the same incidents in `year` (None: every year) is made
+        of, as `numbers.hotspots` takes it: ([what it adds up], [what it takes away]). The
+        totals per grid cell and year, for the public less the incidents of the year its
+        figures end in from `until` on, which the year's totals hold. A map of one category
+        counts its incidents."""
         if not every_category:
             incidents = self.incidents(user)
-            return [incidents if year is None else incidents.in_year(year)]
+            return [incidents if year is None else incidents.in_year(year)], []
         cells = self._counts(CellTotal, user)
         if year is not None:
             cells = cells.in_year(year)
-        if not self.public or self.until is None:
-            return [cells]
-        year_began = datetime.date(self.until.year, 1, 1)
-        parts = [cells.before_year(self.until.year)]
-        if self.until > year_began and year in (None, self.until.year):
-            parts.append(self.incidents(user).occurred_between(year_began, None))
-        return parts
+        if not self.public or self.until is None or year not in (None, self.until.year):
+            return [cells], []
+        # Only the days from the first of the month on, which the index on the time finds.
+        beyond = Incident.objects.filter(self._reach()).occurred_between(
+            self.until, datetime.date(self.until.year + 1, 1, 1)
+        )
+        return [cells], [beyond]
 
     def _counts(self, model, user):
         if not self.public:

@@ -235,16 +235,18 @@ def municipality_rows(incidents, municipalities, *, public=False, total_hidden=F
 # Change against the same period last year -------------------------------------------------
 
 
-def municipality_changes(incidents, municipalities, *, year, until=None, public=False):
+def municipality_changes(incidents, municipalities, *, year, until=None, public=False, months=None):
     """{municipality id: numbers.ChangeRow} of `year` (up to `until`) against the same
-    period a year earlier; `incidents` must hold both years. A municipality without
-    incidents in either year is left out: 0 against 0."""
+    period a year earlier; `incidents` must hold both years, as `months` (see
+    `numbers.changes`). A municipality without incidents in either year is left out: 0
+    against 0."""
     rows = changes(
         incidents.filter(municipality__in=municipalities),
         year=year,
         by=("municipality",),
         until=until,
         public=public,
+        months=None if months is None else months.filter(municipality__in=municipalities),
     )
     return {row.municipality_id: row for row in rows}
 
@@ -309,10 +311,11 @@ def write_changes_csv(out, rows, *, period, previous_period):
 
 
 def hotspot_cells(parts, *, public=False):
-    """The grid cells with incidents (`parts` as `numbers.hotspots` takes them), the busiest
-    first. In public output the hidden cells ("<5" and "..") follow, in a fixed geographic
-    order, so that their order does not rank them."""
-    cells = hotspots(*parts, public=public)
+    """The grid cells with incidents (`parts`: what `numbers.hotspots` adds up and takes
+    away), the busiest first. In public output the hidden cells ("<5" and "..") follow, in a
+    fixed geographic order, so that their order does not rank them."""
+    adding, less = parts
+    cells = hotspots(*adding, less=less, public=public)
     if public:
         hidden = sorted((c for c in cells if is_hidden(c.count)), key=_place)
         cells = [c for c in cells if not is_hidden(c.count)] + hidden

@@ -48,7 +48,7 @@ def changes_csv(request):
         return refused
     public = current.area.public
     municipalities = current.shown_municipalities()
-    every_year = current.compared(comparison)
+    every_year, months = current.compared(comparison)
     now_hidden, then_hidden = report.hidden_totals(current, comparison)
     rows = charts.municipality_rows(
         every_year.in_year(comparison.year).occurred_between(None, comparison.until),
@@ -62,6 +62,7 @@ def changes_csv(request):
         year=comparison.year,
         until=comparison.until,
         public=public,
+        months=months,
     )
     out = io.StringIO()
     charts.write_changes_csv(
@@ -84,7 +85,7 @@ def tiles_csv(request):
     if refused:
         return refused
     public = current.area.public
-    every_year = current.compared(comparison)
+    every_year, months = current.compared(comparison)
     tiles = [
         report.selection_tile(
             every_year,
@@ -93,6 +94,7 @@ def tiles_csv(request):
             public=public,
             recorded_from=current.recorded_from(),
             calendar=current.calendar,
+            months=months,
         )
     ]
     for plan in _current_plans(current.area, request.user):

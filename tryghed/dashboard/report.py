@@ -186,13 +186,15 @@ def published_counts(calendar, comparison):
     return tuple(shown)
 
 
-def selection_tile(incidents, comparison, filters, *, public, recorded_from, calendar=None):
+def selection_tile(
+    incidents, comparison, filters, *, public, recorded_from, calendar=None, months=None
+):
     """The incidents of the filters' municipality and category in the comparison's period
     against the same period last year. `incidents` (or their monthly counts, for whole
-    months) must hold both years; `recorded_from` is the first month the area has any
-    incident of (None: none at all). Last year's period, when it ended before that, was not
-    recorded: it has no count, not 0. The public's counts are read from `calendar`
-    (`published_counts`)."""
+    months) must hold both years, as `months` (see `numbers.changes`); `recorded_from` is
+    the first month the area has any incident of (None: none at all). Last year's period,
+    when it ended before that, was not recorded: it has no count, not 0. The public's counts
+    are read from `calendar` (`published_counts`)."""
     if public:
         # Whole months, kept as counts: nothing counted one incident at a time.
         count, previous = published_counts(calendar, comparison)
@@ -200,7 +202,7 @@ def selection_tile(incidents, comparison, filters, *, public, recorded_from, cal
         if not (is_hidden(count) or is_hidden(previous)):
             percent = percent_change(count - previous, previous)
     else:
-        rows = changes(incidents, year=comparison.year, until=comparison.until)
+        rows = changes(incidents, year=comparison.year, until=comparison.until, months=months)
         if rows:
             row = rows[0]
             count, previous, percent = row.count, row.previous, row.percent
@@ -294,7 +296,7 @@ def extra_sections(current, municipality_rows):
     public = current.area.public
     filters = current.filters
     comparison = current.comparison(filters["year"])
-    every_year = current.compared(comparison) if comparison else None
+    every_year, months = current.compared(comparison) if comparison else (None, None)
     # The public's running year is compared by whole months, and the table beside it
     # counts the same months: the area's counts end where the comparison does.
     compare_table = filters["year"] is not None and comparison is not None
@@ -305,6 +307,7 @@ def extra_sections(current, municipality_rows):
             year=comparison.year,
             until=comparison.until,
             public=public,
+            months=months,
         )
         municipality_rows = charts.with_changes(
             municipality_rows, changed, previous_hidden=hidden_totals(current, comparison)[1]
@@ -325,6 +328,7 @@ def extra_sections(current, municipality_rows):
                 public=public,
                 recorded_from=current.recorded_from(),
                 calendar=current.calendar,
+                months=months,
             )
         ),
         "hotspot_cells": cells,

@@ -66,23 +66,28 @@ class DashboardQuery:
         return self.form.apply(self.area.monthly_counts(self.user, every_category=every_category))
 
     def hotspot_parts(self):
-        """The hotspot map's incidents, as `numbers.hotspots` adds them up: kept per grid
-        cell and year, the public's running months counted from the incidents."""
+        """The hotspot map's incidents, as `numbers.hotspots` takes them: (kept per grid cell
+        and year, or counted; what the public does not read yet), see `Area.hotspot_parts`."""
         every_category = self.filters["category"] is None
         year = self.filters["year"]
-        parts = self.area.hotspot_parts(self.user, every_category=every_category, year=year)
-        return [self.form.apply(part, year=False) for part in parts]
+        parts, less = self.area.hotspot_parts(self.user, every_category=every_category, year=year)
+        return (
+            [self.form.apply(part, year=False) for part in parts],
+            [self.form.apply(part, year=False) for part in less],
+        )
 
     def compared(self, comparison):
-        """What `comparison` is counted from, every year in: the monthly counts when it is
-        of whole months (a past year; the public's running year, up to its last whole
-        month), which answer in milliseconds whatever the number of incidents; the
-        incidents themselves for staff's running year, which ends with today."""
+        """(what `comparison` is counted from, every year in; their monthly counts or None).
+        The monthly counts alone when it is of whole months (a past year; the public's
+        running year, up to its last whole month), which answer in milliseconds whatever
+        the number of incidents; for staff's running year, which ends with today, the
+        incidents for the days of the month begun, and the monthly counts for the rest."""
+        every_category = self.filters["category"] is None
+        months = self.area.monthly_counts(self.user, every_category=every_category)
+        months = self.form.apply(months, year=False)
         if comparison.until is None or comparison.until.day == 1:
-            every_category = self.filters["category"] is None
-            months = self.area.monthly_counts(self.user, every_category=every_category)
-            return self.form.apply(months, year=False)
-        return self.form.apply(self.area.incidents(self.user), year=False)
+            return months, None
+        return self.form.apply(self.area.incidents(self.user), year=False), months
 
     def recorded_from(self):
         """The first month with any incident in the area, whatever the filters: before it

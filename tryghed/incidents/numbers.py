@@ -1121,14 +1121,16 @@ class ChangeRow:
         return Category(self.category).label if self.category else None
 
 
-def changes(qs, *, year, by=(), period=None, until=None, public=False):
+def changes(qs, *, year, by=(), period=None, until=None, public=False, months=None):
     """Each period of `year` against the same period a year earlier: a list of ChangeRow
     ordered like `counts`, with every group that had incidents in either year.
 
     Weeks are compared by ISO week number within ISO years. `until` (a local date, not
     included) ends a running year early, and last year is cut on the same day, so that half
     a year is not compared with a whole one. The queryset must hold both years: do not
-    limit it to `year`.
+    limit it to `year`. `months`, the same incidents' monthly counts, gives a whole year's
+    comparison (`period` None) its whole months, so that only the days of a month begun are
+    counted from `qs`.
     """
     by = _check_by(by)
     _check_period(period)
@@ -1136,8 +1138,8 @@ def changes(qs, *, year, by=(), period=None, until=None, public=False):
     previous_start, previous_end = year_span(year - 1, period)
     if until is not None and until < end:
         end, previous_end = until, _a_year_before(until, period)
-    current = _aggregate(qs.occurred_between(start, end), by, period)
-    earlier = _aggregate(qs.occurred_between(previous_start, previous_end), by, period)
+    current = _aggregate_span(qs, months, start, end, by, period)
+    earlier = _aggregate_span(qs, months, previous_start, previous_end, by, period)
     missing = object()
     last_year = {}
     for (period_, *group), count in earlier.items():
@@ -1178,6 +1180,20 @@ def changes(qs, *, year, by=(), period=None, until=None, public=False):
             )
         )
     return rows
+
+
+def _aggregate_span(qs, months, start, end, by, period):
+    """`_aggregate` of the local dates [start, end), the whole months from `months`."""
+    if months is None or period is not None:
+        return _aggregate(qs.occurred_between(start, end), by, period)
+    month_begun = end.replace(day=1)
+    counted = {}
+    if month_begun > start:
+        counted = _aggregate(months.occurred_between(start, month_begun), by, None)
+    if month_begun < end:
+        for key, n in _aggregate(qs.occurred_between(month_begun, end), by, None).items():
+            counted[key] = counted.get(key, 0) + n
+    return counted
 
 
 # Seasonal profile ------------------------------------------------------------------------
@@ -1333,19 +1349,19 @@ def _cells(qs):
         return {(row, column): int(n) for row, column, n in cursor.fetchall()}
 
 
-def hotspots(*parts, public=False):
+def hotspots(*parts, less=(), public=False):
     """Incidents per grid cell, only those with coordinates: a list of Cell, the busiest
     first (then south to north, west to east). Cells without incidents are left out.
 
     `parts` are incidents, or their totals per cell and year (CellTotal), of periods that
-    do not overlap: a map of whole years from the counts and of part of a year from the
-    incidents is their sum."""
+    do not overlap, and the map is their sum, less the incidents of `less`, which `parts`
+    must hold: a year's totals less the days after a date are the map up to that date."""
     counted = {}
-    for qs in parts:
+    for qs, sign in [*((qs, 1) for qs in parts), *((qs, -1) for qs in less)]:
         for cell, n in _cells(qs).items():
-            counted[cell] = counted.get(cell, 0) + n
+            counted[cell] = counted.get(cell, 0) + sign * n
     ordered = sorted(
-        ((row, column, n) for (row, column), n in counted.items()),
+        ((row, column, n) for (row, column), n in counted.items() if n),
         key=lambda cell: (-cell[2], cell[0], cell[1]),
     )
     # The cells of the area add up to its total but for incidents without coordinates,
