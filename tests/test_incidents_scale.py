@@ -236,10 +236,18 @@ def test_reimporting_changes_no_count_and_a_correction_moves_one(source):
 def spread(source, district):
     """Incidents over two years in Greve, Køge and nowhere, several categories."""
     rows = [
-        row(n, n * 37, CATEGORIES[n % 3], CODES[n % 3] if n % 7 else "0253") for n in range(400)
+        row(
+            n,
+            n * 37,
+            CATEGORIES[n % 3],
+            CODES[n % 3] if n % 7 else "0253",
+            (n // 5) % 2 if n % 5 == 0 else None,
+        )
+        for n in range(400)
     ]
     report = import_incidents(jsonl(rows), source=source)
     assert report.created == 400
+    assert kept_cells() == direct_cells() != {}
     return district
 
 
@@ -343,7 +351,14 @@ def test_monthly_counts_are_scoped_like_the_incidents(spread, personas):
                 model.objects.visible_to(user).values_list("source_id", "municipality_id")
             )
             assert visible_weeks == visible_incidents, (name, model)
-    for model in (MonthlyCount, MonthlyTotal, WeeklyCount, WeeklyTotal):
+        located = set(
+            Incident.objects.visible_to(user).located().values_list("source_id", "municipality_id")
+        )
+        visible_cells = set(
+            CellTotal.objects.visible_to(user).values_list("source_id", "municipality_id")
+        )
+        assert visible_cells == located, name
+    for model in (MonthlyCount, MonthlyTotal, WeeklyCount, WeeklyTotal, CellTotal):
         assert not model.objects.visible_to(personas["outsider"]).exists()
 
 

@@ -179,10 +179,8 @@ class Incident(models.Model):
         return f"{self.source} {self.external_id}"
 
 
-class _CountQuerySet(models.QuerySet):
-    """The same predicates as IncidentQuerySet's, on whole local periods (`PERIOD`)."""
-
-    PERIOD = ""  # the field holding the period's first day
+class _CountedQuerySet(models.QuerySet):
+    """Counts of a source's incidents per municipality, scoped as the incidents are."""
 
     def visible_to(self, user):
         scope = scope_of(user)
@@ -191,6 +189,12 @@ class _CountQuerySet(models.QuerySet):
         return self.filter(
             Q(source__district__in=scope.district_ids) | Q(municipality__in=scope.municipality_ids)
         )
+
+
+class _CountQuerySet(_CountedQuerySet):
+    """The same predicates as IncidentQuerySet's, on whole local periods (`PERIOD`)."""
+
+    PERIOD = ""  # the field holding the period's first day
 
     def _starts_period(self, day):
         raise NotImplementedError
@@ -419,11 +423,8 @@ class WeeklyTotal(_Weekly):
         return f"{self.source} {self.municipality} {self.week:%G-W%V}"
 
 
-class CellTotalQuerySet(models.QuerySet):
+class CellTotalQuerySet(_CountedQuerySet):
     """The same predicates as IncidentQuerySet's, on whole local years."""
-
-    def visible_to(self, user):
-        return _CountQuerySet.visible_to(self, user)
 
     def in_year(self, year):
         return self.filter(year=year)
