@@ -83,22 +83,19 @@ class Area:
     def hotspot_parts(self, user, *, every_category=False, year=None):
         """What the hotspot map of the same incidents in `year` (None: every year) is made
         of, as `numbers.hotspots` takes it: ([what it adds up], [what it takes away]). The
-        totals per grid cell and year, for the public less the incidents of the year its
-        figures end in from `until` on, which the year's totals hold. A map of one category
-        counts its incidents."""
+        totals per grid cell and year, for the public less the incidents from `until` on,
+        which the totals of their year hold. A map of one category counts its incidents."""
         if not every_category:
             incidents = self.incidents(user)
             return [incidents if year is None else incidents.in_year(year)], []
         cells = self._counts(CellTotal, user)
         if year is not None:
             cells = cells.in_year(year)
-        if not self.public or self.until is None or year not in (None, self.until.year):
+        if not self.public or self.until is None or (year is not None and year < self.until.year):
             return [cells], []
         # Only the days from the first of the month on, which the index on the time finds.
-        beyond = Incident.objects.filter(self._reach()).occurred_between(
-            self.until, datetime.date(self.until.year + 1, 1, 1)
-        )
-        return [cells], [beyond]
+        beyond = Incident.objects.filter(self._reach()).occurred_between(self.until, None)
+        return [cells], [beyond if year is None else beyond.in_year(year)]
 
     def _counts(self, model, user):
         if not self.public:
