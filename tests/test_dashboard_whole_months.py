@@ -192,6 +192,25 @@ def test_staff_count_the_days_of_the_month_begun_alone(
     assert not [sql for sql in read if "-01-01 00:00:00" in sql or "-12-31 23:00:00" in sql]
 
 
+@pytest.mark.usefixtures("today")
+def test_staff_compare_the_municipalities_by_the_days_of_the_month_begun_alone(
+    months, greve, koege, secretariat, client_for
+):
+    # Up to 18 November: Greve 10 × 8 + 7 this month against 11 × 8 in 2025; Køge 10 × 6
+    # + 6 on 28 October + 5 this month against 11 × 6.
+    add_this_month(months, greve, koege)
+    with CaptureQueriesContext(connection) as queries:
+        response = client_for(secretariat).get(URL + "aendring.csv?year=2026")
+    assert response.status_code == 200, response.content
+    rows = {row[0]: row[3:] for row in csv.reader(io.StringIO(response.content.decode()))}
+    assert rows["0253"] == ["87", "2025-01-01/2025-11-18", "88", "-1", "-1.1"]
+    assert rows["0259"] == ["71", "2025-01-01/2025-11-18", "66", "5", "7.6"]
+    table = Incident._meta.db_table
+    read = [q["sql"] for q in queries if f'FROM "{table}"' in q["sql"]]
+    assert read
+    assert not [sql for sql in read if "-01-01 00:00:00" in sql or "-12-31 23:00:00" in sql]
+
+
 @pytest.mark.usefixtures("today", "months")
 def test_the_public_reads_no_week_or_month_that_has_not_ended(
     council_member, secretariat, client_for

@@ -16,7 +16,7 @@ from tryghed.dashboard.views import (
     _current_plans,
     dashboard_context,
 )
-from tryghed.incidents.numbers import hotspots_geojson
+from tryghed.incidents.numbers import hotspots_geojson, span, year_span
 from tryghed.indicators.models import Indicator
 from tryghed.indicators.present import present_all
 
@@ -50,8 +50,10 @@ def changes_csv(request):
     municipalities = current.shown_municipalities()
     every_year, months = current.compared(comparison)
     now_hidden, then_hidden = report.hidden_totals(current, comparison)
+    # Staff's running year: the kept months, and the incidents of the month begun alone.
+    start, end = year_span(comparison.year)
     rows = charts.municipality_rows(
-        every_year.in_year(comparison.year).occurred_between(None, comparison.until),
+        span(every_year, months, start, min(end, comparison.until or end)),
         municipalities,
         public=public,
         total_hidden=now_hidden,

@@ -1182,16 +1182,28 @@ def changes(qs, *, year, by=(), period=None, until=None, public=False, months=No
     return rows
 
 
+def span(qs, months, start, end):
+    """The incidents `qs` of the local dates [start, end) as parts that add up to them: the
+    whole months from `months` (their monthly counts, or None for `qs` alone) and the days
+    of the month begun, if any, from `qs`."""
+    if months is None:
+        return [qs.occurred_between(start, end)]
+    month_begun = end.replace(day=1)
+    parts = []
+    if month_begun > start:
+        parts.append(months.occurred_between(start, month_begun))
+    if month_begun < end:
+        parts.append(qs.occurred_between(month_begun, end))
+    return parts
+
+
 def _aggregate_span(qs, months, start, end, by, period):
     """`_aggregate` of the local dates [start, end), the whole months from `months`."""
-    if months is None or period is not None:
-        return _aggregate(qs.occurred_between(start, end), by, period)
-    month_begun = end.replace(day=1)
+    if period is not None:
+        months = None
     counted = {}
-    if month_begun > start:
-        counted = _aggregate(months.occurred_between(start, month_begun), by, None)
-    if month_begun < end:
-        for key, n in _aggregate(qs.occurred_between(month_begun, end), by, None).items():
+    for part in span(qs, months, start, end):
+        for key, n in _aggregate(part, by, period).items():
             counted[key] = counted.get(key, 0) + n
     return counted
 
@@ -1408,14 +1420,19 @@ CSV_HEADER = ("municipality_code", "municipality_name", "count")
 
 def municipality_table(qs, municipalities):
     """[(code, name, count)] for every one of `municipalities`, 0 included, by code.
-    Incidents in other municipalities, or in none, are not in the table."""
-    counted = dict(
-        qs.filter(municipality__in=municipalities)
-        .order_by()
-        .values("municipality_id")
-        .annotate(n=_tally(qs))
-        .values_list("municipality_id", "n")
-    )
+    Incidents in other municipalities, or in none, are not in the table. `qs`: incidents or
+    their monthly counts, or a list of such of periods that do not overlap (see `span`)."""
+    counted = {}
+    for part in qs if isinstance(qs, list) else [qs]:
+        rows = (
+            part.filter(municipality__in=municipalities)
+            .order_by()
+            .values("municipality_id")
+            .annotate(n=_tally(part))
+            .values_list("municipality_id", "n")
+        )
+        for municipality_id, n in rows:
+            counted[municipality_id] = counted.get(municipality_id, 0) + n
     return [
         (m.code, m.name, counted.get(m.pk, 0)) for m in sorted(municipalities, key=lambda m: m.code)
     ]
