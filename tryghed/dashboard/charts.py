@@ -12,8 +12,11 @@ from django.db.models import Max, Min
 from django.utils.translation import gettext as _
 
 from tryghed.incidents.numbers import (
+    CELL_LAT,
+    CELL_LON,
     SECONDARY,
     Period,
+    cell_edge,
     changes,
     counts,
     hotspots,
@@ -331,25 +334,23 @@ HOTSPOT_CSV_HEADER = ("row", "column", "south", "west", "north", "east", "count"
 
 def write_hotspots_csv(out, cells):
     # A map's cells share a few hundred rows and columns: each edge is written out once.
-    edges = {}
+    # The values need no quoting (whole numbers, degrees, "<5" and ".."), so the lines are
+    # joined directly, which takes a fraction of the csv module's time for tens of thousands.
+    latitudes, longitudes = {}, {}
 
-    def degrees(value):
-        text = edges.get(value)
-        if text is None:
-            text = edges[value] = f"{value:.6f}"
-        return text
+    def edges(texts, index, size):
+        found = texts.get(index)
+        if found is None:
+            found = texts[index] = (
+                f"{cell_edge(index, size):.6f}",
+                f"{cell_edge(index + 1, size):.6f}",
+            )
+        return found
 
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(HOTSPOT_CSV_HEADER)
-    writer.writerows(
-        (
-            cell.row,
-            cell.column,
-            degrees(cell.south),
-            degrees(cell.west),
-            degrees(cell.north),
-            degrees(cell.east),
-            cell.count,
-        )
-        for cell in cells
-    )
+    lines = [",".join(HOTSPOT_CSV_HEADER)]
+    for row, column, count in cells:
+        south, north = edges(latitudes, row, CELL_LAT)
+        west, east = edges(longitudes, column, CELL_LON)
+        lines.append(f"{row},{column},{south},{west},{north},{east},{count}")
+    lines.append("")
+    out.write("\n".join(lines))

@@ -105,19 +105,19 @@ def _exposed(counts, hidden):
     total and its visible counts. The reader knows that a "<5" is 1 to 4, that a ".." is 5
     or more (it would read "<5" otherwise) and, knowing how they are chosen, that a ".." is
     at most the smallest visible count; so the hidden counts' sum bounds each of them."""
+    small = sum(1 for i in hidden if is_small(counts[i]))
+    if not small:
+        return False
     total = sum(counts[i] for i in hidden)
-    visible = [c for i, c in enumerate(counts) if c and i not in hidden]
-    most_hidden = min(visible, default=math.inf)
-    low = {i: 1 if is_small(counts[i]) else SMALL_COUNT_LIMIT for i in hidden}
-    high = {i: SMALL_COUNT_LIMIT - 1 if is_small(counts[i]) else most_hidden for i in hidden}
-    low_sum, high_sum = sum(low.values()), sum(high.values())
-    for i in hidden:
-        if is_small(counts[i]):
-            least = max(1, total - (high_sum - high[i]))
-            most = min(SMALL_COUNT_LIMIT - 1, total - (low_sum - low[i]))
-            if least >= most:
-                return True
-    return False
+    # Each "<5" lies in 1..4 and each ".." in 5..(the smallest visible count): the bounds
+    # are the same for every "<5", so one of them stands for all (a map hides thousands).
+    withheld = len(hidden) - small
+    most_hidden = min((c for i, c in enumerate(counts) if c and i not in hidden), default=0)
+    low_others = (small - 1) + withheld * SMALL_COUNT_LIMIT
+    high_others = (small - 1) * (SMALL_COUNT_LIMIT - 1) + withheld * most_hidden
+    least = max(1, total - high_others) if most_hidden or not withheld else 1
+    most = min(SMALL_COUNT_LIMIT - 1, total - low_others)
+    return least >= most
 
 
 def secondary_cells(counts):
@@ -1304,6 +1304,12 @@ def _cell_index(field, size):
     return Cast(Floor(micro / float(size)), IntegerField())
 
 
+def cell_edge(index, size):
+    """The latitude of a cell row's southern edge (size CELL_LAT), or the longitude of a
+    column's western edge (CELL_LON), in degrees."""
+    return index * size / _MICRO
+
+
 class Cell(NamedTuple):
     """A grid cell and its count; a tuple, since a country's map has tens of thousands."""
 
@@ -1313,19 +1319,19 @@ class Cell(NamedTuple):
 
     @property
     def south(self):
-        return self.row * CELL_LAT / _MICRO
+        return cell_edge(self.row, CELL_LAT)
 
     @property
     def north(self):
-        return (self.row + 1) * CELL_LAT / _MICRO
+        return cell_edge(self.row + 1, CELL_LAT)
 
     @property
     def west(self):
-        return self.column * CELL_LON / _MICRO
+        return cell_edge(self.column, CELL_LON)
 
     @property
     def east(self):
-        return (self.column + 1) * CELL_LON / _MICRO
+        return cell_edge(self.column + 1, CELL_LON)
 
     @property
     def bounds(self):
@@ -1372,17 +1378,15 @@ def hotspots(*parts, less=(), public=False):
     for qs, sign in [*((qs, 1) for qs in parts), *((qs, -1) for qs in less)]:
         for cell, n in _cells(qs).items():
             counted[cell] = counted.get(cell, 0) + sign * n
-    ordered = sorted(
-        ((row, column, n) for (row, column), n in counted.items() if n),
-        key=lambda cell: (-cell[2], cell[0], cell[1]),
-    )
+    # Sorted as plain tuples, the busiest first: a sort key called per cell took as long.
+    ordered = sorted((-n, row, column) for (row, column), n in counted.items() if n)
     # The cells of the area add up to its total but for incidents without coordinates,
     # which may be none: protected as one group.
     if not public:
-        return [Cell(*cell) for cell in ordered]
-    shown = protect([n for _row, _column, n in ordered], public=public)
+        return [Cell(row, column, -n) for n, row, column in ordered]
+    shown = protect([-n for n, _row, _column in ordered], public=public)
     return [
-        Cell(row, column, count) for (row, column, _n), count in zip(ordered, shown, strict=True)
+        Cell(row, column, count) for (_n, row, column), count in zip(ordered, shown, strict=True)
     ]
 
 
