@@ -343,6 +343,13 @@ def questions(sample_municipality, sample_year, today=None):
             "hotspots",
         ),
         (
+            "hotspot cells, one category, one year",
+            f"braendpunkter.csv?year={sample_year}&category=burglary_home",
+            f"SELECT {CELL} AS k, count(*) FROM incidents WHERE {local_year} "
+            f"AND category IN ('burglary_home', '{heading}') AND lat IS NOT NULL GROUP BY k",
+            "hotspots",
+        ),
+        (
             "hotspot cells, every year",
             "braendpunkter.csv",
             f"SELECT {CELL} AS k, count(*) FROM incidents WHERE lat IS NOT NULL GROUP BY k",

@@ -165,9 +165,12 @@ class Incident(models.Model):
             ),
         ]
         indexes = [
+            # One category's incidents of a period, answered from the index alone: its map
+            # (the kept cells are of every category together), its month begun, and the
+            # plan's indicators, each scoped by source or municipality.
             models.Index(
-                fields=["municipality", "category", "occurred_at"],
-                name="incident_muni_cat_time",
+                fields=["category", "occurred_at", "source", "municipality", "lat", "lon"],
+                name="incident_cat_time",
             ),
             # The days the kept counts do not hold apart: the month begun, which staff's
             # running year compares with the same days a year earlier, and the public's
