@@ -270,3 +270,20 @@ def test_a_first_import_beaten_to_its_source_checks_its_rows_again_as_values(sou
     monkeypatch.setattr(bulk.Bulk, "start", start_after_another_import)
     report = import_incidents(csv_file(rows(range(8))), source=source)
     assert_b3_updated_and_the_rest_created(report, source)
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_a_large_import_leaves_the_incidents_for_the_indexes_to_answer(district, monkeypatch):
+    # Vacuumed, the table's pages are marked all-visible, so one category's map is answered
+    # from the index alone, autovacuum or not.
+    monkeypatch.setattr(importer, "TIDY_AFTER", 5)
+    source = IncidentSource.objects.create(name="large", district=district)
+    report = import_incidents(csv_file(rows(range(30))), source=source)
+    assert report.created == 30
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relallvisible FROM pg_class WHERE relname = %s", [Incident._meta.db_table]
+        )
+        (all_visible,) = cursor.fetchone()
+    assert all_visible > 0
