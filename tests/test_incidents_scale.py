@@ -21,6 +21,7 @@ from tryghed.incidents import numbers
 from tryghed.incidents.importer import import_incidents
 from tryghed.incidents.models import (
     DANISH_TIME,
+    CellCount,
     CellTotal,
     Incident,
     IncidentSource,
@@ -74,9 +75,10 @@ def kept_totals(period="month"):
     return {(s, m, start): n for s, m, start, n in rows}
 
 
-def direct_cells():
-    """{(source, municipality, local year, cell row, cell column): n} counted from the located
-    incidents, as the hotspot map counted them before the cells were kept."""
+def direct_cells(*, per_category=False):
+    """{(source, municipality, [category,] local year, cell row, cell column): n} counted
+    from the located incidents, as the hotspot map counted them before the cells were kept."""
+    group = ["source_id", "municipality_id", *(["category"] if per_category else [])]
     rows = (
         Incident.objects.located()
         .order_by()
@@ -85,17 +87,26 @@ def direct_cells():
             row=numbers._cell_index("lat", numbers.CELL_LAT),
             column=numbers._cell_index("lon", numbers.CELL_LON),
         )
-        .values_list("source_id", "municipality_id", "year", "row", "column")
+        .values_list(*group, "year", "row", "column")
         .annotate(n=Count("pk"))
     )
     return {tuple(key): n for *key, n in rows}
 
 
-def kept_cells():
-    rows = CellTotal.objects.values_list(
-        "source_id", "municipality_id", "year", "cell_row", "cell_column", "incidents"
-    )
+def kept_cells(*, per_category=False):
+    model, group = CellTotal, ["source_id", "municipality_id"]
+    if per_category:
+        model, group = CellCount, [*group, "category"]
+    rows = model.objects.values_list(*group, "year", "cell_row", "cell_column", "incidents")
     return {tuple(key): n for *key, n in rows}
+
+
+def assert_cells_kept():
+    """Both kinds of kept cells equal counting the located incidents; no empty cell kept."""
+    for per_category in (False, True):
+        kept = kept_cells(per_category=per_category)
+        assert kept == direct_cells(per_category=per_category), per_category
+        assert all(n > 0 for n in kept.values())
 
 
 def jsonl(rows):
@@ -176,8 +187,7 @@ def test_monthly_counts_always_equal_counting_the_incidents(source, operations):
             Incident.objects.filter(category=args[0]).update(lat=lat, lon=lon)
         else:
             Incident.objects.filter(category=args[0]).update(municipality=None)
-        assert kept_cells() == direct_cells()
-        assert all(n > 0 for n in kept_cells().values())
+        assert_cells_kept()
         for period in ("month", "week"):
             assert kept_counts(period) == direct_counts(period), period
             assert kept_totals(period) == direct_totals(period), period
@@ -247,7 +257,8 @@ def spread(source, district):
     ]
     report = import_incidents(jsonl(rows), source=source)
     assert report.created == 400
-    assert kept_cells() == direct_cells() != {}
+    assert kept_cells() != {}
+    assert_cells_kept()
     return district
 
 
@@ -354,11 +365,12 @@ def test_monthly_counts_are_scoped_like_the_incidents(spread, personas):
         located = set(
             Incident.objects.visible_to(user).located().values_list("source_id", "municipality_id")
         )
-        visible_cells = set(
-            CellTotal.objects.visible_to(user).values_list("source_id", "municipality_id")
-        )
-        assert visible_cells == located, name
-    for model in (MonthlyCount, MonthlyTotal, WeeklyCount, WeeklyTotal, CellTotal):
+        for model in (CellTotal, CellCount):
+            visible_cells = set(
+                model.objects.visible_to(user).values_list("source_id", "municipality_id")
+            )
+            assert visible_cells == located, (name, model)
+    for model in (MonthlyCount, MonthlyTotal, WeeklyCount, WeeklyTotal, CellTotal, CellCount):
         assert not model.objects.visible_to(personas["outsider"]).exists()
 
 

@@ -26,6 +26,7 @@ from django.db.models import Q
 from tryghed.accounts.scope import scope_of
 from tryghed.dashboard.report import local_today
 from tryghed.incidents.models import (
+    CellCount,
     CellTotal,
     Incident,
     MonthlyCount,
@@ -84,11 +85,8 @@ class Area:
         """What the hotspot map of the same incidents in `year` (None: every year) is made
         of, as `numbers.hotspots` takes it: ([what it adds up], [what it takes away]). The
         totals per grid cell and year, for the public less the incidents from `until` on,
-        which the totals of their year hold. A map of one category counts its incidents."""
-        if not every_category:
-            incidents = self.incidents(user)
-            return [incidents if year is None else incidents.in_year(year)], []
-        cells = self._counts(CellTotal, user)
+        which the totals of their year hold; for one category its counts per grid cell."""
+        cells = self._counts(CellTotal if every_category else CellCount, user)
         if year is not None:
             cells = cells.in_year(year)
         if not self.public or self.until is None or (year is not None and year < self.until.year):

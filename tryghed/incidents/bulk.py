@@ -26,6 +26,7 @@ from django.db import IntegrityError, connections, transaction
 
 from tryghed.guarantees import actions as guarantee_actions
 from tryghed.incidents.models import (
+    CellCount,
     CellTotal,
     Incident,
     MonthlyCount,
@@ -93,7 +94,7 @@ class Bulk:
         self.stamp = stamp
         self.guaranteed = guaranteed
         self.counts = {}  # (municipality id, category, local date) -> new incidents
-        self.cells = {}  # (municipality id, year, cell row, cell column) -> the same
+        self.cells = {}  # (municipality id, category, year, cell row, cell column) -> the same
         self.empty = False
 
     def start(self):
@@ -226,8 +227,9 @@ def count(incidents, counts=None):
 
 def count_cells(incidents, cells=None):
     """Tally located incidents (fields as the importer checked them) by (municipality id,
-    Danish local year, cell row, cell column), as migration 0013's triggers count them: the
-    coordinates have six decimals, so a float rounds them as the database does."""
+    category, Danish local year, cell row, cell column), as migration 0016's triggers count
+    them (`add_counts` sums the categories for 0013's totals): the coordinates have six
+    decimals, so a float rounds them as the database does."""
     cells = {} if cells is None else cells
     for incident in incidents:
         lat = incident["lat"]
@@ -237,6 +239,7 @@ def count_cells(incidents, cells=None):
         year = int(occurred[:4]) if type(occurred) is str else occurred.year
         key = (
             incident["municipality_id"],
+            incident["category"],
             year,
             math.floor(round(float(lat) * 1_000_000) / CELL_LAT),
             math.floor(round(float(incident["lon"]) * 1_000_000) / CELL_LON),
@@ -259,10 +262,10 @@ CELL = ["year", "cell_row", "cell_column"]
 
 def add_counts(connection, source_id, counts, *, cells=None, new_source=False):
     """Add a tally of new incidents (see `count`, and `count_cells` for the grid cells of
-    migration 0013) to the count tables, in the order of their keys, as the triggers do, so
-    that imports at once cannot deadlock. `new_source`: the source had no incidents, and so
-    no counts, before these (PostgreSQL): they are copied in, which costs a fraction of
-    adding to existing rows."""
+    migrations 0013 and 0016) to the count tables, in the order of their keys, as the
+    triggers do, so that imports at once cannot deadlock. `new_source`: the source had no
+    incidents, and so no counts, before these (PostgreSQL): they are copied in, which costs
+    a fraction of adding to existing rows."""
     tables = []
     for period, (counts_model, totals_model) in TABLES.items():
         start_of = _STARTS[period]
@@ -276,7 +279,15 @@ def add_counts(connection, source_id, counts, *, cells=None, new_source=False):
             (counts_model, ["municipality_id", "category", period], by_category),
             (totals_model, ["municipality_id", period], totals),
         ]
-    tables.append((CellTotal, ["municipality_id", *CELL], cells or {}))
+    cells = cells or {}
+    cell_totals = {}
+    for (municipality, _category, *cell), n in cells.items():
+        key = (municipality, *cell)
+        cell_totals[key] = cell_totals.get(key, 0) + n
+    tables += [
+        (CellCount, ["municipality_id", "category", *CELL], cells),
+        (CellTotal, ["municipality_id", *CELL], cell_totals),
+    ]
     for model, group, rows in tables:
         if not rows:
             continue

@@ -62,6 +62,7 @@ from django.utils.translation import gettext as _
 from tryghed.incidents.models import (
     DANISH_TIME,
     Category,
+    CellCount,
     CellTotal,
     MonthlyCount,
     MonthlyTotal,
@@ -1358,7 +1359,7 @@ class Cell(NamedTuple):
 
 def _cells(qs):
     """{(row, column): incidents} of incidents, or of their kept counts per cell."""
-    if qs.model is CellTotal:
+    if qs.model in (CellTotal, CellCount):
         rows = qs.order_by().values("cell_row", "cell_column").annotate(n=Sum("incidents"))
     else:
         rows = (
@@ -1384,7 +1385,7 @@ def hotspots(*parts, less=(), public=False):
     """Incidents per grid cell, only those with coordinates: a list of Cell, the busiest
     first (then south to north, west to east). Cells without incidents are left out.
 
-    `parts` are incidents, or their totals per cell and year (CellTotal), of periods that
+    `parts` are incidents, or their counts per cell and year (CellTotal, CellCount), of periods that
     do not overlap, and the map is their sum, less the incidents of `less`, which `parts`
     must hold: a year's totals less the days after a date are the map up to that date."""
     counted = {}

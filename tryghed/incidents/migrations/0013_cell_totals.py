@@ -134,6 +134,7 @@ def _sqlite(table, name, group):
         for column, expression in zip(CELL, (SQLITE_YEAR, SQLITE_ROW, SQLITE_COLUMN), strict=True)
     )
     old_group += " AND OLD.lat IS NOT NULL"
+    changed = " OR ".join(f"OLD.{column} IS NOT NEW.{column}" for column in ["source_id", *group])
     remove = f"""
         UPDATE {table} SET incidents = incidents - 1 WHERE {old_group};
         DELETE FROM {table} WHERE {old_group} AND incidents = 0;"""
@@ -143,11 +144,9 @@ def _sqlite(table, name, group):
         f"""CREATE TRIGGER {name}_delete AFTER DELETE ON incidents_incident
             WHEN OLD.lat IS NOT NULL BEGIN {remove} END""",
         f"""CREATE TRIGGER {name}_update
-            AFTER UPDATE OF source_id, municipality_id, occurred_at, lat, lon
+            AFTER UPDATE OF {", ".join(["source_id", *group])}, occurred_at, lat, lon
             ON incidents_incident
-            WHEN OLD.source_id IS NOT NEW.source_id
-                OR OLD.municipality_id IS NOT NEW.municipality_id
-                OR OLD.occurred_at IS NOT NEW.occurred_at
+            WHEN {changed} OR OLD.occurred_at IS NOT NEW.occurred_at
                 OR OLD.lat IS NOT NEW.lat OR OLD.lon IS NOT NEW.lon
             BEGIN {remove} {add} END""",
     ]
@@ -162,9 +161,9 @@ def _backfill(table, group, cell):
     )
 
 
-def create_triggers(apps, schema_editor):
+def create_triggers(apps, schema_editor, tables=TABLES):
     vendor = schema_editor.connection.vendor
-    for table, name, group in TABLES:
+    for table, name, group in tables:
         if vendor == "postgresql":
             statements = [*_postgres(table, name, group), _backfill(table, group, _postgres_cell())]
         elif vendor == "sqlite":
@@ -178,9 +177,9 @@ def create_triggers(apps, schema_editor):
             schema_editor.execute(statement, params=None)
 
 
-def drop_triggers(apps, schema_editor):
+def drop_triggers(apps, schema_editor, tables=TABLES):
     postgres = schema_editor.connection.vendor == "postgresql"
-    for _table, name, _group in TABLES:
+    for _table, name, _group in tables:
         for action in ("insert", "delete", "update"):
             on = " ON incidents_incident" if postgres else ""
             schema_editor.execute(f"DROP TRIGGER IF EXISTS {name}_{action}{on}", params=None)
