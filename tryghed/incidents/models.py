@@ -436,18 +436,29 @@ class CellQuerySet(_CountedQuerySet):
         return self.filter(year__lt=year)
 
 
-class CellTotal(_Counted):
+class _Cells(_Counted):
     """A source's located incidents per municipality, Danish local year and grid cell of the
-    hotspot map (incidents/numbers.py: CELL_LAT, CELL_LON), every category together, kept as
-    the monthly totals are (triggers of migration 0013, and the importer for its own
-    writes): the map of a year, or of every year, adds up thousands of cells instead of
-    reading every incident. `CellCount` holds the same per category, for a map of one."""
+    hotspot map (incidents/numbers.py: CELL_LAT, CELL_LON)."""
 
     year = models.PositiveSmallIntegerField(_("year"))
     cell_row = models.IntegerField(_("cell row"))  # south to north
     cell_column = models.IntegerField(_("cell column"))  # west to east
 
     objects = CellQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def _cell(self):
+        return f"{self.year} {self.cell_row}/{self.cell_column}"
+
+
+class CellTotal(_Cells):
+    """A source's located incidents per municipality, Danish local year and grid cell of the
+    hotspot map (incidents/numbers.py: CELL_LAT, CELL_LON), every category together, kept as
+    the monthly totals are (triggers of migration 0013, and the importer for its own
+    writes): the map of a year, or of every year, adds up thousands of cells instead of
+    reading every incident. `CellCount` holds the same per category, for a map of one."""
 
     class Meta:
         verbose_name = _("incident total per grid cell")
@@ -476,22 +487,16 @@ class CellTotal(_Counted):
         ]
 
     def __str__(self):
-        cell = f"{self.cell_row}/{self.cell_column}"
-        return f"{self.source} {self.municipality} {self.year} {cell}"
+        return f"{self.source} {self.municipality} {self._cell()}"
 
 
-class CellCount(_Counted):
+class CellCount(_Cells):
     """`CellTotal` per category (triggers of migration 0016, and the importer): a map of one
     category adds up its cells, where counting its incidents read a year's hundreds of
     thousands of them. Without the totals beside them a map of every category would add up
     a cell per category."""
 
     category = models.CharField(_("category"), max_length=40, choices=Category.choices)
-    year = models.PositiveSmallIntegerField(_("year"))
-    cell_row = models.IntegerField(_("cell row"))
-    cell_column = models.IntegerField(_("cell column"))
-
-    objects = CellQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("incident count per grid cell")
@@ -511,8 +516,7 @@ class CellCount(_Counted):
         ]
 
     def __str__(self):
-        cell = f"{self.cell_row}/{self.cell_column}"
-        return f"{self.source} {self.municipality} {self.category} {self.year} {cell}"
+        return f"{self.source} {self.municipality} {self.category} {self._cell()}"
 
 
 class IncidentImportQuerySet(models.QuerySet):
