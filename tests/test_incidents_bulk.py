@@ -1,8 +1,8 @@
 """An import's writing: on PostgreSQL one transaction, new incidents by COPY (streamed
 through one COPY into a source without incidents) and the counts added once; rows
-the source holds through the upsert; on SQLite batch by batch, each batch counting its new
-rows. Whatever the path, the counts equal counting the incidents, and the report says what
-happened."""
+the source holds through the upsert; on SQLite a transaction a chunk, written batch by batch
+and counting the chunk's new rows at once. Whatever the path, the counts equal counting the
+incidents, and the report says what happened."""
 
 import pytest
 from django.db import connection, transaction
@@ -208,6 +208,27 @@ def test_a_batch_that_fails_keeps_nothing_and_the_triggers_count_again(source, m
         occurred_at="2024-03-11T12:00+01:00",
         category="violence",
     )
+    assert_counted()
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's chunks are transactions")
+def test_a_chunk_is_written_whole_or_not_at_all(source, small_chunks, monkeypatch):
+    counted = []
+    add_counts = importer.add_counts
+
+    def failing_in_the_second_chunk(*args, **kwargs):
+        counted.append(args)
+        if len(counted) == 2:
+            raise RuntimeError("the disk is full")
+        add_counts(*args, **kwargs)
+
+    monkeypatch.setattr(importer, "add_counts", failing_in_the_second_chunk)
+    with pytest.raises(RuntimeError):
+        import_incidents(jsonl(rows(range(8))), source=source)
+    # The first chunk stays, counted; of the second, not even its first batch, already
+    # written when the counting failed.
+    kept = Incident.objects.filter(source=source).values_list("external_id", flat=True)
+    assert sorted(kept) == ["B-0", "B-1", "B-2", "B-3"]
     assert_counted()
 
 
