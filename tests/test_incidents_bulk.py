@@ -4,8 +4,10 @@ the source holds through the upsert; on SQLite a transaction a chunk, written ba
 and counting the chunk's new rows at once. Whatever the path, the counts equal counting the
 incidents, and the report says what happened."""
 
+import threading
+
 import pytest
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 
 from tests.test_incidents_scale import (
     POINTS,
@@ -16,6 +18,7 @@ from tests.test_incidents_scale import (
     kept_counts,
     kept_totals,
 )
+from tryghed.core import writelock
 from tryghed.incidents import bulk, importer
 from tryghed.incidents.importer import import_incidents
 from tryghed.incidents.models import Incident, IncidentSource
@@ -230,6 +233,32 @@ def test_a_chunk_is_written_whole_or_not_at_all(source, small_chunks, monkeypatc
     kept = Incident.objects.filter(source=source).values_list("external_id", flat=True)
     assert sorted(kept) == ["B-0", "B-1", "B-2", "B-3"]
     assert_counted()
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's queue of writers")
+@pytest.mark.django_db(transaction=True)
+def test_an_import_queues_with_the_other_writers(source):
+    if writelock._in_memory(connection.settings_dict["NAME"]):
+        pytest.skip("the queue exists only for a SQLite database file")
+    import_incidents(jsonl(rows(range(3))), source=source)  # the boundaries in memory
+    reports = []
+
+    def importing():
+        try:
+            reports.append(import_incidents(jsonl(rows(range(3, 6))), source=source))
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=importing)
+    with writelock.serialized_writes():
+        # A citizen's submission being written: the import waits for it, in the queue.
+        thread.start()
+        thread.join(1)
+        assert thread.is_alive()
+        assert Incident.objects.filter(source=source).count() == 3
+    thread.join(10)
+    assert reports[0].created == 3
+    assert Incident.objects.filter(source=source).count() == 6
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's page cache")

@@ -12,8 +12,8 @@ database writes rows while the importer checks the next ones. Imports into one s
 one after the other (its row is locked), so a row found new stays new; only a row written
 by hand in the meantime can collide, and then nothing of the COPY is kept (`Collision`).
 
-On SQLite an import writes batch by batch, each in a transaction of its own, and counts each
-batch's new incidents in the same transaction (`counted_by_importer`, migration 0010): the
+On SQLite an import writes chunk by chunk, each in a transaction of its own, and counts each
+chunk's new incidents in the same transaction (`counted_by_importer`, migration 0010): the
 row triggers would find every incident's Danish month and week anew, which the importer knows.
 """
 

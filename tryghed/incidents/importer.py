@@ -11,7 +11,7 @@ are checked from their text with what the shape leaves open (`_usual`), and into
 without incidents on PostgreSQL they go to the COPY as text (`_usual_text`); a line the
 shape or these checks cannot take goes through the full check of each cell.
 On PostgreSQL the whole import is one transaction, its new rows written by COPY (bulk.py);
-on SQLite each batch is one. Either way a failure leaves no half-written record.
+on SQLite each chunk is one. Either way a failure leaves no half-written record.
 """
 
 import contextlib
@@ -28,6 +28,7 @@ from django.db import connections, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tryghed.core import writelock
 from tryghed.guarantees import actions as guarantee_actions
 from tryghed.guarantees import rules as guarantee_rules
 from tryghed.incidents.bulk import FIELDS as WRITTEN_FIELDS
@@ -58,7 +59,8 @@ from tryghed.organisation.models import Municipality
 __all__ = ["ImportFileError", "ImportReport", "import_incidents"]
 
 COPENHAGEN = zoneinfo.ZoneInfo("Europe/Copenhagen")
-# Large enough that a round trip and a transaction per batch cost little beside its rows.
+# Rows a statement writes or reads at once: few round trips, and within SQLite's limit on
+# the parameters of a statement.
 BATCH_SIZE = 2000
 CHUNK_ROWS = 10 * BATCH_SIZE  # read, checked and located together
 COMPARED_FIELDS = WRITTEN_FIELDS[1:]  # all but the key
@@ -488,10 +490,12 @@ def _write_together(source, incidents, report, *, guaranteed):
     indexes and the count tables take each batch at places all over them: with a transaction
     a batch, the commits took more time than the writing (200,000 rows: 74 s in all, 46 s
     this way, 57 s with half the chunk). The price is the write lock, held some 3.5 s a
-    chunk of 20,000 rows, while citizens' submissions wait for it (up to 20 s, settings)."""
+    chunk of 20,000 rows. Citizens' submissions queue for it with the importer
+    (core/writelock.py), and so go on the moment a chunk is committed, while the next one is
+    checked."""
     connection = connections[Incident.objects.db]
     counts, cells = {}, {}
-    with transaction.atomic():
+    with writelock.serialized_writes(connection.alias), transaction.atomic():
         for start in range(0, len(incidents), BATCH_SIZE):
             batch = incidents[start : start + BATCH_SIZE]
             written, new = _upsert(source, batch, report)
