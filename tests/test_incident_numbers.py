@@ -293,6 +293,16 @@ def test_hotspots_count_located_incidents_per_grid_cell(add, greve, koege):
         (6132, 758, 1),
         (6145, 763, 1),
     ]
+    # Added up from two parts, the same map as one part summed and sorted by the database.
+    split = at(2024, 1, 3, 12).replace(tzinfo=DANISH_TIME)
+    parts = (
+        Incident.objects.filter(occurred_at__lt=split),
+        Incident.objects.exclude(occurred_at__lt=split),
+    )
+    assert numbers.hotspots(*parts) == cells
+    assert numbers.hotspots(*parts, public=True) == numbers.hotspots(
+        Incident.objects.all(), public=True
+    )
     busiest = cells[0]
     assert busiest.bounds == [[55.584424, 12.256832], [55.593468, 12.272896]]
     # Cells are about 1 km across at Danish latitudes.
