@@ -1396,24 +1396,22 @@ def hotspots(*parts, less=(), public=False):
     if len(parts) == 1 and not less:
         # One part, summed and sorted by the database: adding up and sorting tens of
         # thousands of cells in Python took longer than the query.
-        cells = list(map(Cell._make, _cells(parts[0], busiest_first=True)))
-        if not public:
-            return cells
-        shown = protect([cell.count for cell in cells], public=public)
-        return [cell._replace(count=count) for cell, count in zip(cells, shown, strict=True)]
-    counted = {}
-    for qs, sign in [*((qs, 1) for qs in parts), *((qs, -1) for qs in less)]:
-        for cell, n in _cells(qs).items():
-            counted[cell] = counted.get(cell, 0) + sign * n
-    # Sorted as plain tuples, the busiest first: a sort key called per cell took as long.
-    ordered = sorted((-n, row, column) for (row, column), n in counted.items() if n)
+        ordered = _cells(parts[0], busiest_first=True)
+    else:
+        counted = {}
+        for qs, sign in [*((qs, 1) for qs in parts), *((qs, -1) for qs in less)]:
+            for cell, n in _cells(qs).items():
+                counted[cell] = counted.get(cell, 0) + sign * n
+        # Sorted as plain tuples, the busiest first: a sort key called per cell took as long.
+        busiest = sorted((-n, row, column) for (row, column), n in counted.items() if n)
+        ordered = [(row, column, -n) for n, row, column in busiest]
+    if not public:
+        return list(map(Cell._make, ordered))
     # The cells of the area add up to its total but for incidents without coordinates,
     # which may be none: protected as one group.
-    if not public:
-        return [Cell(row, column, -n) for n, row, column in ordered]
-    shown = protect([-n for n, _row, _column in ordered], public=public)
+    shown = protect([n for _row, _column, n in ordered], public=public)
     return [
-        Cell(row, column, count) for (_n, row, column), count in zip(ordered, shown, strict=True)
+        Cell(row, column, count) for (row, column, _n), count in zip(ordered, shown, strict=True)
     ]
 
 
