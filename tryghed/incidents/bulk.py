@@ -20,6 +20,7 @@ row triggers would find every incident's Danish month and week anew, which the i
 import contextlib
 import datetime
 import functools
+import itertools
 import math
 
 from django.db import IntegrityError, connections, transaction
@@ -93,8 +94,7 @@ class Bulk:
         self.source = source
         self.stamp = stamp
         self.guaranteed = guaranteed
-        self.counts = {}  # (municipality id, category, local date) -> new incidents
-        self.cells = {}  # (municipality id, category, year, cell row, cell column) -> the same
+        self.tally = Tally()  # the new incidents written so far
         self.empty = False
 
     def start(self):
@@ -127,7 +127,7 @@ class Bulk:
         # As text: the importer hands over most rows as text already (the usual lines of a
         # CSV file), and PostgreSQL reads text on its own core while the importer goes on.
         sql = f"COPY {quote(Incident._meta.db_table)} ({listed}) FROM STDIN"
-        taken = {"counts": {}, "cells": {}, "covered": []}
+        taken = Tally()
         try:
             with (
                 transaction.atomic(using=self.connection.alias),
@@ -140,16 +140,15 @@ class Bulk:
                 cursor.execute("SELECT set_config(%s, '', true)", [COUNTED_BY])
         except IntegrityError as error:
             raise Collision from error
-        for tally in ("counts", "cells"):
-            kept = getattr(self, tally)
-            for key, n in taken[tally].items():
-                kept[key] = kept.get(key, 0) + n
-        self._open_deadlines(taken["covered"])
+        self.tally.add_tally(taken)
+        self._open_deadlines(taken.covered)
 
     def _put(self, write, taken, incidents):
         """Write incidents to the COPY: those whose times are text already (the importer's
-        usual lines, which no guarantee covers) as they are, the others value by value."""
-        counts, covering, guaranteed = taken["counts"], taken["covered"], self.guaranteed
+        usual lines, which no guarantee covers) as they are, the others value by value.
+        They are counted here, while the database takes the rows: it is the slower of the
+        two, so that counting costs the import next to nothing."""
+        covering, guaranteed = taken.covered, self.guaranteed
         stamp = self.stamp.isoformat()
         head = f"{self.source.pk}\t{stamp}\t{stamp}\t"
         lines = []
@@ -170,8 +169,7 @@ class Bulk:
             )
         lines.append("")
         write("\n".join(lines))
-        count(incidents, counts)
-        count_cells(incidents, taken["cells"])
+        taken.add(incidents)
 
     def _open_deadlines(self, incidents):
         """The police guarantees cover imported incidents like those entered by hand; COPY
@@ -190,10 +188,8 @@ class Bulk:
 
     def finish(self):
         """Add the new incidents to the count tables."""
-        add_counts(
-            self.connection, self.source.pk, self.counts, cells=self.cells, new_source=self.empty
-        )
-        self.counts, self.cells = {}, {}
+        add_counts(self.connection, self.source.pk, self.tally, new_source=self.empty)
+        self.tally = Tally()
 
 
 # A file repeats its days: the Monday of each is remembered (local date -> its week's Monday).
@@ -213,79 +209,83 @@ def _monday(day):
     return found
 
 
-def count(incidents, counts=None):
-    """Tally incidents (fields as the importer checked them) by (municipality id, category,
-    Danish local date as text): `add_counts` adds each day to its month and its week."""
-    counts = {} if counts is None else counts
-    for incident in incidents:
-        occurred = incident["occurred_at"]  # in Copenhagen time, or its text (ISO 8601)
-        day = occurred[:10] if type(occurred) is str else occurred.date().isoformat()
-        key = (incident["municipality_id"], incident["category"], day)
-        counts[key] = counts.get(key, 0) + 1
-    return counts
+class Tally:
+    """Incidents (fields as the importer checked them) counted as the count tables hold
+    them: per municipality id, category and month, week, or Danish local year and grid cell;
+    `add_counts` sums the categories for the totals. The coordinates have six decimals, so a
+    float rounds them as the database does (migrations 0003, 0011, 0016)."""
+
+    def __init__(self):
+        self.months = {}  # (municipality id, category, first day as text) -> incidents
+        self.weeks = {}  # the same, with the Monday of the week
+        self.cells = {}  # (municipality id, category, year, cell row, cell column) -> incidents
+        self.covered = []  # incidents a police guarantee covers (Bulk's)
+
+    def add(self, incidents):
+        months, weeks, cells = self.months, self.weeks, self.cells
+        for incident in incidents:
+            occurred = incident["occurred_at"]  # in Copenhagen time, or its text (ISO 8601)
+            if type(occurred) is str:
+                day, year = occurred[:10], int(occurred[:4])
+            else:
+                day, year = occurred.date().isoformat(), occurred.year
+            municipality, category = incident["municipality_id"], incident["category"]
+            key = (municipality, category, day[:8] + "01")
+            months[key] = months.get(key, 0) + 1
+            key = (municipality, category, _monday(day))
+            weeks[key] = weeks.get(key, 0) + 1
+            lat = incident["lat"]
+            if lat is not None:
+                key = (
+                    municipality,
+                    category,
+                    year,
+                    math.floor(round(float(lat) * 1_000_000) / CELL_LAT),
+                    math.floor(round(float(incident["lon"]) * 1_000_000) / CELL_LON),
+                )
+                cells[key] = cells.get(key, 0) + 1
+
+    def add_tally(self, other):
+        for name in ("months", "weeks", "cells"):
+            kept, added = getattr(self, name), getattr(other, name)
+            if not kept:
+                setattr(self, name, added)
+                continue
+            for key, n in added.items():
+                kept[key] = kept.get(key, 0) + n
 
 
-def count_cells(incidents, cells=None):
-    """Tally located incidents (fields as the importer checked them) by (municipality id,
-    category, Danish local year, cell row, cell column), as migration 0016's triggers count
-    them (`add_counts` sums the categories for 0013's totals): the coordinates have six
-    decimals, so a float rounds them as the database does."""
-    cells = {} if cells is None else cells
-    for incident in incidents:
-        lat = incident["lat"]
-        if lat is None:
-            continue
-        occurred = incident["occurred_at"]
-        year = int(occurred[:4]) if type(occurred) is str else occurred.year
-        key = (
-            incident["municipality_id"],
-            incident["category"],
-            year,
-            math.floor(round(float(lat) * 1_000_000) / CELL_LAT),
-            math.floor(round(float(incident["lon"]) * 1_000_000) / CELL_LON),
-        )
-        cells[key] = cells.get(key, 0) + 1
-    return cells
-
-
-# The count tables (migrations 0003, 0004, 0011), by category and over every category, and
-# the first day (as text) of the period holding a day.
+# The count tables (migrations 0003, 0004, 0011), by category and over every category.
 TABLES = {
     "month": (MonthlyCount, MonthlyTotal),
     "week": (WeeklyCount, WeeklyTotal),
 }
-_STARTS = {"month": lambda day: day[:8] + "01", "week": _monday}
-
-
 CELL = ["year", "cell_row", "cell_column"]
+COPIED_AT_ONCE = 20_000  # count rows formatted while the database takes the ones before
 
 
-def add_counts(connection, source_id, counts, *, cells=None, new_source=False):
-    """Add a tally of new incidents (see `count`, and `count_cells` for the grid cells of
-    migrations 0013 and 0016) to the count tables, in the order of their keys, as the
-    triggers do, so that imports at once cannot deadlock. `new_source`: the source had no
-    incidents, and so no counts, before these (PostgreSQL): they are copied in, which costs
-    a fraction of adding to existing rows."""
+def add_counts(connection, source_id, tally, *, new_source=False):
+    """Add a Tally of new incidents to the count tables (and their sums over the categories
+    to the totals), in the order of their keys, as the triggers do, so that imports at once
+    cannot deadlock. `new_source`: the source had no incidents, and so no counts, before
+    these (PostgreSQL): they are copied in, which costs a fraction of adding to existing
+    rows."""
     tables = []
-    for period, (counts_model, totals_model) in TABLES.items():
-        start_of = _STARTS[period]
-        by_category, totals = {}, {}
-        for (municipality, category, day), n in counts.items():
-            start = start_of(day)
-            key = (municipality, category, start)
-            by_category[key] = by_category.get(key, 0) + n
+    for period, by_category in (("month", tally.months), ("week", tally.weeks)):
+        counts_model, totals_model = TABLES[period]
+        totals = {}
+        for (municipality, _category, start), n in by_category.items():
             totals[municipality, start] = totals.get((municipality, start), 0) + n
         tables += [
             (counts_model, ["municipality_id", "category", period], by_category),
             (totals_model, ["municipality_id", period], totals),
         ]
-    cells = cells or {}
     cell_totals = {}
-    for (municipality, _category, *cell), n in cells.items():
+    for (municipality, _category, *cell), n in tally.cells.items():
         key = (municipality, *cell)
         cell_totals[key] = cell_totals.get(key, 0) + n
     tables += [
-        (CellCount, ["municipality_id", "category", *CELL], cells),
+        (CellCount, ["municipality_id", "category", *CELL], tally.cells),
         (CellTotal, ["municipality_id", *CELL], cell_totals),
     ]
     for model, group, rows in tables:
@@ -301,20 +301,28 @@ def add_counts(connection, source_id, counts, *, cells=None, new_source=False):
 
 
 def _copy_counts(connection, model, group, source_id, rows):
-    """New count rows by COPY, in a savepoint: nothing of it is kept when one exists."""
+    """New count rows by COPY, in a savepoint: nothing of it is kept when one exists. Sent
+    in parts, so that the database inserts each while the next is formatted. A key holds
+    numbers, dates as text and category codes: nothing to escape."""
     quote = connection.ops.quote_name
     columns = ", ".join(quote(column) for column in ["source_id", *group, "incidents"])
     sql = f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN"
-    text = "".join(
-        "\t".join((str(source_id), *map(_copy_text, key), str(n))) + "\n" for key, n in rows.items()
-    )
+    head, tab = f"{source_id}\t", "\t"
     with (
         transaction.atomic(using=connection.alias),
         connection.cursor() as cursor,
         connection.wrap_database_errors,
         cursor.cursor.copy(sql) as copy,
     ):
-        copy.write(text)
+        items = iter(rows.items())
+        while part := list(itertools.islice(items, COPIED_AT_ONCE)):
+            copy.write(
+                "".join(
+                    f"{head}{NULL if municipality is None else municipality}\t"
+                    f"{tab.join(map(str, rest))}\t{n}\n"
+                    for (municipality, *rest), n in part
+                )
+            )
 
 
 def _upsert_counts(connection, model, group, source_id, rows):

@@ -36,9 +36,8 @@ from tryghed.incidents.bulk import TABLES as COUNT_TABLES
 from tryghed.incidents.bulk import (
     Bulk,
     Collision,
+    Tally,
     add_counts,
-    count,
-    count_cells,
     counted_by_importer,
     covered,
 )
@@ -494,15 +493,14 @@ def _write_together(source, incidents, report, *, guaranteed):
     (core/writelock.py), and so go on the moment a chunk is committed, while the next one is
     checked."""
     connection = connections[Incident.objects.db]
-    counts, cells = {}, {}
+    tally = Tally()
     with writelock.serialized_writes(connection.alias), transaction.atomic():
         for start in range(0, len(incidents), BATCH_SIZE):
             batch = incidents[start : start + BATCH_SIZE]
             written, new = _upsert(source, batch, report)
-            count(new, counts)
-            count_cells(new, cells)
+            tally.add(new)
             _open_deadlines(source, written, guaranteed)
-        add_counts(connection, source.pk, counts, cells=cells)
+        add_counts(connection, source.pk, tally)
 
 
 def _adapter(connection, name):
