@@ -24,6 +24,7 @@ import itertools
 import math
 
 from django.db import IntegrityError, connections, transaction
+from psycopg.copy import QueuedLibpqWriter
 
 from tryghed.guarantees import actions as guarantee_actions
 from tryghed.incidents.models import (
@@ -134,8 +135,16 @@ class Bulk:
                 self.connection.cursor() as cursor,
             ):
                 cursor.execute("SELECT set_config(%s, %s, true)", [COUNTED_BY, IMPORTER])
-                # The driver's own COPY: its errors become Django's, as a query's do.
-                with self.connection.wrap_database_errors, cursor.cursor.copy(sql) as copy:
+                # The driver's own COPY: its errors become Django's, as a query's do. Its
+                # rows are sent by a thread of their own from a queue, so that the importer
+                # checks the next chunk while the database takes the last: writing a chunk
+                # straight to the connection waited until the database had taken nearly
+                # all of it, and the database then waited for the next.
+                writer = QueuedLibpqWriter(cursor.cursor)
+                with (
+                    self.connection.wrap_database_errors,
+                    cursor.cursor.copy(sql, writer=writer) as copy,
+                ):
                     yield functools.partial(self._put, copy.write, taken)
                 cursor.execute("SELECT set_config(%s, '', true)", [COUNTED_BY])
         except IntegrityError as error:
