@@ -201,20 +201,21 @@ class Bulk:
         self.tally = Tally()
 
 
-# A file repeats its days: the Monday of each is remembered (local date -> its week's Monday).
-_MONDAYS = {}
-_MONDAYS_KEPT = 100_000  # some 270 years of days
+# A file repeats its days: the month and week of each are remembered (local date as text ->
+# the first day of its month and the Monday of its week, as text).
+_PERIODS = {}
+_PERIODS_KEPT = 100_000  # some 270 years of days
 
 
-def _monday(day):
-    """The Monday (as text) of the ISO week holding a local date written 2026-07-20."""
-    found = _MONDAYS.get(day)
+def _periods(day):
+    """The month and ISO week (their first days, as text) of a local date written 2026-07-20."""
+    found = _PERIODS.get(day)
     if found is None:
         date = datetime.date.fromisoformat(day)
-        found = (date - datetime.timedelta(days=date.weekday())).isoformat()
-        if len(_MONDAYS) >= _MONDAYS_KEPT:
-            _MONDAYS.clear()
-        _MONDAYS[day] = found
+        found = (day[:8] + "01", (date - datetime.timedelta(days=date.weekday())).isoformat())
+        if len(_PERIODS) >= _PERIODS_KEPT:
+            _PERIODS.clear()
+        _PERIODS[day] = found
     return found
 
 
@@ -231,17 +232,18 @@ class Tally:
         self.covered = []  # incidents a police guarantee covers (Bulk's)
 
     def add(self, incidents):
-        months, weeks, cells = self.months, self.weeks, self.cells
+        months, weeks, cells, periods = self.months, self.weeks, self.cells, _PERIODS
         for incident in incidents:
             occurred = incident["occurred_at"]  # in Copenhagen time, or its text (ISO 8601)
             if type(occurred) is str:
                 day, year = occurred[:10], int(occurred[:4])
             else:
                 day, year = occurred.date().isoformat(), occurred.year
+            month, week = periods.get(day) or _periods(day)
             municipality, category = incident["municipality_id"], incident["category"]
-            key = (municipality, category, day[:8] + "01")
+            key = (municipality, category, month)
             months[key] = months.get(key, 0) + 1
-            key = (municipality, category, _monday(day))
+            key = (municipality, category, week)
             weeks[key] = weeks.get(key, 0) + 1
             lat = incident["lat"]
             if lat is not None:
