@@ -101,19 +101,17 @@ def is_hidden(shown):
     return shown in (SMALL_COUNT, SECONDARY)
 
 
-def _exposed(counts, hidden):
-    """Whether a hidden small count of the group can be worked out exactly from the group's
-    total and its visible counts. The reader knows that a "<5" is 1 to 4, that a ".." is 5
-    or more (it would read "<5" otherwise) and, knowing how they are chosen, that a ".." is
-    at most the smallest visible count; so the hidden counts' sum bounds each of them."""
-    small = sum(1 for i in hidden if is_small(counts[i]))
+def _exposed(small, total, withheld, most_hidden):
+    """Whether the hidden small counts of a group can be worked out exactly from the group's
+    total and its visible counts: `small` counts "<5" and `withheld` counts ".." are hidden,
+    `total` is their sum and `most_hidden` the smallest visible count above 0 (0 if none).
+    The reader knows that a "<5" is 1 to 4, that a ".." is 5 or more (it would read "<5"
+    otherwise) and, knowing how they are chosen, that a ".." is at most the smallest visible
+    count; so the hidden counts' sum bounds each of them."""
     if not small:
         return False
-    total = sum(counts[i] for i in hidden)
     # Each "<5" lies in 1..4 and each ".." in 5..(the smallest visible count): the bounds
     # are the same for every "<5", so one of them stands for all (a map hides thousands).
-    withheld = len(hidden) - small
-    most_hidden = min((c for i, c in enumerate(counts) if c and i not in hidden), default=0)
     low_others = (small - 1) + withheld * SMALL_COUNT_LIMIT
     high_others = (small - 1) * (SMALL_COUNT_LIMIT - 1) + withheld * most_hidden
     least = max(1, total - high_others) if most_hidden or not withheld else 1
@@ -121,18 +119,30 @@ def _exposed(counts, hidden):
     return least >= most
 
 
-def secondary_cells(counts):
+def _suppressed(counts):
     """The positions of the counts to hide besides the small ones, so that no small count of
     a group published with its total can be worked out: the smallest visible counts, the
     earlier position first among equal ones, one at a time until none can. Zeros are never
-    chosen: a hidden 0 next to a "<5" would leave the sum to the "<5"."""
-    hidden = {i for i, count in enumerate(counts) if is_small(count)}
+    chosen: a hidden 0 next to a "<5" would leave the sum to the "<5". Also whether the
+    small counts can still be worked out with all of those hidden.
+
+    One pass over the group, whatever it hides: the counts are chosen smallest first, so
+    the smallest visible count is always the next one to choose."""
+    small = [c for c in counts if is_small(c)]
+    visible = sorted((c, i) for i, c in enumerate(counts) if c and not is_small(c))
+    total = sum(small)
     chosen = set()
-    for _count, i in sorted((c, i) for i, c in enumerate(counts) if c and not is_small(c)):
-        if not _exposed(counts, hidden | chosen):
-            break
+    for count, i in visible:
+        if not _exposed(len(small), total, len(chosen), count):
+            return chosen, False
         chosen.add(i)
-    return chosen
+        total += count
+    return chosen, _exposed(len(small), total, len(chosen), 0)
+
+
+def secondary_cells(counts):
+    """The positions of the counts to hide besides the small ones (see `_suppressed`)."""
+    return _suppressed(counts)[0]
 
 
 def protect(counts, *, public=True):
@@ -160,10 +170,11 @@ def protect(counts, *, public=True):
     counts = list(counts)
     if not public:
         return counts
-    chosen = secondary_cells(counts)
-    hidden = chosen | {i for i, count in enumerate(counts) if is_small(count)}
-    if hidden and not is_small(sum(counts)) and _exposed(counts, hidden):
+    chosen, exposed = _suppressed(counts)
+    if exposed and not is_small(sum(counts)):
         return [SECONDARY] * len(counts)
+    if not chosen:
+        return [SMALL_COUNT if is_small(c) else c for c in counts]
     return [SECONDARY if i in chosen else public_count(c) for i, c in enumerate(counts)]
 
 
