@@ -320,13 +320,12 @@ def hotspot_cells(parts, *, public=False):
     adding, less = parts
     cells = hotspots(*adding, less=less, public=public)
     if public:
-        hidden = sorted((c for c in cells if is_hidden(c.count)), key=_place)
-        cells = [c for c in cells if not is_hidden(c.count)] + hidden
+        shown, hidden = [], []
+        for cell in cells:
+            (hidden if is_hidden(cell.count) else shown).append(cell)
+        # A cell is (row, column, count), and no two share a place: sorted as they are.
+        cells = shown + sorted(hidden)
     return cells
-
-
-def _place(cell):
-    return (cell.row, cell.column)
 
 
 HOTSPOT_CSV_HEADER = ("row", "column", "south", "west", "north", "east", "count")
