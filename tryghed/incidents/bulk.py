@@ -155,8 +155,9 @@ class Bulk:
     def _put(self, write, taken, incidents):
         """Write incidents to the COPY: those whose times are text already (the importer's
         usual lines, which no guarantee covers) as they are, the others value by value.
-        They are counted here, while the database takes the rows: it is the slower of the
-        two, so that counting costs the import next to nothing."""
+        They are counted as they are written, while the database takes them, so that at the
+        end the counts are only summed and copied (3,000,000 rows: 13.4 s, where adding up
+        the days at the end took 23.7)."""
         covering, guaranteed = taken.covered, self.guaranteed
         stamp = self.stamp.isoformat()
         head = f"{self.source.pk}\t{stamp}\t{stamp}\t"
@@ -257,6 +258,7 @@ class Tally:
                 cells[key] = cells.get(key, 0) + 1
 
     def add_tally(self, other):
+        """Add the counts of another tally (of a COPY that was kept)."""
         for name in ("months", "weeks", "cells"):
             kept, added = getattr(self, name), getattr(other, name)
             if not kept:
@@ -339,7 +341,7 @@ def _copy_counts(connection, model, group, source_id, rows):
 def _together(cells):
     """CellCount's rows a category and year at a time: a map of one category and year reads
     its cells together, and written together they lie on a few hundred pages of the table,
-    not on a page each (17,747 cells: 184 pages against 8,951, the query 22 ms against 41)."""
+    not on a page each (17,747 cells: 184 pages against 8,951, the query 25 ms against 41)."""
     groups = {}
     for item in cells.items():
         _municipality, category, year, *_cell = item[0]
