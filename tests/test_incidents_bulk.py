@@ -336,3 +336,17 @@ def test_a_large_import_leaves_the_incidents_for_the_indexes_to_answer(district,
         )
         (all_visible,) = cursor.fetchone()
     assert all_visible > 0
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's planner figures")
+@pytest.mark.django_db(transaction=True)
+def test_a_large_import_gives_sqlites_planner_its_figures(district, monkeypatch):
+    # Without them, SQLite reads every incident of a source for the days of a month begun.
+    monkeypatch.setattr(importer, "TIDY_AFTER", 5)
+    source = IncidentSource.objects.create(name="large", district=district)
+    report = import_incidents(csv_file(rows(range(30))), source=source)
+    assert report.created == 30
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT tbl, idx FROM sqlite_stat1")
+        figures = cursor.fetchall()
+    assert (Incident._meta.db_table, "incident_time") in figures

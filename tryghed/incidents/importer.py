@@ -890,14 +890,23 @@ def _tidy_counts():
     alone (the days of a month begun, a plan's indicators) reads every incident it counts
     from the table (0.3 s a million rows; autovacuum may be off, as it is by choice on some
     servers). VACUUM cannot run inside a transaction; an import within one leaves both to
-    autovacuum."""
+    autovacuum.
+
+    On SQLite, which keeps no figures until asked, ANALYZE the same tables: without them
+    its planner takes the unique (source, external id) for narrower than the index on the
+    time, and read all of a source's 1,000,000 incidents for the days of a month begun
+    (177 ms); with them it reads that month's through the index on the time. ANALYZE took
+    0.9 s there; it writes, so it queues for the write lock like any writer."""
     connection = connections[Incident.objects.db]
-    if connection.vendor != "postgresql" or connection.in_atomic_block:
+    if connection.in_atomic_block or connection.vendor not in ("postgresql", "sqlite"):
         return
     quote = connection.ops.quote_name
     models = [model for pair in COUNT_TABLES.values() for model in pair]
-    tables = ", ".join(
-        quote(model._meta.db_table) for model in [*models, CellTotal, CellCount, Incident]
-    )
+    tables = [quote(model._meta.db_table) for model in [*models, CellTotal, CellCount, Incident]]
+    if connection.vendor == "sqlite":
+        with writelock.serialized_writes(connection.alias), connection.cursor() as cursor:
+            for table in tables:
+                cursor.execute(f"ANALYZE {table}")
+        return
     with connection.cursor() as cursor:
-        cursor.execute(f"VACUUM (ANALYZE) {tables}")
+        cursor.execute(f"VACUUM (ANALYZE) {', '.join(tables)}")
