@@ -321,15 +321,20 @@ def test_a_first_import_beaten_to_its_source_checks_its_rows_again_as_values(sou
     assert_b3_updated_and_the_rest_created(report, source)
 
 
+def import_large(district, monkeypatch):
+    """Import into a new source as many rows as it takes to tidy the tables after."""
+    monkeypatch.setattr(importer, "TIDY_AFTER", 5)
+    source = IncidentSource.objects.create(name="large", district=district)
+    report = import_incidents(csv_file(rows(range(30))), source=source)
+    assert report.created == 30
+
+
 @postgres_only
 @pytest.mark.django_db(transaction=True)
 def test_a_large_import_leaves_the_incidents_for_the_indexes_to_answer(district, monkeypatch):
     # Vacuumed, the table's pages are marked all-visible, so one category's map is answered
     # from the index alone, autovacuum or not.
-    monkeypatch.setattr(importer, "TIDY_AFTER", 5)
-    source = IncidentSource.objects.create(name="large", district=district)
-    report = import_incidents(csv_file(rows(range(30))), source=source)
-    assert report.created == 30
+    import_large(district, monkeypatch)
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT relallvisible FROM pg_class WHERE relname = %s", [Incident._meta.db_table]
@@ -342,10 +347,7 @@ def test_a_large_import_leaves_the_incidents_for_the_indexes_to_answer(district,
 @pytest.mark.django_db(transaction=True)
 def test_a_large_import_gives_sqlites_planner_its_figures(district, monkeypatch):
     # Without them, SQLite reads every incident of a source for the days of a month begun.
-    monkeypatch.setattr(importer, "TIDY_AFTER", 5)
-    source = IncidentSource.objects.create(name="large", district=district)
-    report = import_incidents(csv_file(rows(range(30))), source=source)
-    assert report.created == 30
+    import_large(district, monkeypatch)
     with connection.cursor() as cursor:
         cursor.execute("SELECT tbl, idx FROM sqlite_stat1")
         figures = cursor.fetchall()
