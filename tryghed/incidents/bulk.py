@@ -128,7 +128,7 @@ class Bulk:
         # As text: the importer hands over most rows as text already (the usual lines of a
         # CSV file), and PostgreSQL reads text on its own core while the importer goes on.
         sql = f"COPY {quote(Incident._meta.db_table)} ({listed}) FROM STDIN"
-        taken = Tally()
+        taken, covering = Tally(), []
         try:
             with (
                 transaction.atomic(using=self.connection.alias),
@@ -145,20 +145,20 @@ class Bulk:
                     self.connection.wrap_database_errors,
                     cursor.cursor.copy(sql, writer=writer) as copy,
                 ):
-                    yield functools.partial(self._put, copy.write, taken)
+                    yield functools.partial(self._put, copy.write, taken, covering)
                 cursor.execute("SELECT set_config(%s, '', true)", [COUNTED_BY])
         except IntegrityError as error:
             raise Collision from error
         self.tally.add_tally(taken)
-        self._open_deadlines(taken.covered)
+        self._open_deadlines(covering)
 
-    def _put(self, write, taken, incidents):
+    def _put(self, write, taken, covering, incidents):
         """Write incidents to the COPY: those whose times are text already (the importer's
         usual lines, which no guarantee covers) as they are, the others value by value.
         They are counted as they are written, while the database takes them, so that at the
         end the counts are only summed and copied (3,000,000 rows: 13.4 s, where adding up
         the days at the end took 23.7)."""
-        covering, guaranteed = taken.covered, self.guaranteed
+        guaranteed = self.guaranteed
         stamp = self.stamp.isoformat()
         head = f"{self.source.pk}\t{stamp}\t{stamp}\t"
         lines = []
@@ -230,7 +230,6 @@ class Tally:
         self.months = {}  # (municipality id, category, first day as text) -> incidents
         self.weeks = {}  # the same, with the Monday of the week
         self.cells = {}  # (municipality id, category, year, cell row, cell column) -> incidents
-        self.covered = []  # incidents a police guarantee covers (Bulk's)
 
     def add(self, incidents):
         months, weeks, cells, periods = self.months, self.weeks, self.cells, _PERIODS

@@ -140,11 +140,6 @@ def _suppressed(counts):
     return chosen, _exposed(len(small), total, len(chosen), 0)
 
 
-def secondary_cells(counts):
-    """The positions of the counts to hide besides the small ones (see `_suppressed`)."""
-    return _suppressed(counts)[0]
-
-
 def protect(counts, *, public=True):
     """The counts of one group, e.g. the municipalities of a district or the months of a year,
     as the public may read them next to the group's total, which is published as is (on the
@@ -153,7 +148,7 @@ def protect(counts, *, public=True):
     The small-count rule alone can be undone by subtraction: a district total of 523 beside
     its municipalities, only one of them "<5", gives that one away as 523 minus the others.
     So when the hidden counts of a group could be worked out, the next smallest counts are
-    hidden too (complementary suppression, see `secondary_cells`).
+    hidden too (complementary suppression, see `_suppressed`).
 
     Those are shown as "..", not "<5": they are 5 or more, and "<5" would be untrue. ".." is
     the mark Danmarks Statistik uses for a figure withheld for confidentiality. The reader
@@ -173,8 +168,6 @@ def protect(counts, *, public=True):
     chosen, exposed = _suppressed(counts)
     if exposed and not is_small(sum(counts)):
         return [SECONDARY] * len(counts)
-    if not chosen:
-        return [SMALL_COUNT if is_small(c) else c for c in counts]
     return [SECONDARY if i in chosen else public_count(c) for i, c in enumerate(counts)]
 
 
