@@ -37,6 +37,7 @@ month, in a week not yet published, are protected as well.
 import bisect
 import csv
 import datetime
+import heapq
 import math
 from dataclasses import dataclass
 from decimal import Decimal
@@ -127,17 +128,28 @@ def _suppressed(counts):
     small counts can still be worked out with all of those hidden.
 
     One pass over the group, whatever it hides: the counts are chosen smallest first, so
-    the smallest visible count is always the next one to choose."""
-    small = [c for c in counts if is_small(c)]
-    visible = sorted((c, i) for i, c in enumerate(counts) if c and not is_small(c))
-    total = sum(small)
+    the smallest visible count is always the next one to choose. A map's group holds tens
+    of thousands of counts, of which a handful are chosen: the visible ones are taken from
+    a heap as needed rather than sorted, and `is_small` is spelled out rather than called."""
+    small = total = 0
+    visible = []
+    for i, c in enumerate(counts):
+        if not c:
+            continue
+        if 0 < c < SMALL_COUNT_LIMIT:
+            small += 1
+            total += c
+        else:
+            visible.append((c, i))
+    heapq.heapify(visible)
     chosen = set()
-    for count, i in visible:
-        if not _exposed(len(small), total, len(chosen), count):
+    while visible:
+        count, i = heapq.heappop(visible)
+        if not _exposed(small, total, len(chosen), count):
             return chosen, False
         chosen.add(i)
         total += count
-    return chosen, _exposed(len(small), total, len(chosen), 0)
+    return chosen, _exposed(small, total, len(chosen), 0)
 
 
 def protect(counts, *, public=True):
@@ -168,7 +180,10 @@ def protect(counts, *, public=True):
     chosen, exposed = _suppressed(counts)
     if exposed and not is_small(sum(counts)):
         return [SECONDARY] * len(counts)
-    return [SECONDARY if i in chosen else public_count(c) for i, c in enumerate(counts)]
+    shown = [SMALL_COUNT if c is not None and 0 < c < SMALL_COUNT_LIMIT else c for c in counts]
+    for i in chosen:
+        shown[i] = SECONDARY
+    return shown
 
 
 def rolled_up(count, parts):
