@@ -8,6 +8,7 @@ import threading
 
 import pytest
 from django.db import connection, connections, transaction
+from django.test.utils import CaptureQueriesContext
 
 from tests.test_incidents_scale import (
     POINTS,
@@ -19,9 +20,9 @@ from tests.test_incidents_scale import (
     kept_totals,
 )
 from tryghed.core import writelock
-from tryghed.incidents import bulk, importer
+from tryghed.incidents import bulk, importer, numbers
 from tryghed.incidents.importer import import_incidents
-from tryghed.incidents.models import Incident, IncidentSource
+from tryghed.incidents.models import CellCount, Incident, IncidentSource
 from tryghed.organisation.models import Municipality
 
 pytestmark = pytest.mark.usefixtures("reference")
@@ -352,3 +353,18 @@ def test_a_large_import_gives_sqlites_planner_its_figures(district, monkeypatch)
         cursor.execute("SELECT tbl, idx FROM sqlite_stat1")
         figures = cursor.fetchall()
     assert (Incident._meta.db_table, "incident_time") in figures
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's index for the map")
+@pytest.mark.django_db(transaction=True)
+def test_sqlite_reads_one_categorys_map_from_an_index_alone(district, monkeypatch):
+    # Through the key, SQLite looked every cell up in the table, where an import scatters them.
+    import_large(district, monkeypatch)
+    with CaptureQueriesContext(connection) as queries:
+        cells = numbers.hotspots(CellCount.objects.filter(category="burglary_home", year=2024))
+    assert sum(cell.count for cell in cells) == 15  # every other row has a point
+    (sql,) = [q["sql"] for q in queries.captured_queries if "incidents_cellcount" in q["sql"]]
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN QUERY PLAN {sql}")
+        plan = " ".join(str(step[-1]) for step in cursor.fetchall())
+    assert "COVERING INDEX cell_count_map_sqlite" in plan
