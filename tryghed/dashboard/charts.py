@@ -344,15 +344,14 @@ def write_hotspots_csv(out, cells):
     lines = [",".join(HOTSPOT_CSV_HEADER)]
     for row, column, count in cells:
         # Looked up inline: a helper called twice per cell took over a quarter of the time.
-        south_north = rows.get(row)
-        if south_north is None:
-            south_north = rows[row] = _edges(row, CELL_LAT)
-        west_east = columns.get(column)
-        if west_east is None:
-            west_east = columns[column] = _edges(column, CELL_LON)
-        lines.append(
-            f"{south_north[0]},{west_east[0]},{south_north[1]},{west_east[1]},"
-            f"{south_north[2]},{west_east[2]},{count}"
-        )
+        row_text = rows.get(row)
+        if row_text is None:
+            row_text = rows[row] = _edges(row, CELL_LAT)
+        column_text = columns.get(column)
+        if column_text is None:
+            column_text = columns[column] = _edges(column, CELL_LON)
+        row_number, south, north = row_text
+        column_number, west, east = column_text
+        lines.append(f"{row_number},{column_number},{south},{west},{north},{east},{count}")
     lines.append("")
     out.write("\n".join(lines))
