@@ -1,9 +1,9 @@
 """Intake benchmark: Open311 submissions per second against one INSERT, on the production server.
 
-Starts gunicorn as the Procfile does (2 workers, loopback only) on a fresh database in a
+Starts gunicorn as the Procfile does (its workers, loopback only) on a fresh database in a
 temporary directory (SQLite by default, --postgres for a database of its own on PostgreSQL at
 127.0.0.1:5432, dropped afterwards), loads the reference data, the services and the
-guarantees' rules, creates an API key, and then, over HTTP at 50 concurrent keep-alive
+guarantees' rules, creates an API key, and then, over HTTP at 50 concurrent
 connections:
 
 1. the baseline: a minimal Django view on the same server and database that does nothing but

@@ -2,6 +2,7 @@
 pixels is kept (no EXIF, no GPS, no comments)."""
 
 import io
+import struct
 import zlib
 
 import pytest
@@ -9,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
-from PIL import Image, ImageFile, PngImagePlugin
+from PIL import Image, ImageFile, ImageOps, PngImagePlugin
 
 from tryghed.servicedesk import photos, services
 from tryghed.servicedesk.models import Photo, ServiceRequest
@@ -86,6 +87,70 @@ def test_a_sideways_phone_photo_is_turned_upright_before_its_orientation_is_drop
     # Orientation 6: the camera stored it rotated; viewers turn it 90° clockwise.
     clean = photos.clean_photo(upload(jpeg_with_gps(size=(300, 200), orientation=6)))
     assert reopen(clean).size == (200, 300)
+
+
+def jpeg_with_a_wrongly_typed_gps_tag():
+    """A sideways phone photo whose GPS map datum, a text tag, holds three fractions: Pillow
+    reads it, but raises TypeError when it writes such EXIF out again."""
+
+    def directory(entries):
+        out = struct.pack(">H", len(entries))
+        for tag, kind, count, value in entries:
+            out += struct.pack(">HHI", tag, kind, count) + value
+        return out + struct.pack(">I", 0)
+
+    gps_at = 8 + 2 + 2 * 12 + 4
+    values_at = gps_at + 2 + 12 + 4
+    first = directory(
+        [(ORIENTATION, 3, 1, struct.pack(">HH", 6, 0)), (GPS_IFD, 4, 1, struct.pack(">I", gps_at))]
+    )
+    gps = directory([(0x0012, 5, 3, struct.pack(">I", values_at))])
+    tiff = b"MM\x00*" + struct.pack(">I", 8) + first + gps + struct.pack(">6I", 55, 1, 27, 1, 36, 1)
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48), "red").save(out, "JPEG", exif=b"Exif\x00\x00" + tiff)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("orientation", "corner"),
+    [
+        (1, (0, 0)),
+        (2, (1, 0)),
+        (3, (1, 1)),
+        (4, (0, 1)),
+        (5, (0, 0)),
+        (6, (1, 0)),
+        (7, (1, 1)),
+        (8, (0, 1)),
+    ],
+)
+def test_every_orientation_puts_the_photos_top_left_where_a_viewer_shows_it(orientation, corner):
+    # A 60×40 picture, black but its stored top-left corner white.
+    image = Image.new("RGB", (60, 40), "black")
+    image.paste((255, 255, 255), (0, 0, 10, 10))
+    exif = image.getexif()
+    exif[ORIENTATION] = orientation
+    out = io.BytesIO()
+    image.save(out, format="JPEG", exif=exif)
+    upright = reopen(photos.clean_photo(upload(out.getvalue())))
+    expected = ImageOps.exif_transpose(Image.open(io.BytesIO(out.getvalue())))
+    assert upright.size == expected.size
+    width, height = upright.size
+    x, y = corner[0] * (width - 1), corner[1] * (height - 1)
+    assert upright.getpixel((x, y))[0] > 200
+    assert expected.getpixel((x, y))[0] > 200
+
+
+def test_a_photo_with_a_tag_of_the_wrong_type_is_turned_and_cleaned_not_an_error(catalogue, media):
+    data = jpeg_with_a_wrongly_typed_gps_tag()
+    with pytest.raises(TypeError):
+        ImageOps.exif_transpose(Image.open(io.BytesIO(data)))
+    response = send(tip(), upload(data, "telefon.jpg"))
+    assert response.status_code == 200
+    photo = Photo.objects.get(request=ServiceRequest.objects.get())
+    with Image.open(media / photo.image.name) as image:
+        assert image.size == (48, 64)
+        assert not image.getexif()
 
 
 def test_a_png_is_kept_as_png_without_its_text():

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, UnidentifiedImageError
 
 from tryghed.servicedesk.models import Photo
 
@@ -110,6 +110,30 @@ def _open(fp, name):
     return image
 
 
+# The EXIF orientation flag and how the stored pixels must be turned to stand upright, as
+# ImageOps.exif_transpose turns them. That function also rewrites the metadata, which is
+# thrown away here anyway, and raises assorted errors where a phone or an editor wrote a
+# tag of the wrong type.
+_TURNS = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
+_ORIENTATION = 0x0112
+
+
+def _orientation(image):
+    """The EXIF orientation flag, or None where there is none or it cannot be read."""
+    try:
+        return image.getexif().get(_ORIENTATION)
+    except Exception:  # noqa: BLE001 - Pillow's EXIF parser raises many kinds on bad data
+        return None
+
+
 def _pixels(image, source_format):
     """The decoded first frame, upright, in a mode its format can store."""
     if source_format == "PNG":
@@ -126,7 +150,9 @@ def _pixels(image, source_format):
     image.load()
     # Phones store the picture sideways and an orientation flag; the flag goes with the
     # metadata, so turn the pixels first.
-    image = ImageOps.exif_transpose(image)
+    turn = _TURNS.get(_orientation(image))
+    if turn is not None:
+        image = image.transpose(turn)
     if image.mode in HIGH_BIT_DEPTH:
         image = image.convert("I").point(lambda value: value / 256).convert("L")
     return image if image.mode == wanted else image.convert(wanted)
