@@ -3,7 +3,7 @@ uses them, with the spec's element names, filters, limits, errors and status cod
 
 import json
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlencode
 from xml.etree import ElementTree
 
@@ -946,6 +946,27 @@ def test_a_90_day_window_across_the_clock_change_is_accepted(client, services):
     assert ok.status_code == 200, ok.content
     too_long = get(client, "requests", "json", start_date="2026-09-01", end_date="2026-11-30T01:00")
     assert_error(too_long, "json", 400, "90")
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"start_date": "2026-03-01"},
+        {"end_date": "2026-05-01"},
+        {"start_date": "2026-03-29T01:30:00Z"},
+        {"end_date": "2026-10-25T02:30:00+02:00"},
+    ],
+)
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_the_window_the_server_completes_across_a_clock_change_is_accepted(
+    client, services, monkeypatch, params, fmt
+):
+    # In May the last 90 days reach back across the spring clock change: 90 days on the
+    # calendar, an hour short of 90 times 24 hours.
+    monkeypatch.setattr(timezone, "now", lambda: datetime(2026, 5, 15, 12, tzinfo=UTC))
+    response = get(client, "requests", fmt, **params)
+    assert response.status_code == 200, response.content
 
 
 def test_an_offset_whose_plus_arrived_as_a_space_is_read(client, services):

@@ -445,13 +445,15 @@ def _period(data):
     """The spec's window: at most 90 days, the last 90 days when no date is given."""
     start, end = _date_param(data, "start_date"), _date_param(data, "end_date")
     try:
+        # The date not given is 90 days from the other on the Danish calendar (arithmetic
+        # on a local time keeps its wall clock), as the window is checked below.
         if start is None and end is None:
             end = timezone.now()
-            start = end - WINDOW
+            start = timezone.localtime(end) - WINDOW
         elif start is None:
-            start = end - WINDOW
+            start = timezone.localtime(end) - WINDOW
         elif end is None:
-            end = start + WINDOW
+            end = timezone.localtime(start) + WINDOW
         # Counted in days on the Danish calendar: a window across the autumn clock change is
         # an hour longer than 90 times 24 hours.
         span = _wall_clock(end) - _wall_clock(start)
