@@ -226,6 +226,23 @@ def test_a_note_and_a_reply_keep_their_lines_but_no_other_control_character(
     assert tip.messages.get(kind=Message.Kind.PUBLIC_REPLY).body == "Tak for\ttippet.\nHilsen"
 
 
+@pytest.mark.parametrize("body", ["\u200b", "\u200b\u200b", " \u2060\n\ufeff "])
+@pytest.mark.parametrize("action", ["note", "reply"])
+def test_a_note_or_reply_that_shows_nothing_is_refused(
+    desk, koege_officer, client_for, mailoutbox, action, body
+):
+    handling, tip = desk["koege_police"], desk["koege_tip"]
+    response = client_for(koege_officer).post(
+        action_url(handling, action), {f"{action}-body": body}
+    )
+    assert response.status_code == 400
+    assert "Skriv en besked." in response.content.decode()
+    assert not tip.messages.exists()
+    assert not mailoutbox
+    with pytest.raises(actions.DeskError):
+        actions.add_internal_note(handling, by=koege_officer, body=body)
+
+
 def test_the_reply_email_task_sends_the_citizen_the_reply(desk, koege_officer, mailoutbox):
     message = actions.send_public_reply(
         desk["koege_police"], by=koege_officer, body="Vi har sendt en patrulje forbi."

@@ -20,6 +20,7 @@ from tryghed.core import inserts, writelock
 from tryghed.guarantees import actions as guarantee_actions
 from tryghed.guarantees import counts as guarantee_counts
 from tryghed.guarantees.models import StopEvent
+from tryghed.open311.intake import has_visible_character
 from tryghed.servicedesk import resubmission, routing
 from tryghed.servicedesk.models import (
     REFERENCE_PREFIX,
@@ -489,7 +490,7 @@ def unmark_spam(handling, *, by):
 
 def _message(handling, *, by, kind, body):
     body = (body or "").strip()
-    if not body:
+    if not has_visible_character(body):
         raise DeskError(_("Write a message."))
     message = Message.objects.create(
         request=handling.request, kind=kind, body=body, author=by, queue=handling.queue
