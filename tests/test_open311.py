@@ -910,6 +910,16 @@ def test_a_form_that_is_not_utf8_is_refused_rather_than_stored_garbled(client, a
     assert not ServiceRequest.objects.exists()
 
 
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_escaped_bytes_that_are_not_utf8_are_refused_by_name(client, api_key, services, fmt):
+    body = urlencode({"api_key": api_key, **valid_fields()}) + "&first_name=J%F8rgen"
+    response = client.post(
+        f"{BASE}requests.{fmt}", body, content_type="application/x-www-form-urlencoded"
+    )
+    assert_error(response, fmt, 400, "first_name must be encoded as UTF-8")
+    assert not ServiceRequest.objects.exists()
+
+
 def test_a_json_or_chunked_body_is_told_to_be_a_form(client, api_key, services):
     response = client.post(
         f"{BASE}requests.json",

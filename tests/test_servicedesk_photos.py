@@ -282,6 +282,25 @@ def test_a_failed_form_leaves_no_photo_on_disk(catalogue, media, case):
     assert files_under(media) == []
 
 
+def test_a_form_larger_than_its_photos_allow_is_refused_before_it_is_read(catalogue, media):
+    # The body claims more than three photos at their limit; the test client's payload
+    # fails the test if anything reads past the few bytes it holds.
+    client = Client(HTTP_ACCEPT_LANGUAGE="en", enforce_csrf_checks=True)
+    response = client.generic(
+        "POST",
+        reverse("servicedesk:tip"),
+        b"--x--",
+        content_type="multipart/form-data; boundary=x",
+        CONTENT_LENGTH=str(150 * 1024 * 1024),
+    )
+    assert response.status_code == 413
+    page = response.content.decode()
+    assert "You can send at most 3 photos of up to 8 MB each." in page
+    assert response["Cache-Control"] == "no-store, private"
+    assert not ServiceRequest.objects.exists()
+    assert files_under(media) == []
+
+
 def test_a_refused_photo_is_named_in_the_error(catalogue, media):
     response = send(tip(), upload(b"GIF89a" + b"\0" * 100, "holiday.gif"))
     assert "holiday.gif is not a JPEG or PNG photo" in response.content.decode()

@@ -12,6 +12,7 @@ import threading
 import time
 import zoneinfo
 from html.parser import HTMLParser
+from urllib.parse import urlencode
 
 import pytest
 from django.core import mail
@@ -1012,6 +1013,32 @@ def test_a_forged_municipality_is_not_echoed_back(client, catalogue):
     assert_nothing_stored()
 
 
+def test_a_report_with_escaped_bytes_that_are_not_utf8_is_refused(client, catalogue):
+    # Percent-escaped Latin-1, as a page sent in another encoding would post "Køge".
+    body = urlencode(nuisance()).replace("K%C3%B8ge+Strand", "K%F8ge+Strand")
+    assert "%F8" in body
+    response = client.post(
+        reverse(URL["gene-unges-fester"]), body, content_type="application/x-www-form-urlencoded"
+    )
+    assert response.status_code == 200
+    assert response.context["form"].has_error("place", "undecodable")
+    assert "Part of this could not be read." in response.content.decode()
+    assert_nothing_stored()
+
+
+def test_a_report_with_a_real_replacement_character_is_kept(client, catalogue):
+    response = post(client, nuisance(description="Skiltet viser \ufffd i stedet for et tal."))
+    status_link(response)
+    assert ServiceRequest.objects.get().description == "Skiltet viser \ufffd i stedet for et tal."
+
+
+@pytest.mark.parametrize("lat", ["5_5.3", "55.3e0", "nan", "0x37"])
+def test_a_marked_place_written_other_than_as_a_decimal_is_refused(client, catalogue, lat):
+    response = post(client, tip(lat=lat))
+    assert response.context["form"].has_error("lat", "invalid")
+    assert_nothing_stored()
+
+
 def test_an_answer_with_bytes_that_are_not_utf8_is_refused(client, answered):
     request, url = answered
     response = client.post(
@@ -1019,6 +1046,20 @@ def test_an_answer_with_bytes_that_are_not_utf8_is_refused(client, answered):
     )
     assert response.status_code == 200
     assert "Part of your message could not be read." in response.content.decode()
+    assert not request.messages.filter(kind=Message.Kind.CITIZEN).exists()
+
+
+def test_an_answer_larger_than_a_message_can_be_is_refused_before_it_is_read(client, answered):
+    request, url = answered
+    response = client.generic(
+        "POST",
+        url,
+        b"body=kort",
+        content_type="application/x-www-form-urlencoded",
+        CONTENT_LENGTH=str(5 * 1024 * 1024),
+    )
+    assert response.status_code == 413
+    assert "Please write a shorter message." in response.content.decode()
     assert not request.messages.filter(kind=Message.Kind.CITIZEN).exists()
 
 

@@ -8,7 +8,9 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from urllib.parse import parse_qsl
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
@@ -94,6 +96,30 @@ def has_visible_character(text):
     )
 
 
+def undecodable_fields(request):
+    """The names of the posted fields whose bytes are not text in the request's encoding.
+
+    Django decodes such bytes (percent-escaped, as a form sends them) into U+FFFD
+    replacement characters, and a person may paste a real U+FFFD, so only the raw body can
+    tell. It can be re-read for a urlencoded body; a multipart body cannot, and is taken as
+    it is (browsers send the page's own encoding).
+    """
+    if request.content_type != "application/x-www-form-urlencoded":
+        return set()
+    if not any("\ufffd" in value for _, values in request.POST.lists() for value in values):
+        return set()
+    encoding = request.encoding or settings.DEFAULT_CHARSET
+    found = set()
+    # Latin-1 maps every byte to one character, so each value's bytes come back intact.
+    pairs = parse_qsl(request.body.decode("latin-1"), keep_blank_values=True, encoding="latin-1")
+    for key, value in pairs:
+        try:
+            value.encode("latin-1").decode(encoding)
+        except UnicodeDecodeError:
+            found.add(key.encode("latin-1").decode(encoding, errors="replace"))
+    return found
+
+
 def has_control_characters(value):
     return bool(_CONTROL.search(value or ""))
 
@@ -137,8 +163,13 @@ def read(data, service, attributes):
     return submission
 
 
+def is_decimal(raw):
+    """Whether `raw` is a number as people write it: digits with a point, perhaps a sign."""
+    return bool(_DECIMAL.fullmatch(raw))
+
+
 def _coordinate(raw, name, limit, problems):
-    if not _DECIMAL.fullmatch(raw):
+    if not is_decimal(raw):
         problems.append(_("%(name)s must be a decimal number.") % {"name": name})
         return None
     value = float(raw)

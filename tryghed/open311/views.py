@@ -298,6 +298,18 @@ def _post_data(request):
             # Django reads a form that is not UTF-8 as Latin-1, which would store every
             # Danish letter of the request garbled.
             request.body.decode("utf-8")
+        undecodable = intake.undecodable_fields(request)
+        if undecodable:
+            # Percent-escaped bytes that are not UTF-8 would be stored as replacement marks.
+            raise Refused(
+                400,
+                _("%(names)s must be encoded as UTF-8.")
+                % {
+                    "names": get_text_list(
+                        [intake.shorten(n) for n in sorted(undecodable)], _("and")
+                    )
+                },
+            )
         return request.POST
     except RequestDataTooBig as exc:
         raise Refused(413, _("The request is too large.")) from exc

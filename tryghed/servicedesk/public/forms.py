@@ -6,6 +6,7 @@ import secrets
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.validators import RegexValidator
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -63,6 +64,15 @@ class TextField(forms.CharField):
         # the staff's pages, e-mails and spreadsheets as they are: dropped, as the desk's
         # messages drop them. Only after the validators, which refuse a NUL with a message.
         return intake.clean(super().clean(value))
+
+
+class CoordinateField(forms.FloatField):
+    """A degree as the map writes it: float() also reads "5_5", "1e1" and "nan"."""
+
+    def to_python(self, value):
+        if value not in self.empty_values and not intake.is_decimal(str(value).strip()):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
 
 
 class TelInput(forms.TextInput):
@@ -231,7 +241,7 @@ class RequestForm(forms.Form):
         # Django's message repeats the posted value, which may hold control characters.
         error_messages={"invalid_choice": _("Choose a municipality from the list.")},
     )
-    lat = forms.FloatField(
+    lat = CoordinateField(
         required=False,
         min_value=-90,
         max_value=90,
@@ -242,7 +252,7 @@ class RequestForm(forms.Form):
             "max_value": _("The latitude of the marked place must be between -90 and 90."),
         },
     )
-    lon = forms.FloatField(
+    lon = CoordinateField(
         required=False,
         min_value=-180,
         max_value=180,
@@ -301,10 +311,12 @@ class RequestForm(forms.Form):
         ),
     }
 
-    def __init__(self, service, *args, **kwargs):
+    def __init__(self, service, *args, undecodable=(), **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.service = service
+        # Fields whose bytes were not text (intake.undecodable_fields).
+        self.undecodable = set(undecodable)
         self.kind = service.kind
         self.fields["service"].initial = service.code
         label, hint = self.DESCRIPTION_TEXT[self.kind]
@@ -390,6 +402,19 @@ class RequestForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        for name in sorted(self.undecodable):
+            # Kept as it arrived, it would reach the staff as a row of replacement marks.
+            message = _("Part of this could not be read. Please write it again.")
+            if name in self.fields and not self.fields[name].widget.is_hidden:
+                self.add_error(name, forms.ValidationError(message, code="undecodable"))
+            elif not self.has_error(NON_FIELD_ERRORS, code="undecodable"):
+                self.add_error(
+                    None,
+                    forms.ValidationError(
+                        _("Part of the form could not be read. Please send it again."),
+                        code="undecodable",
+                    ),
+                )
         lat, lon = data.get("lat"), data.get("lon")
         if (
             (lat is None) != (lon is None)

@@ -7,7 +7,6 @@ link they get on the receipt; the status page never shows who sent the request.
 import hashlib
 import json
 import secrets
-from urllib.parse import parse_qsl
 
 from django.conf import settings
 from django.contrib import messages
@@ -23,8 +22,10 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from tryghed.core.bodylimit import body_at_most
+from tryghed.open311.intake import undecodable_fields
 from tryghed.organisation.models import Municipality
-from tryghed.servicedesk import actions, notify, resubmission, routing
+from tryghed.servicedesk import actions, notify, photos, resubmission, routing
 from tryghed.servicedesk.models import (
     Handling,
     Kind,
@@ -156,8 +157,30 @@ def _already_received(request, page, reference, *, repeated):
     return _private(response)
 
 
+# What a form may send: the photos at their limit, and the text fields with room to spare
+# (a form's own text is some kilobytes; the encoding of the parts adds a little).
+FORM_MARGIN = 1024 * 1024
+SUBMISSION_MAX_BYTES = photos.MAX_PHOTOS * photos.MAX_BYTES + FORM_MARGIN
+MESSAGE_MAX_BYTES = FORM_MARGIN
+
+
+def _too_large(request, limit):
+    response = render(
+        request,
+        "servicedesk/public/too_large.html",
+        {
+            "photos": photos.MAX_PHOTOS,
+            "megabytes": photos.MAX_BYTES // (1024 * 1024),
+            "with_photos": limit > FORM_MARGIN,
+        },
+        status=413,
+    )
+    return _private(response)
+
+
 @login_not_required
 @require_http_methods(["GET", "HEAD", "POST"])
+@body_at_most(SUBMISSION_MAX_BYTES, _too_large)
 @ratelimit(_submit_scope, counts=_counted)
 def submit(request, kind):
     page = KIND_PAGES[kind]
@@ -179,7 +202,9 @@ def submit(request, kind):
         form = RequestForm(service, initial={"form_id": new_form_id()})
         return _form_page(request, page, form)
 
-    form = RequestForm(service, request.POST, request.FILES)
+    form = RequestForm(
+        service, request.POST, request.FILES, undecodable=undecodable_fields(request)
+    )
     if form.is_honeypot:
         return _fake_receipt(request, page, service)
     form_id = request.POST.get("form_id", "")[:64]
@@ -304,37 +329,15 @@ def _status_scope(request, reference, token):
     return "status-message"
 
 
-def _undecodable(request, name):
-    """Whether the posted field held bytes that are not text in the request's encoding.
-
-    Django decodes such bytes into U+FFFD replacement characters, and a citizen may paste a
-    real U+FFFD, so only the raw body can tell. It can be re-read for a urlencoded body
-    (what the page's form sends); a multipart body cannot, and is taken as it is.
-    """
-    if "\ufffd" not in "".join(request.POST.getlist(name)):
-        return False
-    if request.content_type != "application/x-www-form-urlencoded":
-        return False
-    # Latin-1 maps every byte to one character, so each value's bytes come back intact.
-    pairs = parse_qsl(request.body.decode("latin-1"), keep_blank_values=True, encoding="latin-1")
-    for key, value in pairs:
-        if key != name:
-            continue
-        try:
-            value.encode("latin-1").decode(request.encoding or settings.DEFAULT_CHARSET)
-        except UnicodeDecodeError:
-            return True
-    return False
-
-
 @login_not_required
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
+@body_at_most(MESSAGE_MAX_BYTES, _too_large)
 @ratelimit(_status_scope, counts=_counted)
 def status(request, reference, token):
     citizen_request = _find(reference, token)
     if request.method == "POST":
-        form = MessageForm(request.POST, undecodable=_undecodable(request, "body"))
+        form = MessageForm(request.POST, undecodable="body" in undecodable_fields(request))
         if form.is_honeypot or form.is_valid():
             if not form.is_honeypot:
                 actions.add_citizen_message(citizen_request, body=form.cleaned_data["body"])
