@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from tests.conftest import Role, _user
 from tryghed.accounts.models import User
 from tryghed.audit.models import AuditEntry
 from tryghed.servicedesk import actions, duplicates
@@ -384,6 +385,30 @@ def test_municipal_staff_act_on_their_queue_but_not_on_the_police_queue(
     response = client.post(action_url(desk["greve_municipal"], "note"), {"note-body": "Hej"})
     assert response.status_code == 302
     assert desk["greve_party"].messages.get().queue == desk["greve_municipal"].queue
+
+
+def test_a_nuisance_report_the_police_make_a_tip_leaves_the_municipalitys_queue(
+    desk, services, greve_staff, client_for
+):
+    party, municipal = desk["greve_party"], desk["greve_municipal"]
+    officer = _user("greve_officer", role=Role.LOCAL_OFFICER, municipality=party.municipality)
+    assert client_for(greve_staff).get(request_url(party)).status_code == 200
+    response = client_for(officer).post(
+        action_url(desk["greve_police"], "triage"),
+        {"triage-service": services["drugs"].pk, "triage-priority": "2"},
+    )
+    assert response.status_code == 302
+    party.refresh_from_db()
+    assert party.service == services["drugs"]
+    assert [h.queue.owner for h in party.handlings.all()] == [Queue.Owner.POLICE]
+    # The municipality no longer reads what is now police information.
+    staff = client_for(greve_staff)
+    assert staff.get(request_url(party)).status_code == 404
+    assert party.reference not in staff.get(queue_url(municipal.queue)).content.decode()
+    gone = entries_for(municipal).get(action=AuditEntry.Action.DELETE)
+    assert gone.actor == officer and gone.changes["queue"] == [municipal.queue_id, None]
+    # The officer still reads and works it.
+    assert client_for(officer).get(request_url(party)).status_code == 200
 
 
 def test_a_municipal_queue_moves_a_request_only_among_the_services_it_receives(

@@ -34,6 +34,7 @@ from tryghed.servicedesk.models import (
 
 UPDATE = AuditEntry.Action.UPDATE
 CREATE = AuditEntry.Action.CREATE
+DELETE = AuditEntry.Action.DELETE
 # Intake is the busiest write: its rows are inserted without compiling a statement each time.
 _insert_request = inserts.Insert(ServiceRequest)
 _insert_handling = inserts.Insert(Handling)
@@ -299,6 +300,17 @@ def _change_service(handling, *, by, service):
                 request=request, queue=queue, priority=handling.priority
             )
             log.record(added, by=by, action=CREATE, message="routing")
+    # A municipality reads a request only through its queue's handling, and what the new
+    # service says it is (a nuisance report that is really a tip) may be police information:
+    # the municipality's queue gives it up. The police see every queue of their
+    # municipality, so their handling stays where it is, and is closed by hand if need be.
+    routed = {queue.pk for queue in found.queues}
+    withdrawn = request.handlings.filter(queue__owner=Queue.Owner.MUNICIPALITY).exclude(
+        queue__in=routed
+    )
+    for gone in withdrawn.exclude(pk=handling.pk).select_related("queue"):
+        log.record(gone, by=by, action=DELETE, before=log.snapshot(gone), message="routing")
+        gone.delete()
     handling.request = request
 
 
