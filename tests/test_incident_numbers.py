@@ -491,7 +491,7 @@ def test_the_download_table_hides_small_counts_for_the_public(district):
         ),
         (
             ["--source", "doegnrapport-test", "--by", "municipality", "--year", "24"],
-            "“24” is not a year: give four digits from 1900 to 2999.",
+            "“24” is not a year: give four digits from 2000 to 2999.",
         ),
         (
             ["--source", "doegnrapport-test", "--by", "municipality", "--year", "2024x"],

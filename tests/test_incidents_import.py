@@ -166,6 +166,9 @@ BAD_ROWS = [
     ("B-2,,vold", "occurred_at is empty"),
     ("B-2,20-07-2026,vold", "occurred_at “20-07-2026” is not a date or time"),
     ("B-2,2999-01-01,vold", "occurred_at 2999-01-01 is not a plausible time"),
+    ("B-2,1900-01-01T12:00,vold", "occurred_at 1900-01-01T12:00 is before 2000, the first"),
+    # Late on New Year's Eve 1999 in Denmark, though 2000 where it was written.
+    ("B-2,2000-01-01T00:30+02:00,vold", "occurred_at 2000-01-01T00:30+02:00 is before 2000"),
     ("B-2,2026-07-20,Syrebomber på boldbane", "unknown category “Syrebomber på boldbane”"),
     ("B-2,2026-07-20,vold,,,,55.5", "lat and lon must be given together"),
     ("B-2,2026-07-20,vold,,,,95,12", "lat “95” is not a number between -90 and 90"),

@@ -34,8 +34,9 @@ ROWS = [
     # Its first row was rejected before its id was looked at: this one is the first.
     ("G,2026-07-20T10:00,vold,,", None),
     ("H,2026-07-20T10:00,vold,0,0", "the point 0.000000, 0.000000 is not in Denmark."),
-    # Its first row was rejected for where it is, after its id was taken.
-    ("H,2026-07-20T10:00,vold,,", "H appears again; it was already on line 10."),
+    # Its first row was rejected for where it is: this one is the first, as above.
+    ("H,2026-07-20T10:00,vold,,", None),
+    ("H,2026-07-20T11:00,vold,,", "H appears again; it was already on line 11."),
     ("A,2026-07-20T12:00,vold,,", "A appears again; it was already on line 2."),
     ("B,2026-07-20T10:00,vold,,", "B appears again; it was already on line 3."),
     ("A,2026-07-20T13:00,vold,,", "A appears again; it was already on line 2."),
@@ -65,9 +66,9 @@ def test_a_repeated_id_is_rejected_with_its_first_line_within_and_across_chunks(
     expected = [f"line {n}: {reason}" for n, (_, reason) in enumerate(ROWS, start=2) if reason]
     assert len(said) == len(expected)
     assert all(s.startswith(e) for s, e in zip(said, expected, strict=True)), said
-    assert "Created: 5" in out and "Rejected: 8" in out
+    assert "Created: 6" in out and "Rejected: 8" in out
     if not dry_run:
-        assert sorted(Incident.objects.values_list("external_id", flat=True)) == list("ABCDG")
+        assert sorted(Incident.objects.values_list("external_id", flat=True)) == list("ABCDGH")
         # The first of each is the one kept.
         assert Incident.objects.get(external_id="A").occurred_at.hour == 8  # 10:00 in summer
 
@@ -91,7 +92,10 @@ def expected_repeats(ids, valid):
 )
 @given(
     rows=st.lists(
-        st.tuples(st.sampled_from(["A", "B", "C", "D", "Æ", "A "]), st.booleans()),
+        st.tuples(
+            st.sampled_from(["A", "B", "C", "D", "Æ", "A "]),
+            st.sampled_from(["valid", "no category", "not in Denmark"]),
+        ),
         min_size=1,
         max_size=30,
     ),
@@ -100,8 +104,10 @@ def expected_repeats(ids, valid):
 def test_the_repeats_are_those_a_dict_of_the_ids_finds(monkeypatch, district, rows, chunk_rows):
     monkeypatch.setattr(importer, "CHUNK_ROWS", chunk_rows)
     ids = [external_id for external_id, _ in rows]
-    valid = [ok for _, ok in rows]
-    lines = [f"{i},2026-07-20T10:00,{'vold' if ok else ''},," for i, ok in rows]
+    valid = [fault == "valid" for _, fault in rows]
+    # Refused by the checks of a row alone, or by where it is, which is found per chunk.
+    cells = {"valid": "vold,,", "no category": ",,", "not in Denmark": "vold,0,0"}
+    lines = [f"{i},2026-07-20T10:00,{cells[fault]}" for i, fault in rows]
     data = (HEADER + "\n".join(lines) + "\n").encode()
 
     source = IncidentSource(name="fuzz", district=district)
@@ -293,5 +299,5 @@ def test_the_command_imports_from_the_mapped_file(tmp_path, monkeypatch):
     path = tmp_path / "incidents.csv"
     path.write_text(HEADER + "".join(row + "\n" for row, _ in ROWS))
 
-    assert "Created: 5" in run(path, "--source", "mapped")
+    assert "Created: 6" in run(path, "--source", "mapped")
     assert [type(data) for data in given] == [MappedFile]

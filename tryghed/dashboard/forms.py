@@ -4,9 +4,9 @@ download can be linked to and works without JavaScript."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from tryghed.incidents.models import Category
+from tryghed.incidents.models import FIRST_YEAR, Category
 
-FIRST_YEAR, LAST_YEAR = 2000, 2100
+LAST_YEAR = 2100
 PERIOD_CHOICES = [
     ("week", _("Week")),
     ("month", _("Month")),

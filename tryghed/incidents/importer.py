@@ -42,7 +42,7 @@ from tryghed.incidents.bulk import (
     covered,
 )
 from tryghed.incidents.categories import category_for
-from tryghed.incidents.models import Category, CellCount, CellTotal, Incident
+from tryghed.incidents.models import FIRST_YEAR, Category, CellCount, CellTotal, Incident
 from tryghed.incidents.reading import FIELDS as READ_FIELDS
 from tryghed.incidents.reading import (
     ImportFileError,
@@ -73,6 +73,8 @@ _PARENTHESES = re.compile(r"\([^)]*\)")
 # A record's clock may run a little ahead of ours, never by more: an incident dated later
 # today or tomorrow is a typing error, and the dashboard counts a running year up to today.
 _FUTURE_SLACK = datetime.timedelta(minutes=15)
+# A usual line's time begins with its year: one before this is left to the full check.
+_FIRST_YEAR_TEXT = str(FIRST_YEAR)
 _OFFSETS = {}  # local hour -> Copenhagen's UTC offset then, see _offset
 _OFFSETS_KEPT = 100_000  # some eleven years of hours
 
@@ -165,7 +167,7 @@ def _when(values, name, *, now, strict=False):
             value = datetime.datetime.fromisoformat(text + _offset(text[:13]))
         except ValueError:
             value = None
-        if value is not None and 1900 <= value.year <= now.year + 1:
+        if value is not None and FIRST_YEAR <= value.year <= now.year + 1:
             if value > now + _FUTURE_SLACK:
                 raise _RowError(
                     _("%(field)s %(value)s is in the future.")
@@ -181,8 +183,8 @@ def _when(values, name, *, now, strict=False):
             _("%(field)s “%(value)s” is not a date or time; write it as 2026-07-20T17:25.")
             % {"field": name, "value": show(text)}
         )
-    # Checked on the year first: converting a far-off time to UTC could overflow.
-    if not 1900 <= value.year <= now.year + 1:
+    # Checked on the year first: converting a time in year 1 or 9999 could overflow.
+    if not 1 < value.year <= now.year + 1:
         raise _RowError(
             _("%(field)s %(value)s is not a plausible time.") % {"field": name, "value": show(text)}
         )
@@ -190,6 +192,11 @@ def _when(values, name, *, now, strict=False):
     # from the local date.
     value = value.replace(tzinfo=COPENHAGEN) if value.tzinfo is None else value
     value = value.astimezone(COPENHAGEN)
+    if value.year < FIRST_YEAR:
+        raise _RowError(
+            _("%(field)s %(value)s is before %(year)s, the first year incidents are kept for.")
+            % {"field": name, "value": show(text), "year": FIRST_YEAR}
+        )
     if value > now + _FUTURE_SLACK:
         raise _RowError(
             _("%(field)s %(value)s is in the future.") % {"field": name, "value": show(text)}
@@ -300,7 +307,7 @@ def _usual(cells, checks):
         responded_at = _parse(responded + responded_offset) if responded else None
     except ValueError:
         return None
-    if occurred_at.year < 1900:
+    if occurred_at.year < FIRST_YEAR:
         return None
     if (
         (occurred >= settled and occurred_at > latest)
@@ -335,7 +342,7 @@ def _usual_text(cells, checks):
     if code and code.zfill(4) not in checks.municipalities:
         return None
     settled = checks.settled
-    if occurred < "1900" or occurred >= settled or reported >= settled or responded >= settled:
+    if occurred < _FIRST_YEAR_TEXT or max(occurred, reported, responded) >= settled:
         return None
     try:
         # Finds the dates that do not exist too. Looked up here first: the call would
@@ -848,6 +855,12 @@ def _checked_chunk(chunk, report, first_lines, *, source, checks):
                 rejected[line] = str(error)
                 continue
         read.append((line, incident))
+    # Located before the repeated ids are looked for, so that the first row of an id that
+    # passes every check is the one kept, whichever check refused an earlier one.
+    for _line, incident in read:
+        incident["municipality_id"] = None
+    _locate(dict(read), rejected, district_id=source.district_id, municipalities=municipalities)
+    read = [(line, incident) for line, incident in read if line not in rejected]
     # A dict of the ids would take gigabytes for a large file; FirstLines keeps a few bytes
     # an id, and is asked for a whole chunk at once.
     firsts = first_lines.first_lines_of([i["external_id"] for _, i in read], [n for n, _ in read])
@@ -859,16 +872,12 @@ def _checked_chunk(chunk, report, first_lines, *, source, checks):
                 "first": first,
             }
             continue
-        incident["municipality_id"] = None
         checked[line] = incident
-    _locate(checked, rejected, district_id=source.district_id, municipalities=municipalities)
     valid = []
     keys = {code: m.pk for code, m in municipalities.items()}
     keys[None] = None
     outside = {code for code, m in municipalities.items() if m.district_id != source.district_id}
-    for line, incident in checked.items():
-        if line in rejected:
-            continue
+    for incident in checked.values():
         code = incident.pop("municipality")
         incident["municipality_id"] = keys[code]
         if code is None:

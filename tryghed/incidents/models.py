@@ -14,6 +14,9 @@ from tryghed.organisation.models import Municipality, PoliceDistrict
 
 # Periods, days and years are counted in Danish local time whatever the user's time zone.
 DANISH_TIME = zoneinfo.ZoneInfo("Europe/Copenhagen")
+# The first year (Danish time) of the incidents kept: the dashboard, the plans and their
+# indicators begin with it, and a chart runs from the first incident on, week by week.
+FIRST_YEAR = 2000
 
 
 class Category(models.TextChoices):

@@ -5,10 +5,10 @@ from django.db.models import Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from tryghed.incidents.models import Category, IncidentSource, MonthlyCount
+from tryghed.incidents.models import FIRST_YEAR, Category, IncidentSource, MonthlyCount
 from tryghed.incidents.numbers import write_municipality_csv
 
-FIRST_YEAR, LAST_YEAR = 1900, 2999
+LAST_YEAR = 2999
 
 
 class Command(BaseCommand):
