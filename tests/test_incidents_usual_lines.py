@@ -31,7 +31,8 @@ COMPARED = [name.replace("municipality_id", "municipality__code") for name in WR
 
 def _local_times():
     """Times written the plain way, on days the shape cannot judge: those that do not
-    exist, around 2000 (the first year kept), in spring's missing hour and autumn's double one, and around now."""
+    exist, around 2000 (the first year kept), in spring's missing hour and autumn's double
+    one, and around now."""
     today = timezone.localdate()
     near_now = st.integers(-3, 3).map(lambda days: today + datetime.timedelta(days=days))
     dates = st.one_of(
