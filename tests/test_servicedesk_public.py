@@ -605,6 +605,30 @@ def test_correcting_a_form_does_not_use_up_the_limit(client, catalogue, settings
     assert ServiceRequest.objects.count() == 1
 
 
+def test_a_flood_of_refused_forms_is_limited_too(client, catalogue, settings):
+    settings.TRYGHED_SUBMISSION_RATE = ["2/10m"]
+    settings.TRYGHED_REFUSED_SUBMISSION_RATE = ["3/10m"]
+    for _attempt in range(3):
+        assert post(client, tip(description="")).status_code == 200
+    response = post(client, tip())
+    assert response.status_code == 429
+    assert 0 < int(response["Retry-After"]) <= 600
+    assert_nothing_stored()
+    # Another form, and another address, have counts of their own.
+    assert post(client, nuisance()).status_code == 200
+    other = Client(HTTP_ACCEPT_LANGUAGE="en", REMOTE_ADDR="192.0.2.9")
+    assert post(other, tip()).status_code == 200
+
+
+def test_a_flood_of_refused_answers_on_a_status_page_is_limited(client, answered, settings):
+    request, url = answered
+    settings.TRYGHED_REFUSED_SUBMISSION_RATE = ["2/10m"]
+    for _attempt in range(2):
+        assert client.post(url, {"body": ""}).status_code == 200
+    assert client.post(url, {"body": "Tak for svaret."}).status_code == 429
+    assert not request.messages.filter(kind=Message.Kind.CITIZEN).exists()
+
+
 def test_the_honeypot_counts_against_the_limit(client, catalogue, settings):
     settings.TRYGHED_SUBMISSION_RATE = ["1/10m"]
     post(client, tip(website="x"))

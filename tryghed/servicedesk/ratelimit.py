@@ -126,8 +126,9 @@ def ratelimit(scope, rates=None, *, methods=("POST",), counts=_accepted, respons
 
     `scope` is a name, or a callable (request, *args, **kwargs) -> name, so that one view
     can keep separate counts (e.g. per form). `rates` defaults to the setting
-    TRYGHED_SUBMISSION_RATE. `counts(response)` says whether a response used up one of the
-    client's requests; `response(request, wait)` builds the answer over the limit.
+    TRYGHED_SUBMISSION_RATE; a callable is asked for them at each request, as that setting
+    is read. `counts(response)` says whether a response used up one of the client's
+    requests; `response(request, wait)` builds the answer over the limit.
     """
     respond = response or too_many_requests
 
@@ -137,7 +138,10 @@ def ratelimit(scope, rates=None, *, methods=("POST",), counts=_accepted, respons
             if request.method not in methods:
                 return view(request, *args, **kwargs)
             name = scope(request, *args, **kwargs) if callable(scope) else scope
-            limits = parse_rates(settings.TRYGHED_SUBMISSION_RATE if rates is None else rates)
+            if rates is None:
+                limits = parse_rates(settings.TRYGHED_SUBMISSION_RATE)
+            else:
+                limits = parse_rates(rates() if callable(rates) else rates)
             client = client_ip(request)
             wait = retry_after(name, client, limits)
             if wait:

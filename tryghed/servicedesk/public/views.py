@@ -123,8 +123,22 @@ def _counted(response):
     return getattr(response, "counts_against_limit", False)
 
 
+def _refused(response):
+    """A form sent back with its errors. Those are counted too, more loosely: each one is
+    read and checked (its photos decoded) as an accepted one is."""
+    return response.status_code != 429 and not _counted(response)
+
+
+def _refused_rate():
+    return settings.TRYGHED_REFUSED_SUBMISSION_RATE
+
+
 def _submit_scope(request, kind):
     return f"submit:{kind}"
+
+
+def _refused_submit_scope(request, kind):
+    return f"submit-refused:{kind}"
 
 
 def _private(response):
@@ -181,6 +195,7 @@ def _too_large(request, limit):
 @login_not_required
 @require_http_methods(["GET", "HEAD", "POST"])
 @body_at_most(SUBMISSION_MAX_BYTES, _too_large)
+@ratelimit(_refused_submit_scope, rates=_refused_rate, counts=_refused)
 @ratelimit(_submit_scope, counts=_counted)
 def submit(request, kind):
     page = KIND_PAGES[kind]
@@ -333,6 +348,7 @@ def _status_scope(request, reference, token):
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 @body_at_most(MESSAGE_MAX_BYTES, _too_large)
+@ratelimit("status-message-refused", rates=_refused_rate, counts=_refused)
 @ratelimit(_status_scope, counts=_counted)
 def status(request, reference, token):
     citizen_request = _find(reference, token)
