@@ -211,6 +211,44 @@ class TestChangeAgainstLastYear:
             assert "Vælg en af kommunerne på listen." in response.content.decode()
 
 
+def test_a_change_beside_a_count_hidden_with_its_table_is_hidden_too(
+    district, greve, council_member, client_for
+):
+    """Burglaries of businesses in Greve and Solrød: 2 in 2023 (Greve), 20 and 10 in 2024,
+    20 and 8 in 2025. 2023's "<5" would follow from the years' 58 and 30 and the table of
+    every year (42 and 18), so 2025 is hidden as ".." and its table with it; last year's
+    counts beside it, with the change, would give 2025 back (20 + 8), and then 2023."""
+    solroed = greve.__class__.objects.get(code="0269")
+    source = IncidentSource.objects.create(name="erhverv", district=district)
+    serial = iter(range(1, 1000))
+    for year, municipality, count in [
+        (2023, greve, 2),
+        (2024, greve, 20),
+        (2024, solroed, 10),
+        (2025, greve, 20),
+        (2025, solroed, 8),
+    ]:
+        for day in range(count):
+            Incident.objects.create(
+                source=source,
+                external_id=f"E-{next(serial)}",
+                occurred_at=datetime.datetime(year, 3, 1 + day, 12, tzinfo=DANISH_TIME),
+                category="burglary_business",
+                municipality=municipality,
+            )
+    client = client_for(council_member)
+    years = read_csv(client.get(URL + "trend.csv?category=burglary_business&period=year"))
+    assert [row[-1] for row in years[1:]] == ["<5", "30", ".."]
+    rows = read_csv(client.get(URL + "aendring.csv?category=burglary_business&year=2025"))
+    by_code = {row[0]: row for row in rows[1:]}
+    assert by_code["0253"][3] == ".." and by_code["0269"][3] == ".."
+    # Nothing beside a hidden count: no difference, no percent.
+    assert all(row[6:] == ["", ""] for row in rows[1:]), rows
+    page = client.get(URL + "?category=burglary_business&year=2025")
+    percent = cells_of(page, "change-percent")
+    assert percent["0253"] == "–" and percent["0269"] == "–"
+
+
 def test_a_running_year_is_compared_up_to_the_same_day(district, greve):
     source = IncidentSource.objects.create(name="doegnrapport-test", district=district)
     for n, day in enumerate(

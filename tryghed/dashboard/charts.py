@@ -265,16 +265,19 @@ def with_changes(rows, changed, *, previous_hidden=False):
             continue
         change = changed.get(row.municipality.pk)
         if change is None:
-            result.append(replace(row, previous=0, difference=0))
+            row = replace(row, previous=0, difference=0)
         else:
-            result.append(
-                replace(
-                    row,
-                    previous=change.previous,
-                    difference=change.difference,
-                    percent=change.percent,
-                )
+            row = replace(
+                row,
+                previous=change.previous,
+                difference=change.difference,
+                percent=change.percent,
             )
+        # The count may be hidden here where the comparison showed it (a table hidden
+        # whole): a change beside it, with last year's count, would give it back.
+        if is_hidden(row.count) or is_hidden(row.previous):
+            row = replace(row, difference=None, percent=None)
+        result.append(row)
     return result
 
 
