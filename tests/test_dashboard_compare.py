@@ -249,6 +249,36 @@ def test_a_change_beside_a_count_hidden_with_its_table_is_hidden_too(
     assert percent["0253"] == "–" and percent["0269"] == "–"
 
 
+def test_incidents_beyond_the_table_are_protected_with_its_rows(
+    district, greve, council_member, secretariat, client_for
+):
+    """The district's source has 8 burglaries of institutions in Greve in 2025 and 2 it
+    located in another district's municipality: the year's 10, published in the trend, less
+    the table's rows would give those 2 away."""
+    elsewhere = greve.__class__.objects.exclude(district=district).order_by("code").first()
+    source = IncidentSource.objects.create(name="institutioner", district=district)
+    for n, municipality in enumerate([greve] * 8 + [elsewhere] * 2):
+        Incident.objects.create(
+            source=source,
+            external_id=f"I-{n}",
+            occurred_at=datetime.datetime(2025, 4, 1 + n, 12, tzinfo=DANISH_TIME),
+            category="burglary_institution",
+            municipality=municipality,
+        )
+    query = "category=burglary_institution&year=2025"
+    client = client_for(council_member)
+    years = read_csv(client.get(URL + "trend.csv?category=burglary_institution&period=year"))
+    assert [row[-1] for row in years[1:]] == ["10"]
+    table = {row[0]: row[2] for row in read_csv(client.get(URL + "kommuner.csv?" + query))[1:]}
+    assert elsewhere.code not in table
+    # Greve's 8 is hidden with the 2 beside it: 10 less Greve would be the 2.
+    assert table["0253"] == ".."
+    assert set(table.values()) == {"..", "0"}
+    # Staff read them exactly.
+    staff = read_csv(client_for(secretariat).get(URL + "kommuner.csv?" + query))
+    assert {row[0]: row[2] for row in staff[1:]}["0253"] == "8"
+
+
 def test_a_running_year_is_compared_up_to_the_same_day(district, greve):
     source = IncidentSource.objects.create(name="doegnrapport-test", district=district)
     for n, day in enumerate(

@@ -25,6 +25,7 @@ from tryghed.incidents.numbers import (
     population_for,
     populations,
     protect,
+    protect_table,
     rate_per_1000,
     seasonal_profile,
     year_span,
@@ -222,7 +223,7 @@ def municipality_rows(incidents, municipalities, *, public=False, total_hidden=F
     by_code = {m.code: m for m in municipalities}
     known = populations([m.pk for m in municipalities])
     table = municipality_table(incidents, municipalities)
-    shown = protect([count for _code, _name, count in table], public=public)
+    shown = protect_table(incidents, table, public=public)
     if public and total_hidden:
         shown = [SECONDARY] * len(shown)
     rows = []

@@ -1486,12 +1486,29 @@ def municipality_table(qs, municipalities):
     ]
 
 
+def protect_table(qs, table, *, public=False):
+    """The counts of a `municipality_table` of `qs` as the public may read them. The
+    selection's total, published beside the table, may hold incidents the table leaves out
+    (in another district's municipality, or in none): that rest is a count of the group
+    too, hidden like the others, or the total less the rows would give a small one away."""
+    counts = [count for _code, _name, count in table]
+    if not public:
+        return counts
+    total = 0
+    for part in qs if isinstance(qs, list) else [qs]:
+        total += part.order_by().aggregate(n=_tally(part))["n"] or 0
+    rest = total - sum(counts)
+    if rest <= 0:
+        return protect(counts)
+    return protect([*counts, rest])[:-1]
+
+
 def write_municipality_csv(out, qs, municipalities, *, public=False, total_hidden=False):
     """Write the municipality table as CSV (header municipality_code,municipality_name,count)
     to the text stream `out`; returns the number of incidents in the table. `total_hidden`:
     the public reads the count the rows add up to hidden, so the rows are hidden whole."""
     table = municipality_table(qs, municipalities)
-    shown = protect([count for _code, _name, count in table], public=public)
+    shown = protect_table(qs, table, public=public)
     if public and total_hidden:
         shown = [SECONDARY] * len(shown)
     writer = csv.writer(out, lineterminator="\n")
