@@ -279,6 +279,66 @@ def test_incidents_beyond_the_table_are_protected_with_its_rows(
     assert {row[0]: row[2] for row in staff[1:]}["0253"] == "8"
 
 
+def _located(district, rows, name):
+    """Incidents of a source of the district: (year, municipality, count, place or None)."""
+    source = IncidentSource.objects.create(name=name, district=district)
+    serial = iter(range(1, 1000))
+    for year, municipality, count, place in rows:
+        lat, lon = place or (None, None)
+        for day in range(count):
+            Incident.objects.create(
+                source=source,
+                external_id=f"{name}-{next(serial)}",
+                occurred_at=datetime.datetime(year, 3, 1 + day, 12, tzinfo=DANISH_TIME),
+                category="burglary_business",
+                municipality=municipality,
+                lat=lat,
+                lon=lon,
+            )
+
+
+def test_a_map_beside_a_count_hidden_with_its_table_is_hidden_too(
+    district, greve, council_member, client_for
+):
+    # As above: 2025 is ".." so that 2023's "<5" cannot be worked out, and Greve's one
+    # cell, which holds all of Greve's 2025, would give it back.
+    solroed = greve.__class__.objects.get(code="0269")
+    _located(
+        district,
+        [
+            (2023, greve, 2, GREVE_CENTRE),
+            (2024, greve, 20, GREVE_CENTRE),
+            (2024, solroed, 10, None),
+            (2025, greve, 20, GREVE_CENTRE),
+            (2025, solroed, 8, None),
+        ],
+        "erhverv",
+    )
+    client = client_for(council_member)
+    query = "category=burglary_business&year=2025"
+    assert {row[2] for row in read_csv(client.get(URL + "kommuner.csv?" + query))[1:]} == {".."}
+    cells = read_csv(client.get(URL + "braendpunkter.csv?" + query))
+    assert [row[-1] for row in cells[1:]] == [".."]
+    page = client.get(URL + "?" + query).content.decode()
+    table = re.search(r'<table[^>]*id="table-hotspots".*?</table>', page, re.S).group(0)
+    assert re.findall(r'<td class="text-align-right">([^<]*)</td>', table) == [".."]
+
+
+def test_incidents_without_coordinates_are_protected_with_the_map(
+    district, greve, council_member, secretariat, client_for
+):
+    # 20 at Greve's centre and 2 without coordinates: the year's 22 less the cell.
+    _located(district, [(2025, greve, 20, GREVE_CENTRE), (2025, greve, 2, None)], "erhverv")
+    query = "category=burglary_business&year=2025"
+    client = client_for(council_member)
+    years = read_csv(client.get(URL + "trend.csv?category=burglary_business&period=year"))
+    assert [row[-1] for row in years[1:]] == ["22"]
+    cells = read_csv(client.get(URL + "braendpunkter.csv?" + query))
+    assert [row[-1] for row in cells[1:]] == [".."]
+    staff = read_csv(client_for(secretariat).get(URL + "braendpunkter.csv?" + query))
+    assert [row[-1] for row in staff[1:]] == ["20"]
+
+
 def test_a_running_year_is_compared_up_to_the_same_day(district, greve):
     source = IncidentSource.objects.create(name="doegnrapport-test", district=district)
     for n, day in enumerate(

@@ -317,12 +317,16 @@ def write_changes_csv(out, rows, *, period, previous_period):
 # Hotspots --------------------------------------------------------------------------------
 
 
-def hotspot_cells(parts, *, public=False):
+def hotspot_cells(parts, *, public=False, total=None, total_hidden=False):
     """The grid cells with incidents (`parts`: what `numbers.hotspots` adds up and takes
     away), the busiest first. In public output the hidden cells ("<5" and "..") follow, in a
-    fixed geographic order, so that their order does not rank them."""
+    fixed geographic order, so that their order does not rank them. `total`, the public's
+    count of the same selection, is protected with the cells; `total_hidden`: it reads
+    that count as "..", so the cells, which add up to it, are hidden whole."""
     adding, less = parts
-    cells = hotspots(*adding, less=less, public=public)
+    cells = hotspots(*adding, less=less, public=public, total=total)
+    if public and total_hidden:
+        cells = [cell._replace(count=SECONDARY) for cell in cells]
     if public:
         shown, hidden = [], []
         for cell in cells:

@@ -114,7 +114,7 @@ def hotspots_csv(request):
     if not current.valid:
         return _bad_request(current)
     out = io.StringIO()
-    cells = charts.hotspot_cells(current.hotspot_parts(), public=current.area.public)
+    cells = current.hotspots()
     charts.write_hotspots_csv(out, cells)
     return _csv(out.getvalue(), f"incidents-hotspots{current.suffix()}.csv")
 
@@ -125,7 +125,7 @@ def hotspots_map(request):
     current = DashboardQuery(request)
     if not current.valid:
         return _bad_request(current)
-    cells = charts.hotspot_cells(current.hotspot_parts(), public=current.area.public)
+    cells = current.hotspots()
     collection = hotspots_geojson(cells[:HOTSPOT_MAP_CELLS])
     collection["total_cells"] = len(cells)
     body = json.dumps(collection, separators=(",", ":"))

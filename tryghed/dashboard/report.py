@@ -312,7 +312,7 @@ def extra_sections(current, municipality_rows):
         municipality_rows = charts.with_changes(
             municipality_rows, changed, previous_hidden=hidden_totals(current, comparison)[1]
         )
-    cells = charts.hotspot_cells(current.hotspot_parts(), public=public)
+    cells = current.hotspots()
     return {
         "comparison": comparison,
         "nothing_to_compare": None if comparison else current.nothing_to_compare(),

@@ -76,6 +76,18 @@ class DashboardQuery:
             [self.form.apply(part, year=False) for part in less],
         )
 
+    def hotspots(self):
+        """The hotspot map's cells (`charts.hotspot_cells`); the public's protected with the
+        selection's count, which the page and the trend publish beside them."""
+        if not self.area.public:
+            return charts.hotspot_cells(self.hotspot_parts())
+        return charts.hotspot_cells(
+            self.hotspot_parts(),
+            public=True,
+            total=self.counted().aggregate(n=Sum("incidents"))["n"] or 0,
+            total_hidden=self.total_hidden(),
+        )
+
     def compared(self, comparison):
         """(what `comparison` is counted from, every year in; their monthly counts or None).
         The monthly counts alone when it is of whole months (a past year; the public's

@@ -1405,13 +1405,15 @@ def _cells(qs, *, busiest_first=False):
         return {(row, column): int(n) for row, column, n in cursor.fetchall()}
 
 
-def hotspots(*parts, less=(), public=False):
+def hotspots(*parts, less=(), public=False, total=None):
     """Incidents per grid cell, only those with coordinates: a list of Cell, the busiest
     first (then south to north, west to east). Cells without incidents are left out.
 
     `parts` are incidents, or their counts per cell and year (CellTotal, CellCount), of periods that
     do not overlap, and the map is their sum, less the incidents of `less`, which `parts`
-    must hold: a year's totals less the days after a date are the map up to that date."""
+    must hold: a year's totals less the days after a date are the map up to that date.
+    `total`: the same selection's count, published beside the map, which holds the
+    incidents without coordinates as well."""
     if len(parts) == 1 and not less:
         # One part, summed and sorted by the database: adding up and sorting tens of
         # thousands of cells in Python took longer than the query.
@@ -1427,8 +1429,9 @@ def hotspots(*parts, less=(), public=False):
     if not public:
         return list(map(Cell._make, ordered))
     # The cells of the area add up to its total but for incidents without coordinates,
-    # which may be none: protected as one group.
-    shown = protect([n for _row, _column, n in ordered], public=public)
+    # which are protected with them: the total less the cells would show them.
+    counts = [n for _row, _column, n in ordered]
+    shown = protect(counts) if total is None else protect_with_rest(counts, total)
     return [
         Cell(row, column, count) for (row, column, _n), count in zip(ordered, shown, strict=True)
     ]
@@ -1497,6 +1500,12 @@ def protect_table(qs, table, *, public=False):
     total = 0
     for part in qs if isinstance(qs, list) else [qs]:
         total += part.order_by().aggregate(n=_tally(part))["n"] or 0
+    return protect_with_rest(counts, total)
+
+
+def protect_with_rest(counts, total):
+    """`protect` for counts that add up to `total`, published as is, but for a rest that
+    is no count of theirs: the rest is protected with them, and not shown."""
     rest = total - sum(counts)
     if rest <= 0:
         return protect(counts)
