@@ -219,23 +219,17 @@ def test_a_change_beside_a_count_hidden_with_its_table_is_hidden_too(
     every year (42 and 18), so 2025 is hidden as ".." and its table with it; last year's
     counts beside it, with the change, would give 2025 back (20 + 8), and then 2023."""
     solroed = greve.__class__.objects.get(code="0269")
-    source = IncidentSource.objects.create(name="erhverv", district=district)
-    serial = iter(range(1, 1000))
-    for year, municipality, count in [
-        (2023, greve, 2),
-        (2024, greve, 20),
-        (2024, solroed, 10),
-        (2025, greve, 20),
-        (2025, solroed, 8),
-    ]:
-        for day in range(count):
-            Incident.objects.create(
-                source=source,
-                external_id=f"E-{next(serial)}",
-                occurred_at=datetime.datetime(year, 3, 1 + day, 12, tzinfo=DANISH_TIME),
-                category="burglary_business",
-                municipality=municipality,
-            )
+    _located(
+        district,
+        [
+            (2023, greve, 2, None),
+            (2024, greve, 20, None),
+            (2024, solroed, 10, None),
+            (2025, greve, 20, None),
+            (2025, solroed, 8, None),
+        ],
+        "erhverv",
+    )
     client = client_for(council_member)
     years = read_csv(client.get(URL + "trend.csv?category=burglary_business&period=year"))
     assert [row[-1] for row in years[1:]] == ["<5", "30", ".."]
