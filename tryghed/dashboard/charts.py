@@ -223,9 +223,7 @@ def municipality_rows(incidents, municipalities, *, public=False, total_hidden=F
     by_code = {m.code: m for m in municipalities}
     known = populations([m.pk for m in municipalities])
     table = municipality_table(incidents, municipalities)
-    shown = protect_table(incidents, table, public=public)
-    if public and total_hidden:
-        shown = [SECONDARY] * len(shown)
+    shown = protect_table(incidents, table, public=public, total_hidden=total_hidden)
     rows = []
     for (code, _name, count), shown_count in zip(table, shown, strict=True):
         municipality = by_code[code]
@@ -324,9 +322,7 @@ def hotspot_cells(parts, *, public=False, total=None, total_hidden=False):
     count of the same selection, is protected with the cells; `total_hidden`: it reads
     that count as "..", so the cells, which add up to it, are hidden whole."""
     adding, less = parts
-    cells = hotspots(*adding, less=less, public=public, total=total)
-    if public and total_hidden:
-        cells = [cell._replace(count=SECONDARY) for cell in cells]
+    cells = hotspots(*adding, less=less, public=public, total=total, total_hidden=total_hidden)
     if public:
         shown, hidden = [], []
         for cell in cells:

@@ -81,11 +81,10 @@ class DashboardQuery:
         selection's count, which the page and the trend publish beside them."""
         if not self.area.public:
             return charts.hotspot_cells(self.hotspot_parts())
+        hidden = self.total_hidden()
+        total = None if hidden else self.counted().aggregate(n=Sum("incidents"))["n"] or 0
         return charts.hotspot_cells(
-            self.hotspot_parts(),
-            public=True,
-            total=self.counted().aggregate(n=Sum("incidents"))["n"] or 0,
-            total_hidden=self.total_hidden(),
+            self.hotspot_parts(), public=True, total=total, total_hidden=hidden
         )
 
     def compared(self, comparison):

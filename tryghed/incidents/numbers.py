@@ -1405,7 +1405,7 @@ def _cells(qs, *, busiest_first=False):
         return {(row, column): int(n) for row, column, n in cursor.fetchall()}
 
 
-def hotspots(*parts, less=(), public=False, total=None):
+def hotspots(*parts, less=(), public=False, total=None, total_hidden=False):
     """Incidents per grid cell, only those with coordinates: a list of Cell, the busiest
     first (then south to north, west to east). Cells without incidents are left out.
 
@@ -1413,7 +1413,7 @@ def hotspots(*parts, less=(), public=False, total=None):
     do not overlap, and the map is their sum, less the incidents of `less`, which `parts`
     must hold: a year's totals less the days after a date are the map up to that date.
     `total`: the same selection's count, published beside the map, which holds the
-    incidents without coordinates as well."""
+    incidents without coordinates as well; `total_hidden`: the public reads it as ".."."""
     if len(parts) == 1 and not less:
         # One part, summed and sorted by the database: adding up and sorting tens of
         # thousands of cells in Python took longer than the query.
@@ -1431,7 +1431,10 @@ def hotspots(*parts, less=(), public=False, total=None):
     # The cells of the area add up to its total but for incidents without coordinates,
     # which are protected with them: the total less the cells would show them.
     counts = [n for _row, _column, n in ordered]
-    shown = protect(counts) if total is None else protect_with_rest(counts, total)
+    if total is None and not total_hidden:
+        shown = protect(counts)
+    else:
+        shown = protect_with_rest(counts, total, total_hidden=total_hidden)
     return [
         Cell(row, column, count) for (row, column, _n), count in zip(ordered, shown, strict=True)
     ]
@@ -1489,23 +1492,30 @@ def municipality_table(qs, municipalities):
     ]
 
 
-def protect_table(qs, table, *, public=False):
+def protect_table(qs, table, *, public=False, total_hidden=False):
     """The counts of a `municipality_table` of `qs` as the public may read them. The
     selection's total, published beside the table, may hold incidents the table leaves out
     (in another district's municipality, or in none): that rest is a count of the group
-    too, hidden like the others, or the total less the rows would give a small one away."""
+    too, hidden like the others, or the total less the rows would give a small one away.
+    `total_hidden`: the public reads that total as "..", and the rows are hidden whole."""
     counts = [count for _code, _name, count in table]
     if not public:
         return counts
+    if total_hidden:
+        return protect_with_rest(counts, None, total_hidden=True)
     total = 0
     for part in qs if isinstance(qs, list) else [qs]:
         total += part.order_by().aggregate(n=_tally(part))["n"] or 0
     return protect_with_rest(counts, total)
 
 
-def protect_with_rest(counts, total):
+def protect_with_rest(counts, total, *, total_hidden=False):
     """`protect` for counts that add up to `total`, published as is, but for a rest that
-    is no count of theirs: the rest is protected with them, and not shown."""
+    is no count of theirs: the rest is protected with them, and not shown. `total_hidden`:
+    the public reads the total as "..", so the counts, which add up to it, are hidden
+    whole (`total` is then not needed)."""
+    if total_hidden:
+        return [SECONDARY] * len(counts)
     rest = total - sum(counts)
     if rest <= 0:
         return protect(counts)
@@ -1517,9 +1527,7 @@ def write_municipality_csv(out, qs, municipalities, *, public=False, total_hidde
     to the text stream `out`; returns the number of incidents in the table. `total_hidden`:
     the public reads the count the rows add up to hidden, so the rows are hidden whole."""
     table = municipality_table(qs, municipalities)
-    shown = protect_table(qs, table, public=public)
-    if public and total_hidden:
-        shown = [SECONDARY] * len(shown)
+    shown = protect_table(qs, table, public=public, total_hidden=total_hidden)
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_HEADER)
     for (code, name, _count), count in zip(table, shown, strict=True):
