@@ -335,3 +335,18 @@ class TestJanuary:
         assert list(weeks)[-1] == "2026-W52"
         months = read_csv(client_for(council_member).get(URL + "trend.csv?period=month"))
         assert list(months)[-1] == "2026-10"  # the last month with incidents
+
+
+def test_march_after_a_leap_year(monkeypatch, district, greve, council_member, client_for):
+    """In March 2029 the public's comparison ends with February, whose last day in 2028 is
+    the 29th: the year before is counted up to the same whole month, not a day early."""
+    freeze(monkeypatch, datetime.date(2029, 3, 15))
+    source = IncidentSource.objects.create(name="doegnrapport-test", district=district)
+    add(source, greve, [datetime.date(2028, 2, 29)] * 6 + [datetime.date(2029, 2, 1)] * 7)
+    member = client_for(council_member)
+    assert member.get(URL).status_code == 200
+    rows = list(csv.DictReader(io.StringIO(member.get(URL + "noegletal.csv").content.decode())))
+    assert rows[0]["compared"] == (
+        "2029 til og med 28. februar sammenlignet med 2028 til og med 29. februar"
+    )
+    assert (rows[0]["current"], rows[0]["previous"]) == ("7", "6")

@@ -11,13 +11,21 @@ import csv
 import datetime
 from dataclasses import dataclass
 
+from django.db.models import Sum
 from django.utils.formats import date_format, number_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from tryghed.dashboard import charts
 from tryghed.incidents.models import DANISH_TIME, Category
-from tryghed.incidents.numbers import SECONDARY, Period, changes, is_hidden, percent_change
+from tryghed.incidents.numbers import (
+    SECONDARY,
+    Period,
+    changes,
+    is_hidden,
+    percent_change,
+    weeks_and_months,
+)
 from tryghed.indicators.present import present
 
 # The page lists the busiest cells; the map and the CSV have them all.
@@ -40,11 +48,14 @@ class Comparison:
         return self.year - 1
 
     def _last_day(self, year):
-        last = self.until - datetime.timedelta(days=1)
+        """The period's last day in `year`, as `numbers.changes` cuts it: the day before
+        `until` moved to that year. Up to 1 March takes in a leap year's 29 February, so
+        that the public's whole months are compared with whole months."""
         try:
-            return last.replace(year=year)
-        except ValueError:  # 29 February
-            return datetime.date(year, 2, 28)
+            end = self.until.replace(year=year)
+        except ValueError:  # up to 29 February: to 1 March in a common year
+            end = datetime.date(year, 3, 1)
+        return end - datetime.timedelta(days=1)
 
     def _label(self, year):
         if self.until is None:
@@ -121,6 +132,22 @@ def nothing_to_compare(year, today, *, public):
     if public and (year or today.year) == today.year:
         return _("The year's first month is not over yet, so there is nothing to compare yet.")
     return _("The year has not begun, so there is nothing to compare yet.")
+
+
+def public_calendar(weeks, months, today):
+    """The Calendar of one selection as the public reads it on the local date `today`, from
+    its weekly and monthly counts (`numbers.weeks_and_months`): whole months up to the first
+    of the current month, beside the key figures' comparison of the running year's whole
+    months with the same months of last year, which is published whatever year is chosen
+    for the rest. The dashboard and the plan's indicators read a selection's counts from
+    here, so that one cannot give away what the other hides."""
+    until = today.replace(day=1)
+    comparison = comparison_for(None, today, public=True)
+    so_far = [
+        (first, end, months.occurred_between(first, end).aggregate(n=Sum("incidents"))["n"] or 0)
+        for first, end in (comparison.spans() if comparison else ())
+    ]
+    return weeks_and_months(weeks, months.occurred_between(None, until), so_far, until=until)
 
 
 def signed_percent(value):

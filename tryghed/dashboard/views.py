@@ -26,18 +26,11 @@ from tryghed.incidents.models import Category
 from tryghed.incidents.numbers import (
     SECONDARY,
     Period,
-    weeks_and_months,
     write_municipality_csv,
 )
 from tryghed.indicators.models import Indicator
 from tryghed.indicators.present import present_all
 from tryghed.plans.models import CooperationPlan
-
-
-def _count_up_to(months, first, until):
-    """The incidents from the local date `first` up to, not including, `until`, both the
-    first day of a month, from the kept monthly counts."""
-    return months.occurred_between(first, until).aggregate(n=Sum("incidents"))["n"] or 0
 
 
 class DashboardQuery:
@@ -120,18 +113,8 @@ class DashboardQuery:
         every_category = self.filters["category"] is None
         weeks = self.area.weekly_counts(self.user, every_category=every_category)
         months = self.area.monthly_counts(self.user, every_category=every_category)
-        months = self.form.apply(months, year=False)
-        # The key figures compare the running year's whole months with the same months of
-        # last year, whatever year is chosen for the rest: both counts are published beside
-        # the months, and the calendar must not depend on the year chosen.
-        comparison = self.comparison(None)
-        so_far = [
-            (first, until, _count_up_to(months, first, until))
-            for first, until in (comparison.spans() if comparison else ())
-        ]
-        # Both end where the area's counts end: the protection must read what is published.
-        return weeks_and_months(
-            self.form.apply(weeks, year=False), months, so_far, until=self.area.until
+        return report.public_calendar(
+            self.form.apply(weeks, year=False), self.form.apply(months, year=False), self.today
         )
 
     def comparison(self, year):
