@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.urls import reverse
 
+from tryghed.dashboard import report
 from tryghed.incidents.models import Incident, IncidentSource
 from tryghed.indicators.models import Indicator
 from tryghed.organisation.models import Council, Municipality
@@ -249,7 +250,10 @@ class TestCouncilMembersReadNoHiddenCountFromTheStatus:
             )
         client = client_for(member)
         html = plan_page(client, plan)
-        assert cell(html, item.pk, "baseline") == "&lt;5"
+        # 1 and 5 beside the 6 of every year, which the dashboard's municipality table
+        # shows, give each other away: the dashboard hides both years, and so does the page.
+        assert cell(html, item.pk, "baseline") == ".."
+        assert cell(html, item.pk, "current") == ".."
         assert cell(html, item.pk, "change") == "–"
         assert "rette spor" not in row(html, item.pk)
         assert status(html, item.pk) == "Skjult for at beskytte et tal under 5"
@@ -262,7 +266,11 @@ def test_council_members_read_a_status_that_is_the_same_whatever_the_hidden_coun
     client_for, personas, plan, area, source, greve
 ):
     # 12 in 2022, under 5 in 2023: a fall of at least 67 %, on track whatever the count.
-    add_incidents(source, greve, "burglary_home", spread(2022, 12) + spread(2023, 3))
+    # (The 12 of 2021 keep the 3 from being the 27 of every year less 2022's 12: the
+    # dashboard hides 2021 instead.)
+    add_incidents(
+        source, greve, "burglary_home", spread(2021, 12) + spread(2022, 12) + spread(2023, 3)
+    )
     item = indicator(area, municipality=greve)
     html = plan_page(client_for(personas["council_member"]), plan)
     assert (cell(html, item.pk, "current"), cell(html, item.pk, "baseline")) == ("&lt;5", "12")
@@ -312,3 +320,129 @@ class TestStaffReadExactNumbersOnlyWithinTheirScope:
         assert tile_row(client, "Knallertgener i kredsen")[2] == shown.get(
             district_count, district_count
         )
+
+
+# The public reads an incident indicator's counts only where they follow from what the
+# dashboard publishes of the same incidents: a count the plan printed beside the dashboard's
+# could give away one that the dashboard hides.
+
+DASHBOARD = "/medarbejder/tal/"
+
+
+def read_dicts(response):
+    assert response.status_code == 200, response.content
+    return list(csv.DictReader(io.StringIO(response.content.decode())))
+
+
+def dashboard_years(client, query):
+    """{year: count} of the dashboard's yearly trend as a council member downloads it."""
+    return {
+        r["period"]: r["count"] for r in read_dicts(client.get(DASHBOARD + f"trend.csv?{query}"))
+    }
+
+
+def trend(html, pk):
+    """{year: value} of an indicator's trend list on the plan page."""
+    items = cell(html, pk, "trend").split("<li>")[1:]
+    return dict(item.split("</li>")[0].rstrip("*").split(": ") for item in items)
+
+
+@pytest.fixture
+def greve_burglaries(source, greve):
+    # 12 in 2022, 3 in 2023: every year's 15, which the municipality table publishes, less
+    # 2022's 12 would be the 3; the dashboard hides 2022 as "..".
+    add_incidents(source, greve, "burglary_home", spread(2022, 12) + spread(2023, 3))
+
+
+def test_the_plan_hides_a_year_the_dashboard_hides(
+    client, client_for, personas, plan, area, greve, greve_burglaries
+):
+    item = indicator(area, municipality=greve)
+    member = client_for(personas["council_member"])
+    years = dashboard_years(member, "period=year&municipality=0253&category=burglary_home")
+    assert (years["2022"], years["2023"]) == ("..", "<5")
+    table = read_dicts(member.get(DASHBOARD + "kommuner.csv?category=burglary_home"))
+    assert [r["count"] for r in table if r["municipality_code"] == "0253"] == ["15"]
+    for html in (plan_page(member, plan), client.get("/samarbejdsplan/2023/").content.decode()):
+        assert cell(html, item.pk, "baseline") == ".."
+        assert cell(html, item.pk, "current") == "&lt;5"
+        assert cell(html, item.pk, "change") == "–"
+        assert trend(html, item.pk) == {
+            "2019": "–",
+            "2020": "–",
+            "2021": "–",
+            "2022": "..",
+            "2023": "&lt;5",
+        }
+        assert "som dashboardet skjuler det," in row(html, item.pk)
+        assert "<svg" not in row(html, item.pk)  # no sparkline drawn from them either
+    # Staff read the exact numbers, and no note.
+    staff = plan_page(client_for(personas["district_staff"]), plan)
+    assert (cell(staff, item.pk, "baseline"), cell(staff, item.pk, "current")) == ("12", "3")
+    assert "som dashboardet skjuler det," not in row(staff, item.pk)
+
+
+def test_a_sum_of_categories_is_hidden_where_one_of_them_is(
+    client, plan, area, source, greve, greve_burglaries
+):
+    # 20 business burglaries in 2022 are published; the 32 of both would be the hidden
+    # 12 homes plus them.
+    add_incidents(source, greve, "burglary_business", spread(2022, 20) + spread(2023, 20))
+    both = indicator(area, categories=["burglary_home", "burglary_business"], municipality=greve)
+    business = indicator(area, categories=["burglary_business"], municipality=greve)
+    html = client.get("/samarbejdsplan/2023/").content.decode()
+    assert (cell(html, business.pk, "baseline"), cell(html, business.pk, "current")) == (
+        "20",
+        "20",
+    )
+    # 2023's 23 is 20 published beside a "<5": the sum would tell the "<5".
+    assert (cell(html, both.pk, "baseline"), cell(html, both.pk, "current")) == ("..", "..")
+
+
+def test_what_the_dashboard_publishes_is_read_as_it_is(client, plan, area, source, greve, koege):
+    # Large enough everywhere: nothing hidden, on the dashboard or here.
+    add_incidents(source, greve, "burglary_home", spread(2022, 40) + spread(2023, 30))
+    add_incidents(source, koege, "burglary_home", spread(2022, 25) + spread(2023, 35))
+    item = indicator(area)
+    html = client.get("/samarbejdsplan/2023/").content.decode()
+    assert (cell(html, item.pk, "baseline"), cell(html, item.pk, "current")) == ("65", "65")
+    assert cell(html, item.pk, "change") == "±0,0 %"
+    assert trend(html, item.pk)["2022"] == "65"
+    assert "som dashboardet skjuler det," not in row(html, item.pk)
+
+
+def test_the_running_year_reads_as_the_key_figures_publish_it(
+    monkeypatch, client, client_for, personas, plan, area, source, greve
+):
+    """On 15 May 2026 the key figures compare January to April of both years: an indicator
+    of 2026 against 2025 reads those counts, or hides them as the key figures do."""
+    today = datetime.date(2026, 5, 15)
+    monkeypatch.setattr(report, "local_today", lambda: today)
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *args: today)
+    # 2025: 6 a month; 2026: 6 a month up to April, and 2 on the day read.
+    add_incidents(
+        source,
+        greve,
+        "vandalism",
+        [datetime.date(2025, m, d) for m in range(1, 13) for d in range(1, 7)]
+        + [datetime.date(2026, m, d) for m in range(1, 5) for d in range(1, 7)]
+        + [today] * 2,
+    )
+    item = indicator(
+        area,
+        categories=["vandalism"],
+        municipality=greve,
+        baseline_year=2025,
+        current_year=2026,
+        direction=Indicator.Direction.DECREASE,
+        target_percent=Decimal("5"),
+    )
+    tiles = read_dicts(
+        client_for(personas["council_member"]).get(
+            DASHBOARD + "noegletal.csv?municipality=0253&category=vandalism"
+        )
+    )
+    assert (tiles[0]["current"], tiles[0]["previous"]) == ("24", "24")
+    html = client.get("/samarbejdsplan/2023/").content.decode()
+    assert (cell(html, item.pk, "current"), cell(html, item.pk, "baseline")) == ("24", "24")
+    assert trend(html, item.pk)["2025"] == "72"

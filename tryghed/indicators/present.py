@@ -6,6 +6,11 @@ computed from such a count would give it away, so it is not shown publicly eithe
 sparkline drawn from masked values, nor a status that would differ with the hidden count.
 Staff see the exact numbers.
 
+An incident indicator's count is read beside the dashboard's counts of the same incidents,
+which hide more than the counts under 5 so that none of those can be worked out: the public
+reads the indicator's counts only where they follow from what the dashboard publishes, and
+reads the others as ".." (`published`), with no change or status beside them.
+
 A share of guarantee compliance is hidden from the public as the compliance page hides it:
 whenever its met or its missed cases number 1 to 4 (a share of 1 to 4 cases points at them as
 a count does), shown as "hidden" and as ".." in CSV files. Its change and its status are
@@ -27,10 +32,12 @@ from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from tryghed.incidents.numbers import is_small
-from tryghed.indicators.models import FIRST_YEAR, LAST_YEAR
-from tryghed.indicators.readings import one_decimal, read
+from tryghed.incidents.numbers import SECONDARY, is_small
+from tryghed.indicators import published
+from tryghed.indicators.models import FIRST_YEAR, LAST_YEAR, Indicator
+from tryghed.indicators.readings import Span, one_decimal, read
 
 SMALL_COUNT = 5
 HIDDEN_SHARE = ".."  # in CSV files, as the compliance figures mark a hidden value
@@ -59,6 +66,8 @@ class Shown:
     plain_target: object = ""
     public: bool = True  # shown by the public small-count rule
     unit: str = ""  # what the values are, under the title: "per 1,000 inhabitants"
+    # Why a value reads "..", under the title; empty when none does.
+    withheld_note: str = ""
 
 
 def _number(value, is_count, is_share=False):
@@ -90,19 +99,25 @@ class _Rule:
     def __init__(self, reading, public):
         self.is_count, self.is_share, self.public = reading.is_count, reading.is_share, public
 
-    def hidden(self, value, decided=None):
+    def hidden(self, value, decided=None, withheld=False):
+        if withheld and value is not None:
+            return True
         if self.is_share:
             return _share_hidden(value, decided, self.public)
         return _masked(value, self.is_count, self.public)
 
-    def text(self, value, decided=None):
+    def text(self, value, decided=None, withheld=False):
+        if withheld and value is not None:
+            return SECONDARY
         if self.hidden(value, decided):
             return _("hidden") if self.is_share else f"<{SMALL_COUNT}"
         return _number(value, self.is_count, self.is_share)
 
-    def plain(self, value, decided=None):
+    def plain(self, value, decided=None, withheld=False):
         if value is None:
             return ""
+        if withheld:
+            return SECONDARY
         if self.hidden(value, decided):
             return HIDDEN_SHARE if self.is_share else f"<{SMALL_COUNT}"
         return int(value) if self.is_count else one_decimal(value)
@@ -199,20 +214,42 @@ def _status_tells(reading, rule):
     return len(statuses) > 1
 
 
+def _withheld(reading, plan, today, read_on):
+    """The counts of an incident indicator that the public may not read, although none may
+    be "<5" (see `published`), of "baseline", "current" and the trend's years, those with a
+    value. `today` is the last day the reading counts, `read_on` the day the public reads
+    it."""
+    if reading.indicator.kind != Indicator.Kind.INCIDENTS or not reading.is_count:
+        return set()
+    spans = {}
+    if reading.baseline is not None:
+        spans["baseline"] = reading.baseline_span
+    if reading.current is not None:
+        spans["current"] = reading.current_span
+    for point in reading.trend:
+        if point.value is not None:
+            end = min(datetime.date(point.year, 12, 31), today)
+            spans[point.year] = Span(datetime.date(point.year, 1, 1), end)
+    return published.withheld(reading.indicator, plan, read_on, spans)
+
+
 def present(indicator, plan, *, public, today=None):
-    today = today or timezone.localdate()
+    today = read_on = today or timezone.localdate()
     if public:
         # As the dashboard's key figures: a year in progress up to the end of last month,
         # since counts up to a day, read day after day, would give each day's away.
         today = today.replace(day=1) - datetime.timedelta(days=1)
     reading = read(indicator, plan, today=today)
     rule = _Rule(reading, public)
-    baseline = (reading.baseline, reading.baseline_decided)
-    current = (reading.current, reading.current_decided)
+    withheld = _withheld(reading, plan, today, read_on) if public and reading.computable else set()
+    baseline = (reading.baseline, reading.baseline_decided, "baseline" in withheld)
+    current = (reading.current, reading.current_decided, "current" in withheld)
     hide_change = rule.hidden(*baseline) or rule.hidden(*current)
-    masked = hide_change or any(rule.hidden(p.value, p.decided) for p in reading.trend)
+    trend = [(p.value, p.decided, p.year in withheld) for p in reading.trend]
+    masked = hide_change or any(rule.hidden(*point) for point in trend)
     on_track = reading.on_track
-    hide_status = hide_change and _status_tells(reading, rule)
+    # A status beside a count hidden as ".." may tell anything about it.
+    hide_status = hide_change and (baseline[2] or current[2] or _status_tells(reading, rule))
     if hide_status:
         on_track = None
     compared = ""
@@ -249,8 +286,8 @@ def present(indicator, plan, *, public, today=None):
         badge=badge,
         status=status,
         trend=[
-            (point.year, rule.text(point.value, point.decided), point.partial)
-            for point in reading.trend
+            (point.year, rule.text(*shown), point.partial)
+            for point, shown in zip(reading.trend, trend, strict=True)
         ],
         trend_partial=any(point.partial for point in reading.trend),
         sparkline="" if masked else _sparkline(reading.trend),
@@ -260,7 +297,14 @@ def present(indicator, plan, *, public, today=None):
         plain_target=indicator.signed_target,
         public=public,
         unit=_unit(indicator),
+        withheld_note=_WITHHELD_NOTE if withheld else "",
     )
+
+
+_WITHHELD_NOTE = gettext_lazy(
+    "A value shown as “..” is hidden as the dashboard hides it, so that a count under 5 "
+    "cannot be worked out from it."
+)
 
 
 def _change(reading):

@@ -1,0 +1,111 @@
+"""Which of an incident indicator's counts the public may read: those that follow from what
+the dashboard publishes of the same incidents.
+
+An indicator counts its categories' incidents in its area (the district's, or one of its
+municipalities') over years, a year up to the end of last month and a baseline period. The
+dashboard publishes the same area's incidents per category, week, month and year, with the
+counts it hides as "<5" and ".." chosen so that none of them can be worked out from the
+others (`numbers.protect_calendar`). A count the plan page printed beside those, chosen
+without them, could give one away: a year the dashboard hides as "..", so that its one "<5"
+month cannot be worked out from the year less its other months, is that month's key once the
+plan page prints the year.
+
+So the public reads an indicator's count only where every category's part of it is published
+exactly, or follows from counts published exactly: the year or the year up to the end of a
+month (the key figures' count) the dashboard shows, the sum of whole months it shows, or a
+year it shows less its other months; and, for an indicator of one category, a count the
+dashboard shows as "<5" itself reads "<5" here too. Any other count is hidden as "..", since
+it tells more than the dashboard does.
+"""
+
+import datetime
+
+from django.db.models import Q
+
+from tryghed.incidents.models import MonthlyCount, WeeklyCount
+from tryghed.incidents.numbers import SMALL_COUNT, Period
+
+
+def withheld(indicator, plan, today, spans):
+    """The keys of `spans` ({key: Span or None}, the periods the indicator's counts cover)
+    whose counts the public may not read; `today` is the local date the public reads on,
+    which ends the dashboard's published months."""
+    calendars = [_calendar(plan, indicator.municipality_id, c, today) for c in indicator.categories]
+    return {
+        key for key, span in spans.items() if span is not None and not _readable(calendars, span)
+    }
+
+
+def _calendar(plan, municipality_id, category, today):
+    """The dashboard's Calendar of one category in the indicator's area, as a kredsråd
+    member reads it there; kept on `plan`, which a page shows all its indicators with."""
+    # Imported here: the dashboard's report shows indicators itself.
+    from tryghed.dashboard.report import public_calendar
+
+    memo = plan.__dict__.setdefault("_public_calendars", {})
+    key = (municipality_id, category, today)
+    if key not in memo:
+        selection = Q(source__district=plan.district_id, category=category)
+        if municipality_id:
+            selection &= Q(municipality=municipality_id)
+        memo[key] = public_calendar(
+            WeeklyCount.objects.filter(selection), MonthlyCount.objects.filter(selection), today
+        )
+    return memo[key]
+
+
+def _readable(calendars, span):
+    values = [
+        _published(calendar, span.start, span.end + datetime.timedelta(days=1))
+        for calendar in calendars
+    ]
+    if all(isinstance(value, int) for value in values):
+        return True
+    return len(values) == 1 and values[0] == SMALL_COUNT
+
+
+def _published(calendar, start, end):
+    """The count from the local date `start` up to, not including, `end` as it follows from
+    what `calendar` publishes: a number, "<5" where the dashboard shows that very count so,
+    or None where it cannot be told."""
+    if end > datetime.date(start.year + 1, 1, 1):
+        parts = [
+            _published(
+                calendar,
+                max(start, datetime.date(year, 1, 1)),
+                min(end, datetime.date(year + 1, 1, 1)),
+            )
+            for year in range(start.year, (end - datetime.timedelta(days=1)).year + 1)
+        ]
+        return sum(parts) if all(isinstance(part, int) for part in parts) else None
+    year = Period("year", datetime.date(start.year, 1, 1))
+    shown = []
+    if start == year.start:
+        if end == year.end:
+            shown.append(calendar.shown(year))
+        so_far = calendar.so_far(start, end)
+        if so_far is not None:
+            shown.append(so_far)
+    if start.day == 1 and end.day == 1:
+        months = _months(start, end)
+        in_span = [calendar.shown(month) for month in months]
+        if all(isinstance(n, int) for n in in_span):
+            return sum(in_span)
+        if len(months) == 1:
+            shown.append(in_span[0])
+        whole = calendar.shown(year)
+        others = [calendar.shown(m) for m in _months(year.start, year.end) if m not in months]
+        if isinstance(whole, int) and all(isinstance(n, int) for n in others):
+            return whole - sum(others)
+    for value in shown:
+        if isinstance(value, int):
+            return value
+    return SMALL_COUNT if SMALL_COUNT in shown else None
+
+
+def _months(start, end):
+    months, month = [], Period("month", start)
+    while month.start < end:
+        months.append(month)
+        month = Period("month", month.end)
+    return months
