@@ -446,3 +446,39 @@ def test_the_running_year_reads_as_the_key_figures_publish_it(
     html = client.get("/samarbejdsplan/2023/").content.decode()
     assert (cell(html, item.pk, "current"), cell(html, item.pk, "baseline")) == ("24", "24")
     assert trend(html, item.pk)["2025"] == "72"
+
+
+@pytest.mark.parametrize("today", [datetime.date(2029, 3, 15), datetime.date(2029, 2, 28)])
+def test_the_end_of_february_is_compared_with_the_end_of_february(
+    monkeypatch, client, client_for, personas, plan, area, source, greve, today
+):
+    """Up to the end of February 2029 is compared with 2028 up to its 29 February, as the
+    dashboard's key figures compare it: by the public in March, by staff on the 28th."""
+    monkeypatch.setattr(report, "local_today", lambda: today)
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *args: today)
+    monkeypatch.setattr(
+        "django.utils.timezone.now",
+        lambda: datetime.datetime.combine(today, datetime.time(12), tzinfo=CPH),
+    )
+    # 6 a month in both years, and 3 more on 29 February 2028.
+    add_incidents(
+        source,
+        greve,
+        "vandalism",
+        [datetime.date(y, m, d) for y in (2028, 2029) for m in (1, 2) for d in range(1, 7)]
+        + [datetime.date(2028, 2, 29)] * 3,
+    )
+    item = indicator(
+        area, categories=["vandalism"], municipality=greve, baseline_year=2028, current_year=2029
+    )
+    if today.month == 3:
+        html = client.get("/samarbejdsplan/2023/").content.decode()
+        member = client_for(personas["council_member"])
+        tiles = read_dicts(
+            member.get(DASHBOARD + "noegletal.csv?municipality=0253&category=vandalism")
+        )
+        assert (tiles[0]["current"], tiles[0]["previous"]) == ("12", "15")
+    else:
+        html = plan_page(client_for(personas["district_staff"]), plan)
+    assert (cell(html, item.pk, "current"), cell(html, item.pk, "baseline")) == ("12", "15")
+    assert "29. februar 2028" in row(html, item.pk)

@@ -107,18 +107,18 @@ class _Rule:
         return _masked(value, self.is_count, self.public)
 
     def text(self, value, decided=None, withheld=False):
-        if withheld and value is not None:
-            return SECONDARY
-        if self.hidden(value, decided):
-            return _("hidden") if self.is_share else f"<{SMALL_COUNT}"
+        if self.hidden(value, decided, withheld):
+            if self.is_share:
+                return _("hidden")
+            return SECONDARY if withheld else f"<{SMALL_COUNT}"
         return _number(value, self.is_count, self.is_share)
 
     def plain(self, value, decided=None, withheld=False):
         if value is None:
             return ""
-        if withheld:
+        if withheld and not self.is_share:
             return SECONDARY
-        if self.hidden(value, decided):
+        if self.hidden(value, decided, withheld):
             return HIDDEN_SHARE if self.is_share else f"<{SMALL_COUNT}"
         return int(value) if self.is_count else one_decimal(value)
 
@@ -215,11 +215,13 @@ def _status_tells(reading, rule):
 
 
 def _withheld(reading, plan, today, read_on):
-    """The counts of an incident indicator that the public may not read, although none may
-    be "<5" (see `published`), of "baseline", "current" and the trend's years, those with a
-    value. `today` is the last day the reading counts, `read_on` the day the public reads
-    it."""
-    if reading.indicator.kind != Indicator.Kind.INCIDENTS or not reading.is_count:
+    """Of "baseline", "current" and the trend's years, those with a value, the ones the
+    public may not read beside what the dashboard and the compliance page publish (see
+    `published`), although no count of theirs is under 5: an incident indicator's counts,
+    a compliance indicator's shares. `today` is the last day the reading counts, `read_on`
+    the day the public reads it."""
+    kind = reading.indicator.kind
+    if not (reading.is_share or (kind == Indicator.Kind.INCIDENTS and reading.is_count)):
         return set()
     spans = {}
     if reading.baseline is not None:
@@ -230,6 +232,8 @@ def _withheld(reading, plan, today, read_on):
         if point.value is not None:
             end = min(datetime.date(point.year, 12, 31), today)
             spans[point.year] = Span(datetime.date(point.year, 1, 1), end)
+    if reading.is_share:
+        return published.withheld_shares(reading.indicator, plan, today, spans)
     return published.withheld(reading.indicator, plan, read_on, spans)
 
 
@@ -297,7 +301,7 @@ def present(indicator, plan, *, public, today=None):
         plain_target=indicator.signed_target,
         public=public,
         unit=_unit(indicator),
-        withheld_note=_WITHHELD_NOTE if withheld else "",
+        withheld_note=_WITHHELD_NOTE if withheld and not reading.is_share else "",
     )
 
 

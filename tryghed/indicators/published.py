@@ -16,14 +16,21 @@ month (the key figures' count) the dashboard shows, the sum of whole months it s
 year it shows less its other months; and, for an indicator of one category, a count the
 dashboard shows as "<5" itself reads "<5" here too. Any other count is hidden as "..", since
 it tells more than the dashboard does.
+
+A share of guarantee compliance is read beside the compliance page, which shows the met
+and missed cases per guarantee, municipality and month and hides some as "<5" and "..": the
+public reads a share only where that page shows both the met and the missed cases it is made
+of, since the share and the met cases give the missed ones away.
 """
 
 import datetime
 
 from django.db.models import Q
 
+from tryghed.guarantees import compliance
 from tryghed.incidents.models import MonthlyCount, WeeklyCount
-from tryghed.incidents.numbers import SMALL_COUNT, Period
+from tryghed.incidents.numbers import SMALL_COUNT, Period, is_hidden
+from tryghed.indicators.readings import compliance_area, compliance_moment
 
 
 def withheld(indicator, plan, today, spans):
@@ -109,3 +116,48 @@ def _months(start, end):
         months.append(month)
         month = Period("month", month.end)
     return months
+
+
+def withheld_shares(indicator, plan, today, spans):
+    """The keys of `spans` (as `withheld`) whose share of guarantee compliance the public may
+    not read: where the compliance page, as a kredsråd member reads the district's year,
+    hides the met or the missed cases of the indicator's guarantee, municipality and months
+    (`compliance.public_table`). With the met cases shown, a share gives the missed ones
+    away. `today` is the last day the reading counts."""
+    now = compliance_moment(today)
+    return {
+        key
+        for key, span in spans.items()
+        if span is not None and not _shares_readable(indicator, plan, now, span)
+    }
+
+
+def _shares_readable(indicator, plan, now, span):
+    months = _months(span.start.replace(day=1), span.end + datetime.timedelta(days=1))
+    for year in sorted({month.year for month in months}):
+        rows = _compliance_year(plan, year, now)
+        chosen = [
+            row.guarantee.pk == indicator.guarantee_id
+            and (
+                indicator.municipality_id is None
+                or (
+                    row.municipality is not None
+                    and row.municipality.pk == indicator.municipality_id
+                )
+            )
+            and Period("month", row.month) in months
+            for row in rows
+        ]
+        _rows, published, _chart = compliance.public_table(rows, chosen)
+        if is_hidden(published["met"]) or is_hidden(published["missed"]):
+            return False
+    return True
+
+
+def _compliance_year(plan, year, now):
+    """The compliance rows of the district's `year`, judged at `now`; kept on `plan`."""
+    memo = plan.__dict__.setdefault("_compliance_years", {})
+    if (year, now) not in memo:
+        start, end = compliance.period(year=year)
+        memo[(year, now)] = compliance.rows(compliance_area(plan), now=now, start=start, end=end)
+    return memo[(year, now)]

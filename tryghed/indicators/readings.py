@@ -136,12 +136,17 @@ def one_decimal(value):
     return exact.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
-def _same_day(year, day):
-    """`day` moved to `year`; 29 February becomes 28 February in a common year."""
+def _same_end(year, day):
+    """The last day of the same part of `year` as 1 January to `day` is of its own year: the
+    day before the day after `day`, moved to `year`. The end of February stays the end of
+    February (28 February up to 29 February in a leap year), as the dashboard's comparison
+    cuts it, so that whole months are compared with whole months."""
+    after = day + datetime.timedelta(days=1)
     try:
-        return day.replace(year=year)
-    except ValueError:
-        return day.replace(year=year, day=28)
+        moved = after.replace(year=after.year + year - day.year)
+    except ValueError:  # after 28 February of a leap year: 1 March of a common one
+        moved = datetime.date(after.year + year - day.year, 3, 1)
+    return moved - datetime.timedelta(days=1)
 
 
 def _local_midnight(day):
@@ -193,14 +198,14 @@ def _incident_spans(indicator, year, today):
         current = Span(current.start, today)
     if indicator.baseline_year:
         start = datetime.date(indicator.baseline_year, 1, 1)
-        end = _same_day(indicator.baseline_year, current.end)
+        end = _same_end(indicator.baseline_year, current.end)
         return Span(start, end), current, year_to_date
     baseline = Span(indicator.baseline_start, indicator.baseline_end)
     if (baseline.start.month, baseline.start.day) == (1, 1):
-        end = _same_day(baseline.start.year, current.end)
+        end = _same_end(baseline.start.year, current.end)
         if end <= baseline.end:
             return Span(baseline.start, end), current, year_to_date
-        return baseline, Span(current.start, _same_day(year, baseline.end)), year_to_date
+        return baseline, Span(current.start, _same_end(year, baseline.end)), year_to_date
     days = min(baseline.days, current.days)
     shift = datetime.timedelta(days=days - 1)
     return (
@@ -421,23 +426,28 @@ def _share(decided):
     return Fraction(100 * met, met + missed)
 
 
+def compliance_area(plan):
+    """The cases a district's compliance share is read from, as the compliance page reads a
+    district: its own, and its municipalities'."""
+    municipalities = Municipality.objects.filter(district=plan.district_id).values("pk")
+    return Q(district=plan.district_id) | Q(municipality__in=municipalities)
+
+
+def compliance_moment(today):
+    """The moment the cases are judged at for a reading up to `today`: a running case is
+    missed once due, by now or by the end of an earlier day measured."""
+    return min(timezone.now(), _local_midnight(today + datetime.timedelta(days=1)))
+
+
 def _read_compliance(reading, plan, today):
     indicator, year = reading.indicator, reading.year
     baseline, current, year_to_date = _compliance_months(indicator, year, today)
     first_trend = datetime.date(year - TREND_YEARS + 1, 1, 1)
     first = min([first_trend, *baseline[:1]])
     end = datetime.date(year + 1, 1, 1)
-    if indicator.municipality_id:
-        area = None
-    else:
-        # As the compliance page reads a district: its cases, and its municipalities'.
-        municipalities = Municipality.objects.filter(district=plan.district_id).values("pk")
-        area = Q(district=plan.district_id) | Q(municipality__in=municipalities)
-    # A running case is missed once due: by now, or by the end of an earlier day measured.
-    now = min(timezone.now(), _local_midnight(today + datetime.timedelta(days=1)))
     found = compliance.states(
-        area,
-        now=now,
+        None if indicator.municipality_id else compliance_area(plan),
+        now=compliance_moment(today),
         start=first,
         end=end,
         guarantee=indicator.guarantee_id,
