@@ -350,3 +350,22 @@ def test_march_after_a_leap_year(monkeypatch, district, greve, council_member, c
         "2029 til og med 28. februar sammenlignet med 2028 til og med 29. februar"
     )
     assert (rows[0]["current"], rows[0]["previous"]) == ("7", "6")
+
+
+def test_staff_on_new_years_eve(monkeypatch, district, greve, secretariat, client_for):
+    """On 31 December staff read the whole year up to that day against the whole year
+    before."""
+    freeze(monkeypatch, datetime.date(2026, 12, 31))
+    source = IncidentSource.objects.create(name="doegnrapport-test", district=district)
+    add(source, greve, [datetime.date(2025, 3, 1)] * 6 + [datetime.date(2026, 3, 1)] * 7)
+    staff = client_for(secretariat)
+    changes = csv.DictReader(
+        io.StringIO(staff.get(URL + "aendring.csv?year=2026").content.decode())
+    )
+    first = next(changes)
+    assert (first["period"], first["previous_period"]) == (
+        "2026-01-01/2026-12-31",
+        "2025-01-01/2025-12-31",
+    )
+    tiles = csv.DictReader(io.StringIO(staff.get(URL + "noegletal.csv").content.decode()))
+    assert [(row["current"], row["previous"]) for row in tiles] == [("7", "6")]

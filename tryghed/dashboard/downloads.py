@@ -13,12 +13,10 @@ from tryghed.dashboard.views import (
     DashboardQuery,
     _bad_request,
     _csv,
-    _current_plans,
     dashboard_context,
+    plans_with_indicators,
 )
 from tryghed.incidents.numbers import hotspots_geojson, span, year_span
-from tryghed.indicators.models import Indicator
-from tryghed.indicators.present import present_all
 
 # A district has a few thousand cells with incidents; the whole country can have tens of
 # thousands. The map draws the busiest ones and says so; the CSV has every cell.
@@ -99,10 +97,8 @@ def tiles_csv(request):
             months=months,
         )
     ]
-    for plan in _current_plans(current.area, request.user):
-        indicators = Indicator.objects.visible_to(request.user).of_plan(plan)
-        shown = present_all(indicators, plan, reads_exactly=current.area.reads_exactly)
-        tiles += report.indicator_tiles(shown, plan)
+    for _plan, _shown, plan_tiles in plans_with_indicators(request, current):
+        tiles += plan_tiles
     out = io.StringIO()
     report.write_tiles_csv(out, tiles)
     return _csv(out.getvalue(), f"key-figures{current.suffix(year=comparison.year)}.csv")

@@ -51,10 +51,12 @@ class Comparison:
         """The period's last day in `year`, as `numbers.changes` cuts it: the day before
         `until` moved to that year. Up to 1 March takes in a leap year's 29 February, so
         that the public's whole months are compared with whole months."""
+        # `until` may be 1 January of the next year (staff on New Year's Eve).
+        moved = self.until.year + year - self.year
         try:
-            end = self.until.replace(year=year)
+            end = self.until.replace(year=moved)
         except ValueError:  # up to 29 February: to 1 March in a common year
-            end = datetime.date(year, 3, 1)
+            end = datetime.date(moved, 3, 1)
         return end - datetime.timedelta(days=1)
 
     def _label(self, year):

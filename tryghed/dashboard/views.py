@@ -225,20 +225,32 @@ def _csv(body, filename):
     return response
 
 
-def _current_plans(area, user):
+def _current_plans(area, user, today):
     """The current plan of each district of the area: the newest not after this year, or
     the newest at all when every plan lies ahead."""
     plans = CooperationPlan.objects.visible_to(user).select_related("district")
     districts = area.plan_district_ids()
     if districts is not None:
         plans = plans.filter(district__in=districts)
-    this_year = datetime.date.today().year
     chosen = {}
     for plan in plans.order_by("district__number", "-year"):
         best = chosen.get(plan.district_id)
-        if best is None or (best.year > this_year and plan.year <= this_year):
+        if best is None or (best.year > today.year and plan.year <= today.year):
             chosen[plan.district_id] = plan
     return list(chosen.values())
+
+
+def plans_with_indicators(request, current):
+    """[(plan, its indicators as shown, their tiles)] of the current plans, read on the
+    request's one date, as the rest of the page is."""
+    found = []
+    for plan in _current_plans(current.area, request.user, current.today):
+        indicators = Indicator.objects.visible_to(request.user).of_plan(plan)
+        shown = present_all(
+            indicators, plan, reads_exactly=current.area.reads_exactly, today=current.today
+        )
+        found.append((plan, shown, report.indicator_tiles(shown, plan, today=current.today)))
+    return found
 
 
 def dashboard_context(request, current):
@@ -249,13 +261,7 @@ def dashboard_context(request, current):
         "query": current.query,
         "published_through": current.published_through(),
     }
-    plans = []
-    for plan in _current_plans(current.area, request.user):
-        indicators = Indicator.objects.visible_to(request.user).of_plan(plan)
-        shown = present_all(indicators, plan, reads_exactly=current.area.reads_exactly)
-        tiles = report.indicator_tiles(shown, plan)
-        plans.append((plan, shown, tiles))
-    context["plans"] = plans
+    context["plans"] = plans_with_indicators(request, current)
     if current.valid:
         titles = _titles()
         context.update(
