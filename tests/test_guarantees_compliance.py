@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
+from tests.test_indicators_compliance import add_case
 from tryghed.guarantees import actions, compliance, counts
 from tryghed.guarantees.catalogue import load_guarantees
 from tryghed.guarantees.clock import DANISH_TIME
@@ -34,8 +35,6 @@ def cases(reference, district, koege, greve):
     hour ago, open.
     """
     load_guarantees()
-    version = GuaranteeVersion.objects.get(guarantee__code="indbrud-i-private-hjem")
-    source = IncidentSource.objects.create(name="haandregnet", district=district)
     now = timezone.now()
     specs = [
         (koege, local(2026, 1, 5, 10), 60),
@@ -47,27 +46,8 @@ def cases(reference, district, koege, greve):
         (greve, local(2026, 1, 15, 12), 30),
         (koege, now - datetime.timedelta(hours=1), None),
     ]
-    for n, (municipality, started, response) in enumerate(specs):
-        incident = Incident.objects.create(
-            source=source,
-            external_id=str(n),
-            occurred_at=started,
-            reported_at=started,
-            category="burglary_home",
-            municipality=municipality,
-        )
-        deadline = actions.new_deadline(
-            version,
-            started_at=started,
-            municipality_id=municipality.pk,
-            district_id=district.pk,
-            incident=incident,
-        )
-        if response == "void":
-            deadline.outcome = Deadline.Outcome.VOID
-        elif response is not None:
-            actions._stop(deadline, started + datetime.timedelta(minutes=response))
-        counts.save([deadline])
+    for municipality, started, response in specs:
+        add_case(district, started, municipality, response)
     return now
 
 
