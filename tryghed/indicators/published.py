@@ -1,5 +1,5 @@
-"""Which of an incident indicator's counts the public may read: those that follow from what
-the dashboard publishes of the same incidents.
+"""Which of an indicator's counts and shares the public may read: those that follow from
+what the dashboard and the compliance page publish of the same incidents and cases.
 
 An indicator counts its categories' incidents in its area (the district's, or one of its
 municipalities') over years, a year up to the end of last month and a baseline period. The
