@@ -412,6 +412,53 @@ def test_pause_and_resume_move_the_deadline(case, koege_officer, client_for):
     )
 
 
+def test_an_overdue_clock_cannot_be_paused(case, koege_officer, client_for):
+    """A pause would count a broken promise as open again, for as long as it lasts."""
+    deadline = on_site(case)
+    client = client_for(koege_officer)
+    page_url = reverse("staff:guarantees:incident", args=[case.pk])
+    pause_url = reverse("staff:guarantees:pause", args=[deadline.pk])
+    assert pause_url in client.get(page_url).content.decode()
+    Deadline.objects.filter(pk=deadline.pk).update(
+        due_at=timezone.now() - datetime.timedelta(minutes=5)
+    )
+    assert pause_url not in client.get(page_url).content.decode()
+    response = client.post(
+        reverse("staff:guarantees:pause", args=[deadline.pk]),
+        {f"pause-{deadline.pk}-reason": "citizen_asked_later"},
+        follow=True,
+    )
+    assert "kan ikke længere sættes på pause" in response.content.decode()
+    deadline.refresh_from_db()
+    assert deadline.paused_at is None
+    assert not AuditEntry.objects.filter(object_id=str(deadline.pk)).exists()
+
+
+def test_a_stop_before_a_pause_is_refused(case, koege_officer, client_for):
+    """Only the time paused in all is kept: a stop recorded before a pause would have the
+    pause taken off its response time (30 minutes less 120 paused: 0)."""
+    deadline = on_site(case)
+    client = client_for(koege_officer)
+    started = timezone.now() - datetime.timedelta(hours=4)
+    Deadline.objects.filter(pk=deadline.pk).update(
+        started_at=started, paused_at=started + datetime.timedelta(hours=1)
+    )
+    stop = reverse("staff:guarantees:stop", args=[deadline.pk])
+    early = timezone.localtime(started + datetime.timedelta(minutes=30)).strftime("%Y-%m-%dT%H:%M")
+    response = client.post(stop, {f"stop-{deadline.pk}-at": early}, follow=True)
+    assert "før uret blev sat på pause" in response.content.decode()
+    client.post(reverse("staff:guarantees:resume", args=[deadline.pk]))
+    response = client.post(stop, {f"stop-{deadline.pk}-at": early}, follow=True)
+    assert "før uret sidst blev sat i gang igen" in response.content.decode()
+    deadline.refresh_from_db()
+    assert deadline.outcome == Deadline.Outcome.OPEN and deadline.response_minutes is None
+    # After the resumption the time paused is taken off.
+    client.post(stop, {f"stop-{deadline.pk}-at": ""})
+    deadline.refresh_from_db()
+    assert deadline.outcome == Deadline.Outcome.MET
+    assert 59 <= deadline.response_minutes <= 61  # 4 hours less 3 paused
+
+
 def test_the_follow_up_records_its_outcome_and_stops_its_deadline(case, koege_officer, client_for):
     follow_up = case.safety_follow_up
     client = client_for(koege_officer)

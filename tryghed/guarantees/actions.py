@@ -307,6 +307,11 @@ def record_stop(deadline, *, by, at=None):
     if not deadline.is_running:
         raise GuaranteeError(_("The clock of this deadline has already stopped."))
     _check_moment(deadline, at, now)
+    # Only the total time paused is kept: a stop before a pause would have it taken off.
+    if deadline.paused_at is not None and at < deadline.paused_at:
+        raise GuaranteeError(_("The time lies before the clock was paused."))
+    if deadline.resumed_at is not None and at < deadline.resumed_at:
+        raise GuaranteeError(_("The time lies before the clock was last resumed."))
     before = log.snapshot(deadline)
     _stop(deadline, at)
     deadline.stopped_by = by
@@ -326,8 +331,12 @@ def pause_deadline(deadline, *, by, reason):
         raise GuaranteeError(_("The clock is already paused."))
     if reason not in (deadline.version.pause_reasons or []):
         raise GuaranteeError(_("The guarantee cannot be paused for that reason."))
+    now = timezone.now()
+    if deadline.due_at <= now:
+        # The promise is already broken; a pause would count it as open again.
+        raise GuaranteeError(_("The deadline has passed: its clock can no longer be paused."))
     before = log.snapshot(deadline)
-    deadline.paused_at = timezone.now()
+    deadline.paused_at = now
     deadline.pause_reason = reason
     deadline.save(update_fields=["paused_at", "pause_reason"])
     log.record(deadline, by=by, action=UPDATE, before=before, message="pause")
@@ -355,9 +364,17 @@ def resume_deadline(deadline, *, by, at=None):
     deadline.paused_minutes += deadline.version.counter().between(deadline.paused_at, at)
     deadline.paused_at = None
     deadline.pause_reason = ""
+    deadline.resumed_at = at
     _extend(deadline)
     deadline.save(
-        update_fields=["paused_at", "pause_reason", "paused_minutes", "due_at", "warn_at"]
+        update_fields=[
+            "paused_at",
+            "pause_reason",
+            "paused_minutes",
+            "resumed_at",
+            "due_at",
+            "warn_at",
+        ]
     )
     log.record(deadline, by=by, action=UPDATE, before=before, message="resume")
     return deadline

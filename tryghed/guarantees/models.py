@@ -273,6 +273,8 @@ class Deadline(models.Model):
         _("paused because"), max_length=30, choices=PauseReason.choices, blank=True
     )
     paused_minutes = models.FloatField(_("minutes paused"), default=0)
+    # The end of the last pause: a stop recorded before it would take off time paused after.
+    resumed_at = models.DateTimeField(_("last resumed"), null=True, blank=True)
     stopped_at = models.DateTimeField(_("clock stopped"), null=True, blank=True)
     stopped_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

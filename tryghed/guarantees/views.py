@@ -89,20 +89,23 @@ def deadline_panel(request, deadlines):
     """What a case page shows of its deadlines: each with its forms when the user may
     record its stop event."""
     workable = _workable_ids(request.user, deadlines)
+    now = timezone.now()
     panel = []
     for deadline in deadlines:
         can_act = deadline.pk in workable and deadline.is_running
+        # An overdue clock cannot be paused (`actions.pause_deadline`).
+        can_pause = deadline.version.pause_reasons and deadline.paused_at is None
         panel.append(
             {
                 "deadline": deadline,
                 "can_act": can_act,
                 "stop_form": forms.StopForm(prefix=f"stop-{deadline.pk}") if can_act else None,
                 "pause_form": forms.PauseForm(prefix=f"pause-{deadline.pk}", deadline=deadline)
-                if can_act and deadline.version.pause_reasons and deadline.paused_at is None
+                if can_act and can_pause and deadline.due_at > now
                 else None,
             }
         )
-    return {"deadlines": panel, "now": timezone.now(), "next": request.get_full_path()}
+    return {"deadlines": panel, "now": now, "next": request.get_full_path()}
 
 
 def request_panel(request, service_request):
