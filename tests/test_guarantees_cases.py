@@ -459,6 +459,42 @@ def test_a_stop_before_a_pause_is_refused(case, koege_officer, client_for):
     assert 59 <= deadline.response_minutes <= 61  # 4 hours less 3 paused
 
 
+@pytest.mark.parametrize(
+    ("now", "typed", "stopped"),
+    [
+        # At 02:45 the second time (01:45 UTC), 02:30 is the second one a quarter ago.
+        ("2026-10-25T01:45:00+00:00", "2026-10-25T02:30", "2026-10-25T01:30:00+00:00"),
+        # At 02:45 the first time, the second 02:30 is still ahead: the first is meant.
+        ("2026-10-25T00:45:00+00:00", "2026-10-25T02:30", "2026-10-25T00:30:00+00:00"),
+    ],
+)
+def test_a_stop_in_the_hour_the_clocks_go_back(
+    monkeypatch, case, koege_officer, client_for, now, typed, stopped
+):
+    deadline = on_site(case)
+    Deadline.objects.filter(pk=deadline.pk).update(
+        started_at=datetime.datetime.fromisoformat("2026-10-24T20:00:00+00:00")
+    )
+    monkeypatch.setattr(timezone, "now", lambda: datetime.datetime.fromisoformat(now))
+    client_for(koege_officer).post(
+        reverse("staff:guarantees:stop", args=[deadline.pk]), {f"stop-{deadline.pk}-at": typed}
+    )
+    deadline.refresh_from_db()
+    assert deadline.stopped_at == datetime.datetime.fromisoformat(stopped)
+
+
+def test_a_time_the_clocks_jump_over_gets_a_message(case, koege_officer, client_for):
+    deadline = on_site(case)
+    response = client_for(koege_officer).post(
+        reverse("staff:guarantees:stop", args=[deadline.pk]),
+        {f"stop-{deadline.pk}-at": "2026-03-29T02:30"},
+        follow=True,
+    )
+    assert "Europe/Copenhagen" in response.content.decode()
+    deadline.refresh_from_db()
+    assert deadline.outcome == Deadline.Outcome.OPEN
+
+
 def test_the_follow_up_records_its_outcome_and_stops_its_deadline(case, koege_officer, client_for):
     follow_up = case.safety_follow_up
     client = client_for(koege_officer)

@@ -1,6 +1,7 @@
 import datetime
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy as _
@@ -25,13 +26,41 @@ class MomentInput(forms.DateTimeInput):
         super().__init__(attrs={"class": "form-input", **(attrs or {})}, format="%Y-%m-%dT%H:%M")
 
 
+class MomentField(forms.DateTimeField):
+    """A local date and time of something that has happened. In the hour the clocks go back
+    every time happens twice: the later one that is not in the future is meant, as an
+    officer on site at 02:30 the second time records it at 02:45. A time the clocks jump
+    over keeps Django's message."""
+
+    widget = MomentInput
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except ValidationError as error:
+            if error.code != "ambiguous_timezone":
+                raise
+            moment = _latest_past(error.params["datetime"])
+            if moment is None:
+                raise
+            return moment
+
+
+def _latest_past(naive):
+    zone = timezone.get_current_timezone()
+    readings = [
+        aware
+        for aware in (naive.replace(tzinfo=zone, fold=fold) for fold in (1, 0))
+        if aware.astimezone(datetime.UTC).astimezone(zone).replace(tzinfo=None) == naive
+    ]
+    if len(readings) < 2:
+        return None  # no such local time
+    later, earlier = readings
+    return later if later <= timezone.now() else earlier
+
+
 class StopForm(forms.Form):
-    at = forms.DateTimeField(
-        label=_("When"),
-        required=False,
-        widget=MomentInput(),
-        help_text=_("Leave empty for now."),
-    )
+    at = MomentField(label=_("When"), required=False, help_text=_("Leave empty for now."))
 
     def clean_at(self):
         return self.cleaned_data["at"] or timezone.now()
@@ -55,9 +84,7 @@ class FollowUpForm(forms.Form):
         coerce=lambda value: value == "yes",
         widget=forms.RadioSelect(attrs={"class": "form-radio radio-large"}),
     )
-    at = forms.DateTimeField(
-        label=_("When"), required=False, widget=MomentInput(), help_text=_("Leave empty for now.")
-    )
+    at = MomentField(label=_("When"), required=False, help_text=_("Leave empty for now."))
     advice = forms.MultipleChoiceField(
         label=_("Advice given"),
         choices=Advice.choices,
