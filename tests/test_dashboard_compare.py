@@ -218,18 +218,7 @@ def test_a_change_beside_a_count_hidden_with_its_table_is_hidden_too(
     20 and 8 in 2025. 2023's "<5" would follow from the years' 58 and 30 and the table of
     every year (42 and 18), so 2025 is hidden as ".." and its table with it; last year's
     counts beside it, with the change, would give 2025 back (20 + 8), and then 2023."""
-    solroed = greve.__class__.objects.get(code="0269")
-    _located(
-        district,
-        [
-            (2023, greve, 2, None),
-            (2024, greve, 20, None),
-            (2024, solroed, 10, None),
-            (2025, greve, 20, None),
-            (2025, solroed, 8, None),
-        ],
-        "erhverv",
-    )
+    _business_burglaries(district, greve)
     client = client_for(council_member)
     years = read_csv(client.get(URL + "trend.csv?category=burglary_business&period=year"))
     assert [row[-1] for row in years[1:]] == ["<5", "30", ".."]
@@ -291,23 +280,29 @@ def _located(district, rows, name):
             )
 
 
+def _business_burglaries(district, greve, greve_place=None):
+    """Greve 2 in 2023, 20 in 2024 and 20 in 2025 (at `greve_place`); Solrød 10 in 2024 and
+    8 in 2025, unlocated."""
+    solroed = greve.__class__.objects.get(code="0269")
+    _located(
+        district,
+        [
+            (2023, greve, 2, greve_place),
+            (2024, greve, 20, greve_place),
+            (2024, solroed, 10, None),
+            (2025, greve, 20, greve_place),
+            (2025, solroed, 8, None),
+        ],
+        "erhverv",
+    )
+
+
 def test_a_map_beside_a_count_hidden_with_its_table_is_hidden_too(
     district, greve, council_member, client_for
 ):
     # As above: 2025 is ".." so that 2023's "<5" cannot be worked out, and Greve's one
     # cell, which holds all of Greve's 2025, would give it back.
-    solroed = greve.__class__.objects.get(code="0269")
-    _located(
-        district,
-        [
-            (2023, greve, 2, GREVE_CENTRE),
-            (2024, greve, 20, GREVE_CENTRE),
-            (2024, solroed, 10, None),
-            (2025, greve, 20, GREVE_CENTRE),
-            (2025, solroed, 8, None),
-        ],
-        "erhverv",
-    )
+    _business_burglaries(district, greve, GREVE_CENTRE)
     client = client_for(council_member)
     query = "category=burglary_business&year=2025"
     assert {row[2] for row in read_csv(client.get(URL + "kommuner.csv?" + query))[1:]} == {".."}

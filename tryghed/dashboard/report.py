@@ -23,6 +23,7 @@ from tryghed.incidents.numbers import (
     Period,
     changes,
     is_hidden,
+    moved_to_year,
     percent_change,
     weeks_and_months,
 )
@@ -52,11 +53,7 @@ class Comparison:
         `until` moved to that year. Up to 1 March takes in a leap year's 29 February, so
         that the public's whole months are compared with whole months."""
         # `until` may be 1 January of the next year (staff on New Year's Eve).
-        moved = self.until.year + year - self.year
-        try:
-            end = self.until.replace(year=moved)
-        except ValueError:  # up to 29 February: to 1 March in a common year
-            end = datetime.date(moved, 3, 1)
+        end = moved_to_year(self.until, self.until.year + year - self.year)
         return end - datetime.timedelta(days=1)
 
     def _label(self, year):

@@ -333,6 +333,16 @@ def year_span(year, period=None):
     return datetime.date(year, 1, 1), datetime.date(year + 1, 1, 1)
 
 
+def moved_to_year(end, year):
+    """An end of a period (the day after its last) moved to `year`: the end 29 February of
+    a leap year is 1 March of a common year, so that up to 28 February is compared with up
+    to 28 February, and up to 1 March takes in a leap year's 29 February."""
+    try:
+        return end.replace(year=year)
+    except ValueError:
+        return datetime.date(year, 3, 1)
+
+
 def _a_year_before(day, period):
     if period == "week":
         iso = day.isocalendar()
@@ -340,10 +350,7 @@ def _a_year_before(day, period):
             return datetime.date.fromisocalendar(iso.year - 1, iso.week, iso.weekday)
         except ValueError:  # week 53: last year ended with week 52
             return datetime.date.fromisocalendar(iso.year, 1, 1)
-    try:
-        return day.replace(year=day.year - 1)
-    except ValueError:  # 29 February
-        return datetime.date(day.year - 1, 3, 1)
+    return moved_to_year(day, day.year - 1)
 
 
 # Populations -----------------------------------------------------------------------------

@@ -40,7 +40,13 @@ from tryghed.indicators.models import FIRST_YEAR, LAST_YEAR, Indicator
 from tryghed.indicators.readings import Span, one_decimal, read
 
 SMALL_COUNT = 5
-HIDDEN_SHARE = ".."  # in CSV files, as the compliance figures mark a hidden value
+# A share hidden (in CSV files), or a count hidden although not under 5: the mark of the
+# compliance figures and the dashboard.
+HIDDEN = SECONDARY
+_WITHHELD_NOTE = gettext_lazy(
+    "A value shown as “..” is hidden as the dashboard hides it, so that a count under 5 "
+    "cannot be worked out from it."
+)
 SPARK_WIDTH, SPARK_HEIGHT = 100, 24
 
 
@@ -108,18 +114,14 @@ class _Rule:
 
     def text(self, value, decided=None, withheld=False):
         if self.hidden(value, decided, withheld):
-            if self.is_share:
-                return _("hidden")
-            return SECONDARY if withheld else f"<{SMALL_COUNT}"
+            return _("hidden") if self.is_share else self.plain(value, decided, withheld)
         return _number(value, self.is_count, self.is_share)
 
     def plain(self, value, decided=None, withheld=False):
         if value is None:
             return ""
-        if withheld and not self.is_share:
-            return SECONDARY
         if self.hidden(value, decided, withheld):
-            return HIDDEN_SHARE if self.is_share else f"<{SMALL_COUNT}"
+            return HIDDEN if self.is_share or withheld else f"<{SMALL_COUNT}"
         return int(value) if self.is_count else one_decimal(value)
 
 
@@ -303,12 +305,6 @@ def present(indicator, plan, *, public, today=None):
         unit=_unit(indicator),
         withheld_note=_WITHHELD_NOTE if withheld and not reading.is_share else "",
     )
-
-
-_WITHHELD_NOTE = gettext_lazy(
-    "A value shown as “..” is hidden as the dashboard hides it, so that a count under 5 "
-    "cannot be worked out from it."
-)
 
 
 def _change(reading):

@@ -41,6 +41,7 @@ from django.utils import timezone
 
 from tryghed.guarantees import compliance
 from tryghed.incidents.models import Incident, MonthlyTotal
+from tryghed.incidents.numbers import moved_to_year
 from tryghed.indicators.models import FIRST_YEAR, LAST_YEAR, Indicator
 from tryghed.organisation.models import Municipality
 from tryghed.statistics.models import StatValue, quarter_start
@@ -142,11 +143,7 @@ def _same_end(year, day):
     February (28 February up to 29 February in a leap year), as the dashboard's comparison
     cuts it, so that whole months are compared with whole months."""
     after = day + datetime.timedelta(days=1)
-    try:
-        moved = after.replace(year=after.year + year - day.year)
-    except ValueError:  # after 28 February of a leap year: 1 March of a common one
-        moved = datetime.date(after.year + year - day.year, 3, 1)
-    return moved - datetime.timedelta(days=1)
+    return moved_to_year(after, after.year + year - day.year) - datetime.timedelta(days=1)
 
 
 def _local_midnight(day):
