@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 
 from tests.access import PERSONAS, StaffView, StaffViewAccess
 from tests.conftest import PASSWORD
@@ -158,3 +158,67 @@ def test_home_queries_do_not_grow_with_plans_and_councils(
     assert len(many) == len(few)
     with django_assert_max_num_queries(12):
         client.get(reverse("staff:home"))
+
+
+def test_failed_logins_are_limited_per_address(secretariat, district_staff, settings):
+    """After too many failed attempts from one address the form is refused for a while,
+    without checking the password, even with the right one and for another account."""
+    settings.TRYGHED_LOGIN_RATE = ["3/10m"]
+    client = Client()
+    url = reverse("accounts:login")
+    for n in range(3):
+        response = client.post(url, {"username": "secretariat", "password": f"wrong-{n}"})
+        assert response.status_code == 200
+    response = client.post(url, {"username": "secretariat", "password": PASSWORD})
+    assert response.status_code == 429
+    assert 0 < int(response["Retry-After"]) <= 600
+    minutes = -(-int(response["Retry-After"]) // 60)
+    with translation.override("da"):
+        message = ngettext(
+            "Too many failed attempts to log in. Try again in %(minutes)d minute.",
+            "Too many failed attempts to log in. Try again in %(minutes)d minutes.",
+            minutes,
+        ) % {"minutes": minutes}
+    assert message in response.content.decode()
+    response = client.post(url, {"username": "district_staff", "password": PASSWORD})
+    assert response.status_code == 429
+    assert client.get(reverse("staff:home")).status_code == 302
+
+
+def test_failed_logins_are_limited_per_account(secretariat, settings):
+    """Attempts on one account from many addresses count together."""
+    settings.TRYGHED_LOGIN_RATE = ["3/10m"]
+    url = reverse("accounts:login")
+    for n in range(3):
+        client = Client(REMOTE_ADDR=f"192.0.2.{n + 1}")
+        assert client.post(url, {"username": "Secretariat ", "password": "x"}).status_code == 200
+    client = Client(REMOTE_ADDR="192.0.2.99")
+    response = client.post(url, {"username": "secretariat", "password": PASSWORD})
+    assert response.status_code == 429
+
+
+def test_successful_logins_do_not_count(secretariat, settings):
+    settings.TRYGHED_LOGIN_RATE = ["2/10m"]
+    url = reverse("accounts:login")
+    for _ in range(4):
+        client = Client()
+        response = client.post(url, {"username": "secretariat", "password": PASSWORD})
+        assert response.status_code == 302
+
+
+def test_the_admin_login_is_limited_too(secretariat, settings):
+    settings.TRYGHED_LOGIN_RATE = ["2/10m"]
+    client = Client()
+    for n in range(2):
+        client.post("/admin/login/", {"username": "secretariat", "password": f"wrong-{n}"})
+    response = client.post(
+        "/admin/login/?next=/admin/", {"username": "secretariat", "password": PASSWORD}
+    )
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_signed_in_user_sent_to_the_login_page_goes_to_the_start_page(secretariat, client_for):
+    response = client_for(secretariat).get(reverse("accounts:login") + "?next=/konto/login/")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("staff:home")

@@ -213,6 +213,9 @@ TRYGHED_SUBMISSION_RATE = env_list("TRYGHED_SUBMISSION_RATE", "5/10m,20/1d")
 # The same for forms sent back with errors (a citizen correcting one is not held back by
 # the limit above; a flood of them is, by this one).
 TRYGHED_REFUSED_SUBMISSION_RATE = env_list("TRYGHED_REFUSED_SUBMISSION_RATE", "30/10m,200/1d")
+# Failed logins allowed per client address, and per account, before the login form is
+# refused for the rest of the period.
+TRYGHED_LOGIN_RATE = env_list("TRYGHED_LOGIN_RATE", "20/10m,100/1d")
 # Behind a reverse proxy every client has the proxy's address; only then, and only when the
 # proxy sets X-Forwarded-For, may the rate limit read the client from it.
 TRYGHED_TRUST_X_FORWARDED_FOR = env_bool("TRYGHED_TRUST_X_FORWARDED_FOR", False)

@@ -1,6 +1,10 @@
+from urllib.parse import urlsplit
+
+from django.contrib.auth import views as auth_views
 from django.db.models import Prefetch
 from django.shortcuts import render
 
+from tryghed.accounts.forms import LoginForm
 from tryghed.accounts.scope import scope_of
 from tryghed.organisation.models import Council
 from tryghed.plans.models import CooperationPlan, Initiative, weighted_progress
@@ -54,3 +58,22 @@ def home(request):
             "is_secretariat": scope.is_secretariat(),
         },
     )
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login, refused for a while after too many failed attempts (`LoginForm`)."""
+
+    form_class = LoginForm
+    redirect_authenticated_user = True
+
+    def get_redirect_url(self):
+        url = super().get_redirect_url()
+        # A signed-in user sent on to this very page would be sent back here for ever.
+        return "" if url and urlsplit(url).path == self.request.path else url
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        if form.wait:
+            response.status_code = 429
+            response["Retry-After"] = str(form.wait)
+        return response
