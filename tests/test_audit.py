@@ -515,3 +515,13 @@ def test_free_text_and_coded_values_in_messages(secretariat, client_for, council
     client = client_for(secretariat, "en")
     shown = messages_shown(client.get(reverse("staff:audit:list")).content.decode())
     assert shown == {"Rettet efter mødet", "Copied from the plan for 2023", "CSV file plan.csv"}
+
+
+@pytest.mark.parametrize("field, day", [("date_to", "9999-12-31"), ("date_from", "0001-01-01")])
+def test_a_search_from_or_to_the_edge_of_the_calendar_is_refused(
+    councils, secretariat, client_for, field, day
+):
+    log.record(councils["kredsraad"], by=secretariat, action=AuditEntry.Action.CREATE)
+    response = client_for(secretariat).get(reverse("staff:audit:list"), {field: day})
+    assert response.status_code == 200
+    assert "Angiv et år fra 2000 til 2100." in response.content.decode()

@@ -9,6 +9,7 @@ import io
 
 import pytest
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -419,3 +420,40 @@ def test_saving_without_a_change_writes_nothing(client_for, secretariat, referen
     meeting.refresh_from_db()
     assert meeting.sequence == 0
     assert not AuditEntry.objects.exists()
+
+
+def test_a_title_with_a_line_break_leaves_the_calendar_and_the_receipt_whole(
+    koege, koege_officer, client_for, settings
+):
+    """The event's calendar file, downloaded and sent with a registration's receipt, was a
+    server error after the registration had been stored."""
+    settings.TASKS = IMMEDIATE_TASKS
+    client_for(koege_officer).post(
+        "/medarbejder/borgermoeder/ny/",
+        meeting_form(municipality=koege.pk, title="Borgermøde\r\nKøge"),
+    )
+    meeting = CitizenMeeting.objects.get()
+    anonymous = Client()
+    response = anonymous.get(f"/borgermoeder/{meeting.pk}/kalender.ics")
+    assert response.status_code == 200
+    assert "X-WR-CALNAME:Borgermøde Køge\r\n" in response.content.decode()
+    mail.outbox.clear()
+    response = anonymous.post(
+        meeting.get_absolute_url(), {"name": "Anna", "email": "anna@example.dk"}
+    )
+    assert response.status_code == 200
+    assert Registration.objects.count() == 1
+    [receipt] = outbox_to("anna@example.dk")
+    [(_name, calendar, _type)] = receipt.attachments
+    assert "X-WR-CALNAME:Borgermøde Køge\r\n" in calendar
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31"])
+def test_an_event_in_an_odd_year_is_refused(koege, koege_officer, client_for, day):
+    response = client_for(koege_officer).post(
+        "/medarbejder/borgermoeder/ny/",
+        meeting_form(municipality=koege.pk, starts_at=f"{day}T19:00", ends_at=f"{day}T21:00"),
+    )
+    assert response.status_code == 400
+    assert "Angiv et år fra 2000 til 2100." in response.content.decode()
+    assert not CitizenMeeting.objects.exists()

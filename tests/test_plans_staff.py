@@ -474,3 +474,17 @@ class TestPages:
         with CaptureQueriesContext(connection) as large:
             client.get(plan_url("list"))
         assert len(large) == len(small) <= 10
+
+
+@pytest.mark.parametrize(
+    "name, query",
+    [
+        ("initiative_add", "parent=%C2%B2"),
+        ("indicator_add", "focus_area=%C2%B2"),
+        ("indicator_add", "initiative=%C2%B3"),
+    ],
+)
+def test_a_digit_that_is_no_number_is_ignored(plan, secretariat, client_for, name, query):
+    """ "²" is a digit to Python, but no number: it was a server error."""
+    url = reverse(f"staff:plans:{name}", args=[plan.pk]) + "?" + query
+    assert client_for(secretariat).get(url).status_code == 200

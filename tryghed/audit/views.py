@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tryghed.accounts.scope import scope_of
 from tryghed.audit.models import AuditEntry
+from tryghed.plans.forms import refuse_odd_years
 
 PAGE_SIZE = 50
 
@@ -59,6 +60,7 @@ class AuditFilterForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        refuse_odd_years(self, "date_from", "date_to")
         start, end = data.get("date_from"), data.get("date_to")
         if start and end and end < start:
             self.add_error("date_to", _("The end of the period must not be before its start."))

@@ -4,16 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from tryghed.accounts.scope import scope_of
 from tryghed.citizen_meetings.models import CitizenMeeting
 from tryghed.organisation.models import Municipality
-from tryghed.plans.forms import DesignSystemForm
-
-DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
-
-
-class DateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format=DATETIME_FORMAT)
+from tryghed.plans.forms import DateTimeInput, DesignSystemForm, one_line, refuse_odd_years
 
 
 def creatable_municipalities(user):
@@ -75,6 +66,8 @@ class MeetingForm(DesignSystemForm, forms.ModelForm):
 
     def clean(self):
         data = super().clean()
+        one_line(self, "title", "title_en", "place", "address")
+        refuse_odd_years(self, "starts_at", "ends_at")
         starts, ends = data.get("starts_at"), data.get("ends_at")
         if starts and ends and ends <= starts:
             self.add_error("ends_at", _("The event must end after it starts."))
@@ -114,7 +107,7 @@ class RegistrationForm(DesignSystemForm, forms.Form):
 
     def clean_phone(self):
         phone = self.cleaned_data["phone"].strip()
-        if phone and not all(c.isdigit() or c in " +-()" for c in phone):
+        if phone and not all(c in "0123456789 +-()" for c in phone):
             raise forms.ValidationError(_("Write the phone number with digits only."))
         return phone
 

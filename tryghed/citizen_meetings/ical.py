@@ -53,7 +53,9 @@ def _calendar(name):
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", name)
+    # A non-standard property, which icalendar writes as it is: a line break in a title
+    # would break the file's lines.
+    calendar.add("x-wr-calname", " ".join(name.split()))
     calendar.add("x-wr-timezone", settings.TIME_ZONE)
     return calendar
 

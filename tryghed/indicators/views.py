@@ -37,7 +37,7 @@ def indicator_add(request, pk):
     initial = {}
     for name, related in (("focus_area", plan.focus_areas), ("initiative", plan.initiatives)):
         value = request.GET.get(name, "")
-        if value.isdigit() and related.filter(pk=value).exists():
+        if value.isascii() and value.isdigit() and related.filter(pk=value).exists():
             initial[name] = int(value)
     form = IndicatorForm(request.POST or None, instance=Indicator(), plan=plan, initial=initial)
     if request.method == "POST" and form.is_valid():

@@ -35,6 +35,10 @@ class MeetingError(ValueError):
 
 # The papers are what the approved minutes refer to.
 PAPERS_KEPT = gettext_lazy("The minutes are approved; the meeting's papers can no longer change.")
+# Who was invited, and when and where the meeting was, are part of the minutes too.
+DETAILS_KEPT = gettext_lazy(
+    "The minutes are approved; the meeting's details and invitations can no longer change."
+)
 
 
 def _locked(meeting):
@@ -59,6 +63,8 @@ def create_meeting(council, *, by, **fields):
 @transaction.atomic
 def update_meeting(meeting, *, by, **fields):
     meeting = _locked(meeting)
+    if meeting.minutes_locked:
+        raise MeetingError(DETAILS_KEPT)
     before = log.snapshot(meeting)
     for name, value in fields.items():
         setattr(meeting, name, value)
@@ -88,6 +94,8 @@ def cancel_meeting(meeting, *, by):
 @transaction.atomic
 def invite(meeting, *, by, person=None, guest_name="", guest_email=""):
     """Invite a person (usually a member) or a guest known only by name and e-mail."""
+    if _locked(meeting).minutes_locked:
+        raise MeetingError(DETAILS_KEPT)
     if person is not None and meeting.participants.filter(person=person).exists():
         raise MeetingError(_("%(person)s is already invited.") % {"person": person})
     if person is None and not guest_name.strip():
@@ -191,7 +199,8 @@ def save_agenda_item(item, *, by):
     _check_links(meeting, item)
     if creating and not item.order:
         siblings = meeting.agenda_items.filter(parent=item.parent_id)
-        item.order = max((s.order for s in siblings), default=0) + 1
+        # At the end; among items numbered as far as the form allows, after them by key.
+        item.order = min(max((s.order for s in siblings), default=0) + 1, AgendaItem.MAX_ORDER)
     if not creating and before.get("minutes") != item.minutes:
         raise MeetingError(_("Minutes are written with the minutes form."))
     item.save()

@@ -4,19 +4,17 @@ from django.utils.translation import gettext_lazy as _
 
 from tryghed.meetings.models import AgendaItem, Decision, Meeting, Participant
 from tryghed.organisation.models import Person
-from tryghed.plans.forms import DateInput, DesignSystemForm
+from tryghed.plans.forms import (
+    DateInput,
+    DateTimeInput,
+    DesignSystemForm,
+    one_line,
+    refuse_odd_years,
+)
 from tryghed.plans.models import FocusArea, Initiative
 
-DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 # A paper larger than this is a scan that should be made smaller before it is sent round.
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
-
-
-class DateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format=DATETIME_FORMAT)
 
 
 def plan_initiatives(council):
@@ -52,6 +50,8 @@ class MeetingForm(DesignSystemForm, forms.ModelForm):
 
     def clean(self):
         data = super().clean()
+        one_line(self, "title", "place")
+        refuse_odd_years(self, "starts_at", "ends_at")
         if not data.get("place") and not data.get("video_url"):
             self.add_error("place", _("Give a place or a video link."))
         return data
@@ -171,7 +171,12 @@ class AgendaItemForm(DesignSystemForm, forms.ModelForm):
         self.fields["initiative"].queryset = plan_initiatives(meeting.council)
 
     def clean_order(self):
-        return self.cleaned_data.get("order") or 0
+        order = self.cleaned_data.get("order") or 0
+        if order > AgendaItem.MAX_ORDER:
+            raise forms.ValidationError(
+                _("Give a number from 0 to %(most)s.") % {"most": AgendaItem.MAX_ORDER}
+            )
+        return order
 
 
 class MinutesForm(DesignSystemForm, forms.Form):

@@ -50,7 +50,9 @@ def calendar(name, meetings):
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", name)
+    # A non-standard property, which icalendar writes as it is: a line break in a title
+    # would break the file's lines.
+    cal.add("x-wr-calname", " ".join(name.split()))
     cal.add("x-wr-timezone", settings.TIME_ZONE)
     stamp = timezone.now()
     for meeting in meetings:

@@ -179,6 +179,9 @@ class AgendaItem(models.Model):
         verbose_name=_("under item"),
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    # An agenda's items are numbered far below this; an item added at the end takes the
+    # next number, which must still fit the column.
+    MAX_ORDER = 999
     title = models.CharField(_("title"), max_length=300)
     description = models.TextField(_("description"), blank=True)
     focus_area = models.ForeignKey(

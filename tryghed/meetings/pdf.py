@@ -87,9 +87,11 @@ def _papers(documents):
     return pages, unreadable
 
 
-def meeting_pack(meeting, documents):
+def meeting_pack(meeting, documents, follow_ups):
     """Agenda, the list of papers, the plan's initiatives and the open actions, followed by
-    the papers themselves. `documents` are the papers the reader may see."""
+    the papers themselves. `documents` and `follow_ups` are the papers and actions the
+    reader may see (a guest invited to one meeting reads its papers, not the council's
+    actions)."""
     items = list(
         meeting.agenda_items.select_related("initiative", "focus_area").prefetch_related(
             "decisions"
@@ -99,7 +101,7 @@ def meeting_pack(meeting, documents):
     plan = _plan_for(meeting.council.district_id, timezone.localtime(meeting.starts_at).year)
     initiatives = list(plan.initiatives.select_related("focus_area")) if plan else []
     open_actions = (
-        FollowUp.objects.open()
+        follow_ups.open()
         .filter(council=meeting.council)
         .select_related("owner", "decision__agenda_item__meeting")
     )

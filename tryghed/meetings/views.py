@@ -166,9 +166,13 @@ def meeting_edit(request, pk):
     form = MeetingForm(request.POST or None, instance=meeting)
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in MeetingForm.Meta.fields}
-        actions.update_meeting(meeting, by=request.user, **fields)
-        messages.success(request, _("The meeting was saved."))
-        return redirect(meeting)
+        try:
+            actions.update_meeting(meeting, by=request.user, **fields)
+        except actions.MeetingError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The meeting was saved."))
+            return redirect(meeting)
     return _form_page(
         request,
         form,
@@ -206,7 +210,8 @@ def meeting_detail(request, pk):
     for item in items:
         item.papers = by_item.get(item.pk, [])
     open_actions = (
-        FollowUp.objects.open()
+        FollowUp.objects.visible_to(request.user)
+        .open()
         .filter(
             council=meeting.council,
             decision__agenda_item__meeting__starts_at__lt=meeting.starts_at,
@@ -465,7 +470,10 @@ def pack_pdf(request, pk):
 
     meeting = _meeting(request, pk)
     documents = Document.objects.visible_to(request.user).filter(meeting=meeting)
-    response = HttpResponse(meeting_pack(meeting, documents), content_type="application/pdf")
+    follow_ups = FollowUp.objects.visible_to(request.user)
+    response = HttpResponse(
+        meeting_pack(meeting, documents, follow_ups), content_type="application/pdf"
+    )
     stamp = timezone.localtime(meeting.starts_at).strftime("%Y-%m-%d")
     response["Content-Disposition"] = f'inline; filename="moedepakke-{stamp}.pdf"'
     return response

@@ -42,6 +42,42 @@ class DateInput(forms.DateInput):
         super().__init__(attrs, format="%Y-%m-%d")
 
 
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
+
+
+# The years a meeting or a search by date may name: a browser's date picker takes any year
+# from 1 on, and the first hours of year 1 in Copenhagen lie before the first moment a UTC
+# time can hold, the last day of year 9999 before a day that does not exist.
+SENSIBLE_YEARS = (2000, 2100)
+
+
+def one_line(form, *names):
+    """Join the lines of each of the form's text fields `names` (call from `clean`): a
+    title goes into e-mail subjects and calendar files, where a line break breaks them, and
+    a browser's text input has none."""
+    for name in names:
+        value = form.cleaned_data.get(name)
+        if isinstance(value, str):
+            form.cleaned_data[name] = " ".join(value.split())
+
+
+def refuse_odd_years(form, *names):
+    """Add an error to each of the form's date or date-time fields `names` whose year lies
+    outside SENSIBLE_YEARS (call from `clean`)."""
+    first, last = SENSIBLE_YEARS
+    for name in names:
+        moment = form.cleaned_data.get(name)
+        if moment is not None and not first <= moment.year <= last:
+            form.add_error(
+                name,
+                _("Give a year from %(first)s to %(last)s.") % {"first": first, "last": last},
+            )
+
+
 class PlanForm(DesignSystemForm, forms.ModelForm):
     class Meta:
         model = CooperationPlan

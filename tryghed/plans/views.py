@@ -242,7 +242,7 @@ def initiative_add(request, pk):
     initial = {}
     parent = None
     parent_pk = request.GET.get("parent", "")
-    if parent_pk.isdigit():
+    if parent_pk.isascii() and parent_pk.isdigit():
         parent = plan.initiatives.filter(pk=parent_pk).select_related("focus_area").first()
     if parent is not None:
         initial = {"parent": parent.pk, "focus_area": parent.focus_area_id}

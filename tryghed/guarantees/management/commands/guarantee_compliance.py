@@ -31,7 +31,7 @@ class Command(BaseCommand):
         else:
             if year is None:
                 number = now.astimezone(DANISH_TIME).year
-            elif year.isdigit() and 1900 <= int(year) <= 9998:
+            elif year.isascii() and year.isdigit() and 1900 <= int(year) <= 9998:
                 number = int(year)
             else:
                 raise CommandError(
