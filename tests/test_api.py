@@ -437,3 +437,13 @@ def test_the_interactive_documentation_loads_nothing_from_elsewhere(client):
     assert "/api/v1/openapi.json" in html
     assert "swagger-ui" in html
     assert "https://" not in html and "//cdn" not in html
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01"])
+def test_progress_dated_in_the_future_or_long_ago_is_refused(koege_officer, api_as, tree, day):
+    """The back office refuses such a date; an entry dated 9999 stood first on the timeline
+    for good."""
+    body = {"progress": 10, "status": "in_progress", "date": day}
+    response = post_progress(api_as(koege_officer), tree["T-1.1"], body)
+    assert response.status_code == 422
+    assert not ProgressUpdate.objects.exists()

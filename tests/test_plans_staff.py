@@ -488,3 +488,18 @@ def test_a_digit_that_is_no_number_is_ignored(plan, secretariat, client_for, nam
     """ "²" is a digit to Python, but no number: it was a server error."""
     url = reverse(f"staff:plans:{name}", args=[plan.pk]) + "?" + query
     assert client_for(secretariat).get(url).status_code == 200
+
+
+def test_an_entry_dated_before_the_latest_fills_in_the_timeline(plan, secretariat, client_for):
+    """The initiative stands where its latest entry puts it, whatever order they are
+    recorded in."""
+    client = client_for(secretariat)
+    initiative = Initiative.objects.get(plan=plan, external_id="T-1.1")
+    record(client, initiative, 60, date="2023-06-01")
+    record(client, initiative, 20, date="2023-01-01")
+    initiative = fresh(initiative)
+    assert initiative.progress == Decimal("60")
+    assert [u.progress for u in initiative.updates.all()] == [Decimal("60"), Decimal("20")]
+    record(client, initiative, 70, status="paused", date="2023-06-01")
+    initiative = fresh(initiative)
+    assert (initiative.progress, initiative.status) == (Decimal("70"), "paused")

@@ -7,7 +7,7 @@ from decimal import Decimal
 from ninja import Field, Schema
 from pydantic import StrictBool, StrictFloat, StrictStr, field_validator
 
-from tryghed.plans.models import Initiative
+from tryghed.plans.models import Initiative, ProgressUpdate
 
 
 class Message(Schema):
@@ -227,6 +227,14 @@ class ProgressIn(Schema):
     @classmethod
     def text_is_storable(cls, value):
         return _storable_text(value)
+
+    @field_validator("date")
+    @classmethod
+    def date_has_been(cls, value):
+        problem = value and ProgressUpdate.date_problem(value)
+        if problem:
+            raise ValueError(str(problem))
+        return value
 
 
 class ProgressRecorded(Schema):

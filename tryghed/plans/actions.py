@@ -52,19 +52,24 @@ def roll_up(initiative):
 def _set_progress(initiative, *, by, progress, status, text="", text_en="", date=None):
     if initiative.has_children():
         raise PlanError(_("The progress of an initiative with parts is computed from its parts."))
-    initiative.progress = progress
-    initiative.status = status
-    initiative.save(update_fields=["progress", "status"])
+    date = date or timezone.localdate()
+    latest = initiative.updates.first()
     update = ProgressUpdate.objects.create(
         initiative=initiative,
-        date=date or timezone.localdate(),
+        date=date,
         progress=progress,
         status=status,
         text=text,
         text_en=text_en,
         author=by,
     )
-    roll_up(initiative)
+    # An entry dated before the latest one fills in the timeline; the initiative stands
+    # where its latest entry puts it.
+    if latest is None or date >= latest.date:
+        initiative.progress = progress
+        initiative.status = status
+        initiative.save(update_fields=["progress", "status"])
+        roll_up(initiative)
     return update
 
 

@@ -5,7 +5,13 @@ from django.utils.translation import gettext_lazy as _
 
 from tryghed.organisation.models import Council, Municipality, Organisation
 from tryghed.plans import csvio
-from tryghed.plans.models import CooperationPlan, FocusArea, Initiative, Milestone
+from tryghed.plans.models import (
+    CooperationPlan,
+    FocusArea,
+    Initiative,
+    Milestone,
+    ProgressUpdate,
+)
 
 
 class DesignSystemForm:
@@ -224,8 +230,9 @@ class ProgressForm(DesignSystemForm, forms.Form):
 
     def clean_date(self):
         date = self.cleaned_data["date"]
-        if date > timezone.localdate():
-            raise forms.ValidationError(_("The date cannot be in the future."))
+        problem = ProgressUpdate.date_problem(date)
+        if problem:
+            raise forms.ValidationError(problem)
         return date
 
 

@@ -6,6 +6,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tryghed.accounts.scope import scope_of
@@ -331,3 +332,16 @@ class ProgressUpdate(Translated, models.Model):
 
     def __str__(self):
         return f"{self.initiative} {self.date}: {self.progress}%"
+
+    # A timeline entry dates from when the cooperation plans are kept, never from before.
+    FIRST_YEAR = 2000
+
+    @classmethod
+    def date_problem(cls, day):
+        """Why the local date `day` cannot date an entry (it is still to come, or from
+        before FIRST_YEAR), or None."""
+        if day > timezone.localdate():
+            return _("The date cannot be in the future.")
+        if day.year < cls.FIRST_YEAR:
+            return _("Give a date from %(year)s on.") % {"year": cls.FIRST_YEAR}
+        return None
