@@ -621,3 +621,33 @@ Køge;61273;61350
 """
     with pytest.raises(CommandError, match="StatBank's web table layout"):
         run(api_file(tmp_path / "FOLK1A.csv", text))
+
+
+@pytest.mark.parametrize(
+    "data", [b"\xef\xbb\xbf", b"\xef\xbb\xbf\r\n\r\n", b"\xa0", b" \xa0\n"], ids=repr
+)
+def test_a_file_blank_but_for_a_byte_order_mark_or_a_space_is_empty(reference, tmp_path, data):
+    (tmp_path / "straf11.csv").write_bytes(data)
+    with pytest.raises(CommandError, match="The file is empty"):
+        run(tmp_path / "straf11.csv")
+    assert not StatValue.objects.exists()
+
+
+def test_a_header_after_many_blank_lines_is_reported(reference, tmp_path):
+    path = tmp_path / "straf11.csv"
+    path.write_bytes(
+        b"\r\n" * 12 + ",".join(HEADER).encode() + b"\r\n" + ",".join(ROWS[0]).encode()
+    )
+    with pytest.raises(CommandError, match="The first 10 lines are blank"):
+        run(path)
+    assert not StatValue.objects.exists()
+
+
+def test_folk1a_first_then_a_straf11_file_without_the_population_takes_it(reference, tmp_path):
+    """The order of the imports made no difference for the API's tables, but a STRAF11
+    file without its population column had none, and so no rate per 1,000."""
+    run(api_file(tmp_path / "FOLK1A.csv", FOLK1A_API))
+    rows = [[*ROWS[0][:6]], ["2023K1", "0259", "Køge", "Voldsforbrydelser i alt", "Violence", "50"]]
+    run(write(tmp_path / "straf11.csv", rows, header=HEADER[:6]))
+    assert stored("0259", 2023, 1, "Voldsforbrydelser i alt").population == 61273
+    assert stored("0259", 2019, 1, "Voldsforbrydelser i alt").population is None

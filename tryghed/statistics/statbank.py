@@ -447,6 +447,10 @@ def parse(data, table_code, result, progress=None):
     if text is None:
         result.add(None, _("The file is neither UTF-8 nor Windows-1252 text."))
         return None
+    if not text.strip():
+        # Blank but for a byte-order mark or a non-breaking space, which bytes keep.
+        result.add(None, _("The file is empty."))
+        return None
     lines = io.StringIO(text, newline="").readlines()
     file_fmt, api_fmt = TABLES.get(table_code), API_TABLES[table_code]
     known = {"indhold", "tid", "område"}
@@ -454,7 +458,14 @@ def parse(data, table_code, result, progress=None):
         known |= {*file_fmt.required, *file_fmt.optional}
     start = _find_header(lines, known)
     if start is None:
-        first = next((line for line in lines[:HEADER_SEARCH_LINES] if line.strip()), "")
+        first = next((line for line in lines[:HEADER_SEARCH_LINES] if line.strip()), None)
+        if first is None:
+            result.add(
+                None,
+                _("The first %(count)s lines are blank; a table's header comes first.")
+                % {"count": HEADER_SEARCH_LINES},
+            )
+            return None
         if len([c for c in _header_names(first)[0] if c.strip()]) <= 1:
             # One cell: a title, as StatBank's web download writes above its table.
             result.add(
@@ -869,8 +880,8 @@ def _fill_populations(table, rows, previous, result):
 @transaction.atomic
 def _write(fmt, rows, series_labels, digest, result, progress):
     """Apply the checked rows. A table from the StatBank API other than FOLK1A has no
-    population of its own: a value without one takes FOLK1A's for the same municipality and
-    quarter when that is stored. Importing FOLK1A gives its population to the other tables'
+    population of its own, and a STRAF11 file may leave it out: a value without one takes
+    FOLK1A's for the same municipality and quarter when that is stored. Importing FOLK1A gives its population to the other tables'
     values (`_fill_populations`)."""
     is_api = isinstance(fmt, ApiTable)
     is_population = is_api and fmt.population
@@ -898,7 +909,7 @@ def _write(fmt, rows, series_labels, digest, result, progress):
         )
     }
     municipality_ids = {row.municipality_id for row in rows}
-    known_population = _stored_populations(municipality_ids) if takes_population else {}
+    known_population = {} if is_population else _stored_populations(municipality_ids)
     previous = (
         {(m, y, q): v for (m, y, q, _s), (_pk, v, _p) in stored.items()} if is_population else {}
     )
@@ -915,10 +926,16 @@ def _write(fmt, rows, series_labels, digest, result, progress):
                 if kept is not None
                 else known_population.get((row.municipality_id, row.year, row.quarter))
             )
-        elif row.population is None and current is not None:
-            # A file without the figure (empty, or StatBank's "..") keeps the one stored, as
-            # values missing from a file are kept.
-            row.population = current[2]
+        elif row.population is None:
+            # A file without the figure (no such column, an empty cell, or StatBank's "..")
+            # keeps the one stored, as values missing from a file are kept; a value without
+            # one takes FOLK1A's, as the API's tables do.
+            kept = current[2] if current else None
+            row.population = (
+                kept
+                if kept is not None
+                else known_population.get((row.municipality_id, row.year, row.quarter))
+            )
         if current is None:
             new.append(
                 StatValue(
