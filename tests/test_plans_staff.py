@@ -409,6 +409,26 @@ class TestNextYear:
         assert CooperationPlan.objects.filter(district=plan.district).count() == 2
         assert new_plan.initiatives.count() == 2
 
+    def test_each_copy_is_logged(self, plan_with_ends, secretariat, client_for):
+        client_for(secretariat).post(plan_url("next_year", plan_with_ends.pk))
+        new_plan = CooperationPlan.objects.get(district=plan_with_ends.district, year=2024)
+        copies = [new_plan, *new_plan.focus_areas.all(), *new_plan.initiatives.all()]
+        for copy in copies:
+            [entry] = audit_entries(copy)
+            assert (entry.action, entry.actor, entry.message) == (
+                AuditEntry.Action.CREATE,
+                secretariat,
+                "copied from 2023",
+            )
+
+    def test_a_plan_for_the_last_year_has_no_next(self, plan, secretariat, client_for):
+        CooperationPlan.objects.filter(pk=plan.pk).update(year=2100)
+        response = client_for(secretariat).post(plan_url("next_year", plan.pk), follow=True)
+        assert response.status_code == 200
+        assert "2100" in response.content.decode()
+        assert not CooperationPlan.objects.filter(year=2101).exists()
+        assert CooperationPlan.objects.count() == 1
+
 
 class TestPages:
     def test_list_shows_the_visible_plans(self, plan, personas, client_for, other_district):

@@ -2,6 +2,7 @@
 
 import re
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -223,7 +224,7 @@ def start_next_year(plan, *, by):
     year = plan.year + 1
     if CooperationPlan.objects.filter(district=plan.district, year=year).exists():
         raise PlanError(_("There is already a plan for %(year)s.") % {"year": year})
-    new_plan = CooperationPlan.objects.create(
+    new_plan = CooperationPlan(
         district=plan.district,
         year=year,
         # "Samarbejdsplan 2023" continues as "Samarbejdsplan 2024", not as last year's.
@@ -232,6 +233,13 @@ def start_next_year(plan, *, by):
         foreword=plan.foreword,
         foreword_en=plan.foreword_en,
     )
+    try:
+        new_plan.full_clean()
+    except ValidationError as error:
+        raise PlanError(" ".join(error.messages)) from None
+    new_plan.save()
+    copied = f"copied from {plan.year}"
+    log.record(new_plan, by=by, action=AuditEntry.Action.CREATE, message=copied)
     areas = {}
     for area in plan.focus_areas.all():
         areas[area.pk] = FocusArea.objects.create(
@@ -243,6 +251,7 @@ def start_next_year(plan, *, by):
             description=area.description,
             description_en=area.description_en,
         )
+        log.record(areas[area.pk], by=by, action=AuditEntry.Action.CREATE, message=copied)
     copies = {}
     continuing = list(
         plan.initiatives.filter(continues_next_year=True).prefetch_related(
@@ -279,7 +288,7 @@ def start_next_year(plan, *, by):
         new.municipalities.set(old.municipalities.all())
         new.councils.set(old.councils.all())
         copies[old.pk] = new
-    log.record(new_plan, by=by, action=AuditEntry.Action.CREATE, message=f"copied from {plan.year}")
+        log.record(new, by=by, action=AuditEntry.Action.CREATE, message=copied)
     return new_plan
 
 

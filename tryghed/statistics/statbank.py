@@ -881,8 +881,8 @@ def _fill_populations(table, rows, previous, result):
 def _write(fmt, rows, series_labels, digest, result, progress):
     """Apply the checked rows. A table from the StatBank API other than FOLK1A has no
     population of its own, and a STRAF11 file may leave it out: a value without one takes
-    FOLK1A's for the same municipality and quarter when that is stored. Importing FOLK1A gives its population to the other tables'
-    values (`_fill_populations`)."""
+    FOLK1A's for the same municipality and quarter when that is stored. Importing FOLK1A
+    gives its population to the other tables' values (`_fill_populations`)."""
     is_api = isinstance(fmt, ApiTable)
     is_population = is_api and fmt.population
     takes_population = is_api and not fmt.population
