@@ -205,6 +205,33 @@ def test_cancelling_moves_the_first_on_the_waiting_list_up(
     assert len(mail.outbox) == 1
 
 
+def test_once_the_event_has_begun_the_link_cancels_nothing_and_moves_nobody_up(
+    client, roskilde_meeting, django_capture_on_commit_callbacks
+):
+    first = register(client, roskilde_meeting, "A", "a@example.dk")
+    register(client, roskilde_meeting, "B", "b@example.dk")
+    register(client, roskilde_meeting, "C", "c@example.dk")
+    link = cancel_link(first)
+    starts = timezone.now() - dt.timedelta(days=2)
+    CitizenMeeting.objects.filter(pk=roskilde_meeting.pk).update(
+        starts_at=starts, ends_at=starts + dt.timedelta(hours=2)
+    )
+    mail.outbox.clear()
+    page = client.get(link).content.decode()
+    assert "Cancel my registration" not in page
+    assert "has begun or taken place" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(link)
+    assert response.status_code == 200
+    statuses = dict(Registration.objects.values_list("email", "status"))
+    assert statuses == {
+        "a@example.dk": "confirmed",
+        "b@example.dk": "confirmed",
+        "c@example.dk": "waiting",
+    }
+    assert not mail.outbox
+
+
 def test_leaving_the_waiting_list_moves_nobody(client, roskilde_meeting):
     register(client, roskilde_meeting, "A", "a@example.dk")
     register(client, roskilde_meeting, "B", "b@example.dk")

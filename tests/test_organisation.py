@@ -420,3 +420,27 @@ def test_council_page_queries_do_not_grow(secretariat, client_for, councils, org
     with CaptureQueriesContext(connection) as many:
         client.get(url)
     assert len(many) == len(few)
+
+
+def test_a_membership_cannot_be_ended_after_the_persons_next_seat_begins(
+    secretariat, client_for, councils, organisations, mayor
+):
+    """Ending a seat moves its end; moved past the start of the person's next seat on the
+    same council, the two overlapped."""
+    today = timezone.localdate()
+    CouncilMembership.objects.filter(pk=mayor.pk).update(end_date=today + datetime.timedelta(10))
+    CouncilMembership.objects.create(
+        council=councils["kredsraad"],
+        person=mayor.person,
+        organisation=organisations["koege"],
+        position=CouncilMembership.Position.CHAIR,
+        start_date=today + datetime.timedelta(11),
+    )
+    entries = AuditEntry.objects.count()
+    response = end(client_for(secretariat), mayor, (today + datetime.timedelta(400)).isoformat())
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors()
+    mayor.refresh_from_db()
+    assert mayor.end_date == today + datetime.timedelta(10)
+    assert AuditEntry.objects.count() == entries
+    assert end(client_for(secretariat), mayor, today.isoformat()).status_code == 302

@@ -168,7 +168,8 @@ def register(meeting, *, name, email, phone="", language=None, now=None):
 def _fill_seats(meeting):
     """Move people up from the waiting list while there are seats; the meeting's row must
     be locked. Each one moved up is told by e-mail after the commit."""
-    if meeting.is_cancelled:
+    if meeting.is_cancelled or meeting.starts_at <= timezone.now():
+        # Once it has begun, no one on the waiting list can still come.
         return []
     free = meeting.capacity - meeting.registrations.confirmed().count()
     if free <= 0:
@@ -198,8 +199,12 @@ def _cancel(registration, now):
 
 @transaction.atomic
 def cancel_registration(registration, *, now=None):
-    """The citizen cancels through their link."""
-    return _cancel(registration, now or timezone.now())
+    """The citizen cancels through their link, until the event begins: after that the list
+    says who was registered for it."""
+    now = now or timezone.now()
+    if registration.meeting.starts_at <= now:
+        return False
+    return _cancel(registration, now)
 
 
 @transaction.atomic

@@ -178,6 +178,7 @@ def cancel(request, pk, token):
             "meeting": registration.meeting,
             "done": done,
             "cancelled": registration.status == Registration.Status.CANCELLED,
+            "begun": registration.meeting.starts_at <= timezone.now(),
         },
     )
     return _private(response)

@@ -14,8 +14,10 @@ class MembershipError(ValueError):
     """A membership change that the council's rules do not allow; shown to the user."""
 
 
-def _overlapping(council, person, start_date, end_date):
+def _overlapping(council, person, start_date, end_date, *, besides=None):
     memberships = CouncilMembership.objects.filter(council=council, person=person)
+    if besides is not None:
+        memberships = memberships.exclude(pk=besides.pk)
     if end_date is not None:
         memberships = memberships.filter(Q(start_date__isnull=True) | Q(start_date__lte=end_date))
     if start_date is not None:
@@ -83,6 +85,19 @@ def end_membership(membership, *, by, end_date):
         )
     if membership.end_date is not None and membership.end_date < timezone.localdate():
         raise MembershipError(_("This membership has already ended."))
+    # The same council as add_member serialises on, for the same overlap check.
+    Council.objects.select_for_update().get(pk=membership.council_id)
+    if _overlapping(
+        membership.council,
+        membership.person,
+        membership.start_date,
+        end_date,
+        besides=membership,
+    ):
+        raise MembershipError(
+            _("%(person)s is already a member of %(council)s in that period.")
+            % {"person": membership.person, "council": membership.council}
+        )
     before = log.snapshot(membership)
     membership.end_date = end_date
     membership.save(update_fields=["end_date"])
