@@ -525,3 +525,33 @@ def test_a_search_from_or_to_the_edge_of_the_calendar_is_refused(
     response = client_for(secretariat).get(reverse("staff:audit:list"), {field: day})
     assert response.status_code == 200
     assert "Angiv et år fra 2000 til 2100." in response.content.decode()
+
+
+def test_admin_user_delete_logs_each_role_under_its_district(admin_client, secretariat, district):
+    role = secretariat.roles.get()
+    response = admin_client.post(
+        reverse("admin:accounts_user_delete", args=[secretariat.pk]), {"post": "yes"}
+    )
+    assert response.status_code == 302
+    entry = AuditEntry.objects.get(content_type__model="roleassignment", object_id=str(role.pk))
+    assert entry.action == AuditEntry.Action.DELETE
+    assert entry.district_id == district.pk
+    assert AuditEntry.objects.filter(
+        content_type__model="user", object_id=str(secretariat.pk), action="delete"
+    ).exists()
+
+
+def test_changing_ones_own_password_in_the_admin_is_logged(admin_client):
+    response = admin_client.post(
+        reverse("admin:password_change"),
+        {
+            "old_password": PASSWORD,
+            "new_password1": "another-long-password-2",
+            "new_password2": "another-long-password-2",
+        },
+    )
+    assert response.status_code == 302
+    root = User.objects.get(username="root")
+    entry = AuditEntry.objects.get(content_type__model="user", object_id=str(root.pk))
+    assert entry.changes == {"password": ["(hidden)", "(changed)"]}
+    assert entry.actor == root

@@ -261,6 +261,9 @@ def test_a_file_of_rejected_rows_keeps_the_first_reasons_and_counts_them_all(
     assert 'data-count="rejected">5600<' in page
     entry = AuditEntry.objects.get(content_type__model="incidentimport", action="import")
     assert entry.message.endswith("rejected 5600")
+    # What the import changed of the job, not every field from nothing.
+    assert {"status", "finished_at", "report"} <= set(entry.changes)
+    assert not {"created_by", "created_at", "filename", "dry_run"} & set(entry.changes)
 
 
 def test_the_job_page_lists_rows_to_check(secretariat, client_for):

@@ -4,11 +4,6 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from tryghed.accounts.forms import AdminLoginForm
-
-# The admin's own login is limited like the site's.
-admin.site.login_form = AdminLoginForm
-
 urlpatterns = [
     path("", include("tryghed.servicedesk.public.urls")),
     path("", include("tryghed.portal.urls")),

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import admin as auth_admin
 
+from tryghed.accounts.forms import AdminLoginForm
 from tryghed.accounts.models import RoleAssignment, User
 from tryghed.audit import log
 from tryghed.audit.admin import AuditedAdmin, AuditedInlinesAdmin
@@ -48,6 +49,16 @@ class UserAdmin(AuditedInlinesAdmin, auth_admin.UserAdmin):
         )
 
     def delete_model(self, request, obj):
+        # The roles go with the user; each one is logged under its district, whose
+        # secretariat reads that log.
+        for role in obj.roles.all():
+            log.record(
+                role,
+                by=request.user,
+                action=AuditEntry.Action.DELETE,
+                before=log.snapshot(role),
+                message="admin",
+            )
         before, _after = _hide_password(log.snapshot(obj), {})
         log.record(
             obj, by=request.user, action=AuditEntry.Action.DELETE, before=before, message="admin"
@@ -67,3 +78,28 @@ class UserAdmin(AuditedInlinesAdmin, auth_admin.UserAdmin):
                 message="admin",
             )
         return response
+
+
+def _logged_password_change(view):
+    """The admin site's form for one's own password, logged as `user_change_password` logs
+    another's."""
+
+    def password_change(request, extra_context=None):
+        response = view(request, extra_context)
+        if request.method == "POST" and response.status_code == 302:
+            log.record(
+                request.user,
+                by=request.user,
+                action=AuditEntry.Action.UPDATE,
+                before={"password": "(hidden)"},
+                after={"password": "(changed)"},
+                message="admin",
+            )
+        return response
+
+    return password_change
+
+
+admin.site.password_change = _logged_password_change(admin.site.password_change)
+# The admin's own login is limited like the site's.
+admin.site.login_form = AdminLoginForm

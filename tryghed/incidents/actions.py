@@ -161,6 +161,7 @@ def _job_fields(job):
 
 def finish_import(job, *, report=None, error=""):
     """Store the outcome of a job that the worker ran, and log what the import wrote."""
+    before = _job_fields(job)
     job.status = IncidentImport.Status.FAILED if error else IncidentImport.Status.DONE
     job.error = error
     job.finished_at = timezone.now()
@@ -180,6 +181,7 @@ def finish_import(job, *, report=None, error=""):
         job,
         by=job.created_by,
         action=action,
+        before=before,
         after=_job_fields(job),
         message=message,
     )
