@@ -118,3 +118,32 @@ def test_an_item_added_at_the_end_fits_its_number(kredsraad_meeting, secretariat
     assert orders == [("A", 999), ("B", 999)]
     titles = [item.title for item in kredsraad_meeting.agenda_items.all()]
     assert titles == ["A", "B"]
+
+
+def test_an_initiative_decided_by_a_council_with_a_long_name_gets_an_id_that_fits(
+    kredsraad_meeting, plan, secretariat, client_for
+):
+    council = kredsraad_meeting.council
+    council.slug = "kredsraadet-for-" + "midt-og-vestsjaellands-politi-og-kommunerne-" * 2
+    council.save(update_fields=["slug"])
+    area = plan.focus_areas.get()
+    item = AgendaItem.objects.create(meeting=kredsraad_meeting, title="Indbrud", order=1)
+    for title in ("Nabohjælp", "Tryghedsvandringer"):
+        response = client_for(secretariat).post(
+            url("decision_add", item.pk),
+            {
+                "kind": "create_initiative",
+                "text": title,
+                "initiative_title": title,
+                "focus_area": area.pk,
+            },
+        )
+        assert response.status_code == 302
+    ids = list(
+        plan.initiatives.filter(title__in=["Nabohjælp", "Tryghedsvandringer"])
+        .order_by("pk")
+        .values_list("external_id", flat=True)
+    )
+    assert [len(i) <= 64 for i in ids] == [True, True]
+    assert ids[0].endswith("-1") and ids[1].endswith("-2")
+    assert ids[0].startswith("KREDSRAADET-FOR-MIDT")

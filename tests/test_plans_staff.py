@@ -365,6 +365,17 @@ class TestEditing:
         assert 'id="id_slug_error"' in duplicate.content.decode()
         assert plan.focus_areas.count() == 2
 
+    def test_a_focus_areas_web_name_spells_the_danish_letters_out(
+        self, plan, secretariat, client_for
+    ):
+        client = client_for(secretariat)
+        client.post(
+            plan_url("focus_area_add", plan.pk), {"title": "Børn og unge på Ærø", "order": 3}
+        )
+        assert plan.focus_areas.filter(slug="boern-og-unge-paa-aeroe").exists()
+        client.post(plan_url("focus_area_add", plan.pk), {"title": "a " * 60, "order": 4})
+        assert plan.focus_areas.filter(slug="a-" * 39 + "a").exists()
+
 
 class TestNextYear:
     @pytest.fixture

@@ -256,7 +256,11 @@ def write_minutes(item, *, by, minutes, reason=""):
 
 
 def _next_external_id(plan, meeting):
-    base = f"{meeting.council.slug}-{timezone.localtime(meeting.starts_at):%Y%m%d}".upper()
+    # The council's slug may be longer than an id may be: it is cut to leave room for the
+    # date and a number.
+    limit = Initiative._meta.get_field("external_id").max_length - len("-YYYYMMDD-999")
+    slug = meeting.council.slug[:limit].rstrip("-")
+    base = f"{slug}-{timezone.localtime(meeting.starts_at):%Y%m%d}".upper()
     taken = set(
         Initiative.objects.filter(plan=plan, external_id__startswith=base).values_list(
             "external_id", flat=True

@@ -6,12 +6,9 @@ A jurisdiction_id is the district's address on politi.dk without the scheme, e.g
 
 from dataclasses import dataclass
 
-from django.utils.text import slugify
-
+from tryghed.core.text import danish_slug
 from tryghed.organisation.models import PoliceDistrict
 from tryghed.servicedesk.routing import served_district_numbers
-
-_DANISH = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "Æ": "Ae", "Ø": "Oe", "Å": "Aa"})
 
 
 @dataclass(frozen=True)
@@ -27,8 +24,7 @@ def _districts():
 
 
 def jurisdiction_id(district):
-    # slugify() would drop æ, ø and å; politi.dk spells them ae, oe and aa.
-    return "politi.dk/" + slugify(district.name.translate(_DANISH))
+    return "politi.dk/" + danish_slug(district.name)
 
 
 def normalise(value):

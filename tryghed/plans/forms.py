@@ -1,8 +1,8 @@
 from django import forms
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from tryghed.core.text import danish_slug
 from tryghed.organisation.models import Council, Municipality, Organisation
 from tryghed.plans import csvio
 from tryghed.plans.models import (
@@ -112,7 +112,7 @@ class FocusAreaForm(DesignSystemForm, forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        slug = data.get("slug") or slugify(data.get("title") or "")[:80]
+        slug = data.get("slug") or danish_slug(data.get("title") or "", 80)
         if not slug and data.get("title"):
             self.add_error("slug", _("Write a name for web addresses using a–z, 0–9 and “-”."))
         elif slug:

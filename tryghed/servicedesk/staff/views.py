@@ -18,7 +18,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.dateparse import parse_date, parse_datetime
-from django.utils.text import slugify
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -26,6 +25,7 @@ from django.views.decorators.http import require_POST
 from tryghed.accounts.scope import scope_of
 from tryghed.audit import log
 from tryghed.core import spreadsheet
+from tryghed.core.text import danish_slug
 from tryghed.guarantees.views import request_panel
 from tryghed.servicedesk import actions
 from tryghed.servicedesk.duplicates import likely_duplicates
@@ -126,10 +126,6 @@ CSV_COLUMNS = [
 CONTACT_COLUMNS = ["reporter_name", "reporter_email", "reporter_phone"]
 
 
-# slugify would drop them: "Køge" must become "koege", not "kge".
-DANISH_LETTERS = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "Æ": "Ae", "Ø": "Oe", "Å": "Aa"})
-
-
 class _Echo:
     def write(self, value):
         return value
@@ -175,7 +171,7 @@ def queue_csv(request, pk):
             yield writer.writerow([spreadsheet.cell(v) for v in row])
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    filename = f"{slugify(queue.name.translate(DANISH_LETTERS))}-{timezone.localdate()}.csv"
+    filename = f"{danish_slug(queue.name)}-{timezone.localdate()}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "private, no-store"
     return response
