@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone, translation
 
 from tests.meetings_helpers import *  # noqa: F403
 from tests.meetings_helpers import make_meeting
@@ -147,3 +147,20 @@ def test_an_initiative_decided_by_a_council_with_a_long_name_gets_an_id_that_fit
     assert [len(i) <= 64 for i in ids] == [True, True]
     assert ids[0].endswith("-1") and ids[1].endswith("-2")
     assert ids[0].startswith("KREDSRAADET-FOR-MIDT")
+
+
+def test_a_meeting_past_midnight_shows_the_day_it_ends(councils, people, secretariat, client_for):
+    start = timezone.localtime().replace(hour=22, minute=0, second=0, microsecond=0)
+    start += dt.timedelta(days=10)
+    meeting = actions.create_meeting(
+        councils["kredsraad"],
+        by=secretariat,
+        title="Natmøde",
+        starts_at=start,
+        ends_at=start + dt.timedelta(hours=3),
+        place="Næstved",
+    )
+    with translation.override("da"):
+        ends = formats.date_format(start + dt.timedelta(days=1), "DATE_FORMAT")
+    page = client_for(secretariat).get(meeting.get_absolute_url()).content.decode()
+    assert f"–{ends}, 01:00" in page
