@@ -181,6 +181,9 @@ def test_a_spam_mark_taken_back_counts_the_deadline_again(guarantees, koege_offi
     assert desk_action(client, handling, "spam").status_code == 302
     deadline = request.guarantee_deadlines.get()
     assert deadline.outcome == Deadline.Outcome.VOID
+    voided = AuditEntry.objects.get(content_type__model="deadline", object_id=str(deadline.pk))
+    assert (voided.actor, voided.message) == (koege_officer, "spam")
+    assert voided.changes["outcome"] == ["open", "void"]
     year = str(deadline.month.year)
     assert compliance_csv(client, year) == []
 

@@ -159,7 +159,7 @@ def resume(world, n, _minutes):
 def void(world, n, _minutes):
     found = requests_deadline(n)
     if found is not None:
-        actions.request_voided(found)
+        actions.request_voided(found, by=world["by"], reason="spam")
 
 
 def reply(world, n, _minutes):

@@ -431,6 +431,8 @@ def test_post_stores_the_attribute_answers_by_their_types(client, api_key, servi
         "antal": 12,
         "_language": "en",
     }
+    post(client, api_key=api_key, **valid_fields("gene-fest", **{"attribute[antal]": "40.0"}))
+    assert ServiceRequest.objects.filter(details__antal=40).count() == 1
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
@@ -486,6 +488,15 @@ BAD_POSTS = [
     ("unknown attribute", {"attribute[farve]": "rød"}, 400, "farve"),
     ("malformed attribute", {"attribute[a][b]": "x"}, 400, "attribute"),
     ("number attribute", {"service_code": "gene-fest", "attribute[antal]": "mange"}, 400, "antal"),
+    # The web form takes a whole number from 0 to 100,000 only, and so does Open311.
+    ("negative number", {"service_code": "gene-fest", "attribute[antal]": "-5"}, 400, "antal"),
+    ("fraction", {"service_code": "gene-fest", "attribute[antal]": "2.5"}, 400, "antal"),
+    (
+        "huge number",
+        {"service_code": "gene-fest", "attribute[antal]": "999999999999"},
+        400,
+        "antal",
+    ),
     ("missing required attribute", {"service_code": "tip-narko"}, 400, "naer-skole"),
     (
         "value not in list",

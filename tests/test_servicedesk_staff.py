@@ -8,6 +8,7 @@ import re
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -573,6 +574,40 @@ def test_mark_spam(desk, koege_officer, client_for):
     assert entries_for(desk["koege_tip"]).get().changes == {"is_spam": [False, True]}
 
 
+def test_a_request_marked_as_spam_is_not_opened_by_a_status_change(desk, koege_officer, client_for):
+    """Opened by a status change, it stood in the open queue and on the citizen's page as
+    being looked into, while Open311 and the guarantees took it as spam."""
+    handling = desk["koege_police"]
+    client = client_for(koege_officer)
+    client.post(action_url(handling, "spam"))
+    response = client.post(action_url(handling, "status"), {"status-status": "in_progress"})
+    assert response.status_code == 400
+    assert "Tag først markeringen tilbage (“Alligevel ikke spam”)." in response.content.decode()
+    handling.refresh_from_db()
+    assert (handling.status, handling.outcome) == ("closed", "spam")
+
+
+def test_a_duplicate_opened_again_is_no_duplicate_any_more(
+    desk, services, koege_officer, client_for
+):
+    original = _submit(services["drugs"], KOEGE[0], KOEGE[1], hours_ago=2)
+    handling = desk["koege_police"]
+    client = client_for(koege_officer)
+    client.post(action_url(handling, "duplicate"), {"duplicate-original": original.reference})
+    response = client.post(action_url(handling, "status"), {"status-status": "in_progress"})
+    assert response.status_code == 302
+    handling.refresh_from_db()
+    tip = desk["koege_tip"]
+    tip.refresh_from_db()
+    assert tip.duplicate_of is None
+    assert (handling.status, handling.outcome) == ("in_progress", "")
+    assert entries_for(tip).filter(message="not a duplicate").get().changes == {
+        "duplicate_of": [original.pk, None]
+    }
+    [record] = Client().get(f"/open311/v2/requests.json?service_request_id={tip.reference}").json()
+    assert record["status"] == "open"
+
+
 # Queues, filters, search and the CSV export.
 
 
@@ -868,6 +903,29 @@ def test_date_and_time_answers_are_shown_in_danish_time(services, koege_officer,
     ]:
         order = _submit(talk, KOEGE[0], KOEGE[1], details={"oensket-dato": stored})
         assert shown in client.get(request_url(order)).content.decode()
+
+
+def test_a_tip_made_a_nuisance_report_stays_confidential(desk, services, koege_officer, client_for):
+    """What the citizen sent in confidence is not published through Open311 when staff
+    move the tip to a service whose reports are public."""
+    handling = desk["koege_police"]
+    officer = client_for(koege_officer)
+    officer.post(
+        action_url(handling, "triage"),
+        {"triage-service": services["party"].pk, "triage-priority": "3"},
+    )
+    officer.post(action_url(handling, "reply"), {"reply-body": "Vi kigger forbi hallen."})
+    tip = desk["koege_tip"]
+    tip.refresh_from_db()
+    assert tip.service == services["party"]
+    [record] = Client().get(f"/open311/v2/requests/{tip.reference}.json").json()
+    assert (record["description"], record["lat"], record["long"]) == ("", None, None)
+    assert "Køge Hallen" not in record["address"] and "kigger" not in record["status_notes"]
+    page = Client().get(tip.status_url(desk["koege_token"])).content.decode()
+    assert "For at beskytte dig viser denne side ikke" in page
+    # A nuisance report sent as one is still public.
+    [party] = Client().get(f"/open311/v2/requests/{desk['greve_party'].reference}.json").json()
+    assert party["description"] == "Fest med høj musik i parken"
 
 
 def test_the_triage_service_has_no_empty_choice(desk, koege_officer, client_for):

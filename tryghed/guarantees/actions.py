@@ -157,29 +157,32 @@ def request_service_changed(request):
 
 
 @transaction.atomic
-def request_restored(request, *, by):
-    """A spam mark was taken back: the deadlines it voided run again, and those of
+def request_restored(request, *, by, reason="not spam"):
+    """A spam or duplicate mark was taken back: the deadlines it voided run again, and those of
     guarantees the request came under meanwhile are opened. A promise the mark kept from
     being kept is missed, not forgotten: a deadline now past its due time counts as missed.
     Returns the deadlines that count again or are new."""
     changed, befores, created = _reconcile(request)
     for deadline, before in zip(changed, befores, strict=True):
-        log.record(deadline, by=by, action=UPDATE, before=before, message="not spam")
+        log.record(deadline, by=by, action=UPDATE, before=before, message=reason)
     return changed + created
 
 
 @transaction.atomic
-def request_voided(request):
-    """The request was spam or a duplicate: its running deadlines do not count."""
+def request_voided(request, *, by, reason):
+    """The request was spam or a duplicate (`reason`): its running deadlines do not count."""
     running = list(
         Deadline.objects.select_for_update().filter(
             service_request=request, outcome=Deadline.Outcome.OPEN
         )
     )
+    befores = [log.snapshot(deadline) for deadline in running]
     for deadline in running:
         deadline.outcome = Deadline.Outcome.VOID
         deadline.paused_at = None
     counts.save(running, fields=["outcome", "paused_at"])
+    for deadline, before in zip(running, befores, strict=True):
+        log.record(deadline, by=by, action=UPDATE, before=before, message=reason)
 
 
 def request_event(request, *, event, at, by):

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from tryghed.open311.dates import parse_w3c, w3c
 from tryghed.organisation.models import Municipality, PostalCode
 from tryghed.servicedesk import answers
+from tryghed.servicedesk.answers import NUMBER_MAX
 from tryghed.servicedesk.models import ServiceAttribute, ServiceRequest
 
 MAX_DESCRIPTION = 4000  # the spec's limit
@@ -353,10 +354,14 @@ def _attribute_value(attribute, service_kind, values, label, problems):
     if kind == Datatype.NUMBER:
         written = value.replace(",", ".")
         number = float(written) if _DECIMAL.fullmatch(written) else math.nan
-        if not math.isfinite(number) or abs(number) > 1e12:
-            problems.append(_("%(field)s must be a number.") % {"field": label})
+        # As the web form takes it: a whole number from 0 ("12" and "12.0" alike).
+        if not (math.isfinite(number) and number.is_integer() and 0 <= number <= NUMBER_MAX):
+            problems.append(
+                _("%(field)s must be a whole number from 0 to %(most)s.")
+                % {"field": label, "most": NUMBER_MAX}
+            )
             return None
-        return int(number) if number.is_integer() else number
+        return int(number)
     if kind == Datatype.DATETIME:
         moment = parse_w3c(value)
         if moment is None:

@@ -6,6 +6,7 @@ GET responses are public, so they carry what the district may publish and nothin
   e-mail or phone into the text that is shown, it is blanked out;
 - tips are confidential: their description, place, coordinates and replies are withheld;
   only the service, the municipality, the dates, the status and the receiving team show;
+  a tip stays confidential when staff move it to another service;
 - for nuisance reports and officer requests the description, the place and the newest reply
   to the citizen (status_notes) are shown;
 - spam is not listed, and asked for by its id it shows as closed without its text;
@@ -24,7 +25,6 @@ from tryghed.servicedesk.models import Handling, Kind, Message, ServiceRequest
 LIMIT = 1000
 REDACTED = "[…]"
 _PHONE_SEPARATORS = r"\s.\-/()"
-TEXT_SHOWN = {Kind.NUISANCE, Kind.OFFICER_REQUEST}
 
 
 def notice_for(kind):
@@ -125,7 +125,7 @@ def record(request):
     service = request.service
     handlings = sorted(request.handlings.all(), key=lambda h: (h.queue.owner != "police", h.pk))
     closed = request.is_spam or request.public_status() == Handling.Status.CLOSED
-    shown = service.kind in TEXT_SHOWN and not request.is_spam
+    shown = request.text_is_public()
     replies = getattr(request, "public_replies", None)
     if replies is None:
         replies = list(

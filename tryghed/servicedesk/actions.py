@@ -337,7 +337,38 @@ def change_status(handling, *, by, status):
         raise DeskError(_("Close the request with an outcome instead."))
     if status not in Handling.Status.values:
         raise DeskError(_("Unknown status."))
+    if handling.request.is_spam:
+        # The mark closes every queue's handling; one queue's alone would leave the
+        # request open for the citizen and closed in Open311.
+        raise DeskError(
+            _("The request is marked as spam. Take the mark back (“Not spam after all”) first.")
+        )
+    if handling.outcome == Handling.Outcome.DUPLICATE and handling.request.duplicate_of_id:
+        return _not_a_duplicate(handling, status, by=by)
     return _move(handling, status, by=by, message="status")
+
+
+def _not_a_duplicate(handling, status, *, by):
+    """A handling closed as a duplicate is opened again: the request is no duplicate after
+    all. Its mark goes, the deadlines it voided count again, and every queue's handling
+    closed as a duplicate is opened as well, as taking a spam mark back does."""
+    request = _locked_request(handling)
+    before = log.snapshot(request)
+    request.duplicate_of = None
+    request.save(update_fields=["duplicate_of"])
+    log.record(request, by=by, action=UPDATE, before=before, message="not a duplicate")
+    guarantee_actions.request_restored(request, by=by, reason="not a duplicate")
+    others = (
+        Handling.objects.select_for_update(of=("self",))
+        .filter(request=request, status=Handling.Status.CLOSED, outcome=Handling.Outcome.DUPLICATE)
+        .exclude(pk=handling.pk)
+        .select_related("request", "queue")
+    )
+    for reopened in others:
+        _move(reopened, Handling.Status.IN_PROGRESS, by=by, message="not a duplicate")
+    _move(handling, status, by=by, message="status")
+    handling.request = request
+    return handling
 
 
 def _move(handling, status, *, by, message):
@@ -410,6 +441,15 @@ def mark_duplicate(handling, *, by, original):
         raise DeskError(_("There is no such request that you can see."))
     if original.pk == handling.request_id:
         raise DeskError(_("A request cannot be a duplicate of itself."))
+    # Both requests locked, in one order, and the original read again under the lock: two
+    # desks marking each request a duplicate of the other at once would each find no loop.
+    locked = (
+        ServiceRequest.objects.select_for_update()
+        .filter(pk__in=[handling.request_id, original.pk])
+        .order_by("pk")
+        .only("pk", "reference", "duplicate_of")
+    )
+    original = {r.pk: r for r in locked}[original.pk]
     chain = [original]
     while chain[-1].duplicate_of_id is not None and chain[-1].duplicate_of_id not in {
         r.pk for r in chain
@@ -447,7 +487,7 @@ def mark_duplicate(handling, *, by, original):
         request.duplicate_of = root
         request.save(update_fields=["duplicate_of"])
         log.record(request, by=by, action=UPDATE, before=before, message="duplicate")
-        guarantee_actions.request_voided(request)
+        guarantee_actions.request_voided(request, by=by, reason="duplicate")
     request.duplicate_of = root
     _close_as(handling, by=by, outcome=Handling.Outcome.DUPLICATE, message="duplicate")
     handling.request = request
@@ -466,7 +506,7 @@ def mark_spam(handling, *, by):
         request.is_spam = True
         request.save(update_fields=["is_spam"])
         log.record(request, by=by, action=UPDATE, before=before, message="spam")
-        guarantee_actions.request_voided(request)
+        guarantee_actions.request_voided(request, by=by, reason="spam")
     _close_as(handling, by=by, outcome=Handling.Outcome.SPAM, message="spam")
     return handling
 

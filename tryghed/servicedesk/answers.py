@@ -1,5 +1,6 @@
-"""What a date or time answer to a service's question may be, whichever way it arrives: the
-web form and Open311 apply the same rules, so that neither stores what the other refuses."""
+"""What a date, time or number answer to a service's question may be, whichever way it
+arrives: the web form and Open311 apply the same rules, so that neither stores what the other
+refuses."""
 
 import datetime as dt
 
@@ -14,6 +15,9 @@ PAST_LIMIT = dt.timedelta(days=5 * 365)
 # A phone's clock may be a few minutes ahead of ours.
 CLOCK_SKEW = dt.timedelta(minutes=15)
 BOOKING_AHEAD = dt.timedelta(days=365)
+# A number asked for counts something (people at a party, pupils at a talk): whole, and far
+# below this.
+NUMBER_MAX = 100_000
 
 
 def asks_for_a_day(kind):

@@ -362,6 +362,21 @@ class ServiceRequest(models.Model):
     def is_anonymous(self):
         return not (self.reporter_name or self.reporter_email or self.reporter_phone)
 
+    @property
+    def submitted_kind(self):
+        """The kind of service the citizen sent the request as, which its reference names
+        ("TIP-2026-000123") whatever service staff have moved it to since."""
+        prefix = (self.reference or "").partition("-")[0]
+        return next((kind for kind, p in REFERENCE_PREFIX.items() if p == prefix), None)
+
+    def text_is_public(self):
+        """Whether its description, place and replies may be published (Open311): only
+        where the citizen was told so when sending it, and its service is still one of
+        those. A tip was given in confidence, and stays so when staff make it a nuisance
+        report."""
+        public = {Kind.NUISANCE, Kind.OFFICER_REQUEST}
+        return self.service.kind in public and self.submitted_kind in public and not self.is_spam
+
     def public_status(self):
         """What the citizen sees: closed when every queue has closed it, in progress when any
         queue has started (or closed it: the police may be done while the municipality has

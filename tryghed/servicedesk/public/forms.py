@@ -24,7 +24,6 @@ STRING_MAX = 200
 TEXT_MAX = 2000
 DESCRIPTION_MAX = 4000
 MESSAGE_MAX = 4000
-NUMBER_MAX = 100_000
 
 DATETIME_FORMATS = [
     "%Y-%m-%dT%H:%M",
@@ -165,7 +164,7 @@ def attribute_field(attribute, kind):
     if attribute.datatype == Datatype.TEXT:
         return TextField(max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 3}), **common)
     if attribute.datatype == Datatype.NUMBER:
-        return forms.IntegerField(min_value=0, max_value=NUMBER_MAX, **common)
+        return forms.IntegerField(min_value=0, max_value=answers.NUMBER_MAX, **common)
     if attribute.datatype == Datatype.DATETIME:
         if answers.asks_for_a_day(kind):
             return FutureDateField(
