@@ -524,6 +524,72 @@ def test_the_follow_up_records_its_outcome_and_stops_its_deadline(case, koege_of
     assert response.status_code == 200
 
 
+def test_the_follow_ups_clock_is_stopped_by_the_follow_up_alone(case, koege_officer, client_for):
+    """Stopped on its own, the deadline counted as met while the follow-up stayed to do."""
+    follow_up = case.safety_follow_up
+    client = client_for(koege_officer)
+    page = client.get(reverse("staff:guarantees:incident", args=[case.pk])).content.decode()
+    assert reverse("staff:guarantees:stop", args=[follow_up.deadline.pk]) not in page
+    assert reverse("staff:guarantees:stop", args=[on_site(case).pk]) in page
+    response = client.post(reverse("staff:guarantees:stop", args=[follow_up.deadline.pk]))
+    assert response.status_code in (302, 400)
+    follow_up.refresh_from_db()
+    assert follow_up.deadline.outcome == Deadline.Outcome.OPEN
+    assert follow_up.status == SafetyFollowUp.Status.OPEN
+
+
+def test_a_corrected_file_moves_the_deadlines_and_the_follow_up_with_the_incident(
+    guarantees, tmp_path, koege_officer, greve_staff, client_for
+):
+    reported = timezone.now() - datetime.timedelta(hours=3)
+    import_rows(tmp_path, [burglary("K1", reported)])
+    import_rows(tmp_path, [burglary("K1", reported, code="0253")])
+    incident = Incident.objects.get(external_id="K1")
+    deadlines = Deadline.objects.filter(incident=incident)
+    assert set(deadlines.values_list("municipality__code", flat=True)) == {"0253"}
+    assert incident.safety_follow_up.municipality.code == "0253"
+    assert counts.direct() == stored_counts()
+    page = client_for(greve_staff).get(reverse("staff:guarantees:incident", args=[incident.pk]))
+    assert "Indbrud i private hjem" in page.content.decode()
+
+    # Reported two days earlier: the clocks start then, and the on-site one is missed.
+    earlier = reported - datetime.timedelta(days=2)
+    import_rows(tmp_path, [burglary("K1", earlier, code="0253")])
+    on_site = incident.guarantee_deadlines.get(guarantee__code="indbrud-i-private-hjem")
+    assert on_site.started_at == earlier and on_site.due_at < timezone.now()
+    assert counts.direct() == stored_counts()
+
+    # No burglary after all: its deadlines do not count, and the follow-up is nobody's task.
+    vandalism = {**burglary("K1", earlier, code="0253"), "category": "vandalism"}
+    import_rows(tmp_path, [vandalism])
+    assert set(deadlines.values_list("outcome", flat=True)) == {Deadline.Outcome.VOID}
+    assert counts.direct() == stored_counts()
+    listed = client_for(greve_staff).get(reverse("staff:guarantees:follow_ups"))
+    assert list(listed.context["page"].object_list) == []
+
+
+def test_an_on_site_time_before_a_pause_takes_no_pause_off(
+    guarantees, tmp_path, koege_officer, client_for
+):
+    reported = timezone.now() - datetime.timedelta(hours=5)
+    import_rows(tmp_path, [burglary("K1", reported)])
+    deadline = Deadline.objects.get(
+        incident__external_id="K1", guarantee__code="indbrud-i-private-hjem"
+    )
+    client = client_for(koege_officer)
+    client.post(
+        reverse("staff:guarantees:pause", args=[deadline.pk]),
+        {f"pause-{deadline.pk}-reason": "citizen_asked_later"},
+    )
+    Deadline.objects.filter(pk=deadline.pk).update(paused_at=reported + datetime.timedelta(hours=1))
+    client.post(reverse("staff:guarantees:resume", args=[deadline.pk]))
+    import_rows(tmp_path, [burglary("K1", reported, reported + datetime.timedelta(minutes=30))])
+    deadline.refresh_from_db()
+    assert deadline.response_minutes == 30
+    assert deadline.outcome == Deadline.Outcome.MET
+    assert counts.direct() == stored_counts()
+
+
 # Access ---------------------------------------------------------------------------------------
 
 

@@ -369,3 +369,16 @@ def test_the_outsider_downloads_nothing(few_cases, outsider, client_for):
     for name in ("compliance", "compliance_csv", "compliance_pdf"):
         response = client.get(reverse(f"staff:guarantees:{name}"), {"year": "2026"})
         assert response.status_code == 404, name
+
+
+def test_a_response_of_years_is_written_in_plain_digits(
+    reference, district, koege, secretariat, client_for
+):
+    load_guarantees()
+    started = datetime.datetime(2024, 11, 1, 12, tzinfo=DANISH_TIME)
+    add_case(district, started, koege, 2 * 365 * 24 * 60)
+    response = client_for(secretariat).get(
+        reverse("staff:guarantees:compliance_csv"), {"year": "2024"}
+    )
+    text = response.content.decode()
+    assert "e+" not in text and ",1051200," in text

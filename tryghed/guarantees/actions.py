@@ -220,14 +220,19 @@ def incidents_written(incidents, *, district_id, statistics_only=False):
     existing = {}
     for deadline in (
         Deadline.objects.select_for_update(of=("self",))
-        .select_related("version")
+        .select_related("version", "guarantee")
         .filter(incident__in=[i.pk for i in incidents])
         .order_by()
     ):
         existing[(deadline.incident_id, deadline.guarantee_id)] = deadline
+    covering = {
+        incident.pk: rules.for_incident(incident.category, incident.reported_at)
+        for incident in incidents
+    }
+    _follow_corrections(incidents, existing, covering, district_id)
     to_create, to_stop = [], []
     for incident in incidents:
-        for version in rules.for_incident(incident.category, incident.reported_at):
+        for version in covering[incident.pk]:
             deadline = existing.get((incident.pk, version.guarantee_id))
             if deadline is None:
                 deadline = new_deadline(
@@ -245,7 +250,16 @@ def incidents_written(incidents, *, district_id, statistics_only=False):
                 and incident.responded_at
                 and deadline.version.stop_event == StopEvent.ON_SITE
             ):
-                _stop(deadline, max(incident.responded_at, deadline.started_at))
+                at = max(incident.responded_at, deadline.started_at)
+                if (deadline.paused_at is not None and at < deadline.paused_at) or (
+                    deadline.resumed_at is not None and at < deadline.resumed_at
+                ):
+                    # The police were on site before the clock was paused (or last resumed):
+                    # those pauses came after the response and take nothing off it. Only
+                    # their total is kept, so none is taken off.
+                    deadline.paused_at, deadline.pause_reason = None, ""
+                    deadline.paused_minutes = 0
+                _stop(deadline, at)
                 to_stop.append(deadline)
     counts.save(to_create + to_stop, fields=STOP_FIELDS)
     follow_ups = [d for d in to_create if d.guarantee.is_follow_up]
@@ -261,6 +275,74 @@ def incidents_written(incidents, *, district_id, statistics_only=False):
             )
             for d in follow_ups
         )
+
+
+def with_deadlines(incident_ids):
+    """Those of the incidents (primary keys) that have a deadline."""
+    return set(
+        Deadline.objects.filter(incident__in=incident_ids)
+        .values_list("incident_id", flat=True)
+        .distinct()
+    )
+
+
+def _follow_corrections(incidents, existing, covering, district_id):
+    """Bring the deadlines of incidents a corrected file changed in line with them: a
+    deadline whose guarantee no longer covers the incident (its category was corrected) is
+    void; one whose incident moved to another municipality or was reported at another time
+    moves with it, its counts and its clock too, and so does an open follow-up."""
+    voided, moved = [], []
+    by_pk = {incident.pk: incident for incident in incidents}
+    for (incident_id, guarantee_id), deadline in existing.items():
+        incident = by_pk[incident_id]
+        if deadline.outcome == Deadline.Outcome.VOID:
+            continue
+        if guarantee_id not in {v.guarantee_id for v in covering[incident_id]}:
+            deadline.outcome, deadline.paused_at, deadline.pause_reason = (
+                Deadline.Outcome.VOID,
+                None,
+                "",
+            )
+            voided.append(deadline)
+        elif (deadline.municipality_id, deadline.started_at) != (
+            incident.municipality_id,
+            incident.reported_at,
+        ):
+            moved.append((deadline, incident, deadline.outcome))
+    counts.save(voided, fields=["outcome", "paused_at", "pause_reason"])
+    if not moved:
+        return
+    # Out of the old month's and municipality's counts first, then into the new ones.
+    for deadline, _incident, _outcome in moved:
+        deadline.outcome = Deadline.Outcome.VOID
+    counts.save([deadline for deadline, _i, _o in moved], fields=["outcome"])
+    for deadline, incident, outcome in moved:
+        fresh = new_deadline(
+            deadline.version,
+            started_at=incident.reported_at,
+            municipality_id=incident.municipality_id,
+            district_id=district_id,
+        )
+        for name in ("municipality_id", "started_at", "due_at", "warn_at", "month"):
+            setattr(deadline, name, getattr(fresh, name))
+        deadline.outcome = outcome
+        if deadline.stopped_at is not None:
+            _stop(deadline, deadline.stopped_at)
+    counts.save([deadline for deadline, _i, _o in moved])
+    municipalities = {
+        deadline.pk: deadline.municipality_id
+        for deadline, _i, _o in moved
+        if deadline.guarantee.is_follow_up
+    }
+    officers = _officers(set(municipalities.values()))
+    for follow_up in SafetyFollowUp.objects.filter(
+        deadline__in=list(municipalities), status=SafetyFollowUp.Status.OPEN
+    ):
+        municipality_id = municipalities[follow_up.deadline_id]
+        if follow_up.municipality_id != municipality_id:
+            follow_up.municipality_id = municipality_id
+            follow_up.officer_id = officers.get(municipality_id)
+            follow_up.save(update_fields=["municipality", "officer"])
 
 
 def _officers(municipality_ids):
@@ -309,6 +391,9 @@ def record_stop(deadline, *, by, at=None):
     at = at or now
     if not deadline.is_running:
         raise GuaranteeError(_("The clock of this deadline has already stopped."))
+    if deadline.guarantee.is_follow_up:
+        # Stopped alone, it would count as met while the follow-up stayed to do.
+        raise GuaranteeError(_("This clock stops when the safety follow-up is recorded."))
     _check_moment(deadline, at, now)
     # Only the total time paused is kept: a stop before a pause would have it taken off.
     if deadline.paused_at is not None and at < deadline.paused_at:

@@ -378,7 +378,8 @@ def response_times(deadlines, groups):
 def _number(value):
     if value is None:
         return ""
-    return f"{value:g}" if value == int(value) else f"{value:.1f}"
+    # Whole minutes as plain digits: "g" wrote a year and more as 1.0512e+06.
+    return str(int(value)) if value == int(value) else f"{value:.1f}"
 
 
 def csv_lines(found):

@@ -99,7 +99,10 @@ def deadline_panel(request, deadlines):
             {
                 "deadline": deadline,
                 "can_act": can_act,
-                "stop_form": forms.StopForm(prefix=f"stop-{deadline.pk}") if can_act else None,
+                # A follow-up's clock stops with the follow-up itself (`actions.record_stop`).
+                "stop_form": forms.StopForm(prefix=f"stop-{deadline.pk}")
+                if can_act and not deadline.guarantee.is_follow_up
+                else None,
                 "pause_form": forms.PauseForm(prefix=f"pause-{deadline.pk}", deadline=deadline)
                 if can_act and can_pause and deadline.due_at > now
                 else None,
@@ -238,6 +241,9 @@ def follow_up_list(request):
     _require_staff(request.user)
     follow_ups = (
         SafetyFollowUp.objects.visible_to(request.user)
+        # Still to do, for a case that is no burglary after all (its deadline is void),
+        # it is nobody's task; what was done stays listed.
+        .exclude(status=SafetyFollowUp.Status.OPEN, deadline__outcome=Deadline.Outcome.VOID)
         .select_related("incident__source", "deadline", "officer", "municipality")
         .order_by("status", "deadline__due_at")
     )

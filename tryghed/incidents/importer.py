@@ -821,10 +821,14 @@ def _guaranteed_categories():
 def _open_deadlines(source, written, guaranteed):
     """Give the police guarantees the written incidents ((key, fields) pairs) they may
     cover: imported incidents are covered like those entered by hand."""
+    # An incident that a corrected row takes out of every guarantee still has the deadlines
+    # it had: they are given the row too, to be made void.
+    uncovered = [key for key, incident in written if not covered(incident, guaranteed)]
+    had_deadlines = guarantee_actions.with_deadlines(uncovered) if uncovered else set()
     incidents = [
         Incident(pk=key, source=source, **incident)
         for key, incident in written
-        if covered(incident, guaranteed)
+        if key in had_deadlines or covered(incident, guaranteed)
     ]
     if incidents:
         guarantee_actions.incidents_written(incidents, district_id=source.district_id)
