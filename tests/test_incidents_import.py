@@ -558,7 +558,7 @@ def test_a_bad_file_is_a_command_error_and_writes_nothing(tmp_path, content, mes
 def test_a_missing_file_or_a_bad_source_is_a_command_error(tmp_path, source):
     with pytest.raises(CommandError, match="Cannot read"):
         run(tmp_path / "missing.csv", "--source", "test-source")
-    with pytest.raises(CommandError, match="may hold only letters"):
+    with pytest.raises(CommandError, match="may hold only the letters a-z"):
         run(DOEGNRAPPORT, "--source", "døgn rapport")
     with pytest.raises(CommandError, match="belongs to district 8, not 1"):
         run(DOEGNRAPPORT, "--source", "test-source", "--district", "1")

@@ -418,7 +418,7 @@ def test_upload_form_errors_are_shown_and_nothing_is_queued(
     assert response.status_code == 400
     page = response.content.decode()
     assert "Nothing was saved. Correct the following:" in page
-    assert "may hold only letters, digits, - and _" in page
+    assert "may hold only the letters a-z (not æ, ø or å), digits, - and _." in page
     assert "This field is required." in page
 
     # A name taken in another district cannot be imported into, nor taken over.

@@ -40,17 +40,27 @@ def import_districts(user):
     return districts.filter(pk__in=scope.district_ids)
 
 
-def source_named(name, *, by, district=None):
-    """The source called `name` that `by` may import into, or a new, unsaved one in
-    `district` (which may be left out when the user works in one district only)."""
+def source_name_problem(name):
+    """Why `name` cannot name an incident source, or None."""
+    longest = IncidentSource._meta.get_field("name").max_length
     try:
         validate_slug(name)
     except ValidationError:
-        raise ImportRefused(
-            _("The source name “%(name)s” may hold only letters, digits, - and _.")
-            % {"name": name[:100]},
-            field="source",
-        ) from None
+        return _(
+            "The source name “%(name)s” may hold only the letters a-z (not æ, ø or å), "
+            "digits, - and _."
+        ) % {"name": name[:longest]}
+    if len(name) > longest:
+        return _("The source name may be at most %(count)s characters long.") % {"count": longest}
+    return None
+
+
+def source_named(name, *, by, district=None):
+    """The source called `name` that `by` may import into, or a new, unsaved one in
+    `district` (which may be left out when the user works in one district only)."""
+    problem = source_name_problem(name)
+    if problem:
+        raise ImportRefused(problem, field="source")
     existing = IncidentSource.objects.filter(name=name).first()
     if existing is not None:
         if not IncidentSource.objects.visible_to(by).filter(pk=existing.pk).exists():

@@ -7,6 +7,7 @@ strong as a slow one and lets every request check its key with one indexed looku
 
 import re
 import secrets
+import unicodedata
 from datetime import timedelta
 
 from django.conf import settings
@@ -101,6 +102,9 @@ def create_client(name, *, by, message=""):
     name = (name or "").strip()
     if not name:
         raise ApiKeyError(_("Give the client application a name."))
+    if any(unicodedata.category(c) == "Cc" for c in name):
+        # The back office's form refuses them too; PostgreSQL refuses a NUL outright.
+        raise ApiKeyError(_("The name cannot hold control characters such as line breaks."))
     max_length = ApiClient._meta.get_field("name").max_length
     if len(name) > max_length:
         raise ApiKeyError(

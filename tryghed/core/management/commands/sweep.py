@@ -4,7 +4,7 @@ import sys
 import time
 
 from django.apps import apps
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import close_old_connections
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
@@ -35,8 +35,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, loop, interval, **options):
-        if interval <= 0:
-            interval = 60.0
+        # A day at most: time.sleep refuses what no clock can count down (inf, nan, 1e300).
+        if not 0 < interval <= 86_400:
+            raise CommandError(
+                _("--interval must be a number of seconds above 0 and at most 86400.")
+            )
         modules = sweep_modules()
         while True:
             self._pass(modules, keep_going=loop)

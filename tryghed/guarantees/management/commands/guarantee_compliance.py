@@ -20,13 +20,16 @@ class Command(BaseCommand):
 
     def handle(self, *args, year, month, **options):
         now = timezone.now()
-        if month:
+        if month is not None:
             try:
                 first = datetime.datetime.strptime(month, "%Y-%m").date()
-            except ValueError as error:
+            except ValueError:
+                first = None
+            # The years --year takes: the month after December 9999 does not exist.
+            if first is None or not 1900 <= first.year <= 9998:
                 raise CommandError(
                     _("--month “%(value)s” is not a month; write it as 2026-03.") % {"value": month}
-                ) from error
+                )
             start, end = compliance.period(month=first)
         else:
             if year is None:

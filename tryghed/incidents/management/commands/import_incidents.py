@@ -1,12 +1,11 @@
 from pathlib import Path
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
-from django.core.validators import validate_slug
 from django.utils.translation import gettext as _
 
 from tryghed.core.progress import ProgressBar
+from tryghed.incidents.actions import source_name_problem
 from tryghed.incidents.importer import ImportFileError, import_incidents
 from tryghed.incidents.mapped import file_bytes
 from tryghed.incidents.models import IncidentSource
@@ -69,13 +68,9 @@ class Command(BaseCommand):
         self._summary(report, dry_run=dry_run)
 
     def _source(self, name, district_number):
-        try:
-            validate_slug(name)
-        except ValidationError as error:
-            raise CommandError(
-                _("The source name “%(name)s” may hold only letters, digits, - and _.")
-                % {"name": name}
-            ) from error
+        problem = source_name_problem(name)
+        if problem:
+            raise CommandError(problem)
         existing = IncidentSource.objects.select_related("district").filter(name=name).first()
         if existing is not None:
             if district_number is not None and existing.district.number != district_number:

@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from tryghed.open311 import keys
 
@@ -15,7 +16,10 @@ class Command(BaseCommand):
         except keys.ApiKeyError as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(
-            f"Created the API client “{client.name}” (key prefix {client.key_prefix}). "
-            "Its key is shown only now; keep it secret:"
+            _(
+                "Created the API client “%(name)s” (key prefix %(prefix)s). Its key is shown "
+                "only now; keep it secret:"
+            )
+            % {"name": client.name, "prefix": client.key_prefix}
         )
         self.stdout.write(key)

@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from tryghed.servicedesk import services
 
@@ -20,24 +21,41 @@ class Command(BaseCommand):
     def handle(self, *args, path, **options):
         try:
             summary = services.load(path)
-        except FileNotFoundError as exc:
-            raise CommandError(f"{path}: no such file.") from exc
+        except OSError as exc:
+            raise CommandError(
+                _("Cannot read %(file)s: %(reason)s") % {"file": path, "reason": exc.strerror}
+            ) from exc
+        except UnicodeDecodeError as exc:
+            raise CommandError(
+                _("%(file)s is not UTF-8 text. Nothing was changed.") % {"file": path}
+            ) from exc
         except services.ConfigError as exc:
-            raise CommandError(f"{path}: {exc} Nothing was changed.") from exc
+            raise CommandError(
+                _("%(file)s: %(problem)s Nothing was changed.") % {"file": path, "problem": exc}
+            ) from exc
         total = len(summary.created) + len(summary.updated) + len(summary.unchanged)
         self.stdout.write(
             self.style.SUCCESS(
-                f"Services: {total} in the file ({len(summary.created)} created, "
-                f"{len(summary.updated)} updated, {len(summary.unchanged)} unchanged), "
-                f"{summary.attributes} questions."
+                _(
+                    "Services: %(total)s in the file (%(created)s created, %(updated)s "
+                    "updated, %(unchanged)s unchanged), %(questions)s questions."
+                )
+                % {
+                    "total": total,
+                    "created": len(summary.created),
+                    "updated": len(summary.updated),
+                    "unchanged": len(summary.unchanged),
+                    "questions": summary.attributes,
+                }
             )
         )
-        for label, codes in (("Created", summary.created), ("Updated", summary.updated)):
+        for label, codes in ((_("Created"), summary.created), (_("Updated"), summary.updated)):
             if codes:
                 self.stdout.write(f"{label}: {', '.join(codes)}")
         if summary.not_in_file:
             self.stdout.write(
                 self.style.WARNING(
-                    "Not in the file, left as they are: " + ", ".join(summary.not_in_file)
+                    _("Not in the file, left as they are: %(codes)s")
+                    % {"codes": ", ".join(summary.not_in_file)}
                 )
             )
