@@ -483,8 +483,8 @@ def _write(source, batch, report, *, guaranteed):
     """Create or update one batch on PostgreSQL, in a savepoint of the import's transaction,
     so that it is written whole or not at all."""
     with transaction.atomic():
-        written, _new = _upsert(source, batch, report)
-        _open_deadlines(source, written, guaranteed)
+        written, new = _upsert(source, batch, report)
+        _open_deadlines(source, written, guaranteed, new=new)
 
 
 def _write_together(source, incidents, report, *, guaranteed):
@@ -506,7 +506,7 @@ def _write_together(source, incidents, report, *, guaranteed):
             batch = incidents[start : start + BATCH_SIZE]
             written, new = _upsert(source, batch, report)
             tally.add(new)
-            _open_deadlines(source, written, guaranteed)
+            _open_deadlines(source, written, guaranteed, new=new)
         add_counts(connection, source.pk, tally)
 
 
@@ -818,12 +818,18 @@ def _guaranteed_categories():
     return found
 
 
-def _open_deadlines(source, written, guaranteed):
-    """Give the police guarantees the written incidents ((key, fields) pairs) they may
-    cover: imported incidents are covered like those entered by hand."""
+def _open_deadlines(source, written, guaranteed, *, new=()):
+    """Give the police guarantees the written incidents ((key, fields) pairs; `new`, the
+    fields of those created) they may cover: imported incidents are covered like those
+    entered by hand."""
     # An incident that a corrected row takes out of every guarantee still has the deadlines
-    # it had: they are given the row too, to be made void.
-    uncovered = [key for key, incident in written if not covered(incident, guaranteed)]
+    # it had: they are given the row too, to be made void. A new one has none.
+    created = {incident["external_id"] for incident in new}
+    uncovered = [
+        key
+        for key, incident in written
+        if incident["external_id"] not in created and not covered(incident, guaranteed)
+    ]
     had_deadlines = guarantee_actions.with_deadlines(uncovered) if uncovered else set()
     incidents = [
         Incident(pk=key, source=source, **incident)
