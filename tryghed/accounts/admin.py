@@ -68,16 +68,19 @@ class UserAdmin(AuditedInlinesAdmin, auth_admin.UserAdmin):
     def user_change_password(self, request, id, form_url=""):
         response = super().user_change_password(request, id, form_url)
         if request.method == "POST" and response.status_code == 302:
-            user = self.get_object(request, unquote(id))
-            log.record(
-                user,
-                by=request.user,
-                action=AuditEntry.Action.UPDATE,
-                before={"password": "(hidden)"},
-                after={"password": "(changed)"},
-                message="admin",
-            )
+            _log_password_changed(self.get_object(request, unquote(id)), by=request.user)
         return response
+
+
+def _log_password_changed(user, *, by):
+    log.record(
+        user,
+        by=by,
+        action=AuditEntry.Action.UPDATE,
+        before={"password": "(hidden)"},
+        after={"password": "(changed)"},
+        message="admin",
+    )
 
 
 def _logged_password_change(view):
@@ -87,14 +90,7 @@ def _logged_password_change(view):
     def password_change(request, extra_context=None):
         response = view(request, extra_context)
         if request.method == "POST" and response.status_code == 302:
-            log.record(
-                request.user,
-                by=request.user,
-                action=AuditEntry.Action.UPDATE,
-                before={"password": "(hidden)"},
-                after={"password": "(changed)"},
-                message="admin",
-            )
+            _log_password_changed(request.user, by=request.user)
         return response
 
     return password_change
