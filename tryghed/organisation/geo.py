@@ -12,6 +12,7 @@ from functools import lru_cache
 
 import numpy as np
 import shapely
+from django.utils.translation import gettext as _
 from shapely.geometry import shape
 
 MAX_SNAP_KM = 3.0
@@ -110,6 +111,7 @@ def locate(lat, lon, *, max_km=MAX_SNAP_KM):
     (found,) = locate_many([lat], [lon], max_km=max_km)
     if found is None:
         raise OutsideDenmark(
-            f"{lat}, {lon} is not in Denmark: no municipality within {max_km:g} km."
+            _("%(lat)s, %(lon)s is not in Denmark: no municipality within %(km)g km.")
+            % {"lat": lat, "lon": lon, "km": max_km}
         )
     return found

@@ -1,10 +1,11 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from tryghed.organisation.geo import OutsideDenmark, locate
 
 
 class Command(BaseCommand):
-    help = "Print the municipality and police district of a point (latitude longitude, WGS84)."
+    help = _("Print the municipality and police district of a point (latitude longitude, WGS84).")
 
     def add_arguments(self, parser):
         parser.add_argument("latitude", type=float)
@@ -17,5 +18,5 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         line = str(found)
         if not found.inside:
-            line += f" – {found.distance_km:.1f} km from the boundary"
+            line += " – " + _("%(km).1f km from the boundary") % {"km": found.distance_km}
         self.stdout.write(line)
