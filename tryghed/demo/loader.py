@@ -40,6 +40,7 @@ from tryghed.plans.models import (
     ProgressUpdate,
 )
 from tryghed.servicedesk.demo import load_demo_reply_templates, load_demo_requests
+from tryghed.servicedesk.models import Service
 from tryghed.statistics.models import StatSeries
 
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
@@ -75,6 +76,8 @@ class Tally:
     def __init__(self):
         self.created = Counter()
         self.found = Counter()
+        # What was left out because what it rests on is not loaded yet: {what: command}.
+        self.waiting = {}
 
     def add(self, kind, created, n=1):
         (self.created if created else self.found)[kind] += n
@@ -89,10 +92,15 @@ class Tally:
         return ", ".join(parts) or "nothing"
 
     def summary(self):
-        return (
+        text = (
             f"Demo district: created {self._describe(self.created)}; "
             f"found {self._describe(self.found)}."
         )
+        for what, command in sorted(self.waiting.items()):
+            text += (
+                f"\nLeft out: {what}, until `manage.py {command}` has run (then run this again)."
+            )
+        return text
 
 
 def load_demo(today=None):
@@ -140,6 +148,8 @@ class _Loader:
         self.tally.add("reply template", True, created)
         self.tally.add("reply template", False, found)
         created, found = load_demo_requests(self.district, self.users)
+        if not Service.objects.exists():
+            self.tally.waiting["the citizen requests"] = "load_services"
         self.tally.add("citizen request", True, created)
         self.tally.add("citizen request", False, found)
 
@@ -342,11 +352,17 @@ class _Loader:
             if spec["kind"] == Indicator.Kind.STATISTICS:
                 fields["series"] = series.get((spec["table"], spec["series"]))
                 if fields["series"] is None:
-                    continue  # the statistics are not imported yet; a later run adds it
+                    # The statistics are not imported yet; a later run adds it.
+                    self.tally.waiting["the indicators of official statistics"] = (
+                        "import_statistics"
+                    )
+                    continue
             if spec["kind"] == Indicator.Kind.COMPLIANCE:
                 fields["guarantee"] = guarantees.get(spec["guarantee"])
                 if fields["guarantee"] is None:
-                    continue  # the guarantees are not loaded yet; a later run adds it
+                    # The guarantees are not loaded yet; a later run adds it.
+                    self.tally.waiting["the indicators of guarantee compliance"] = "load_guarantees"
+                    continue
             baseline_year, current_year = spec.get("baseline_year"), spec.get("current_year")
             if spec.get("this_year"):
                 current_year = timezone.localdate().year
