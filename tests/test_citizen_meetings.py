@@ -500,3 +500,9 @@ def test_the_promotion_is_written_in_the_language_of_the_one_who_moves_up(
     assert promotion.to == ["c@example.dk"]
     assert promotion.subject.startswith("Du har fået en plads")
     assert "rykket op fra ventelisten" in promotion.body
+
+
+def test_an_address_no_mail_can_reach_is_refused(client, roskilde_meeting):
+    response = register(client, roskilde_meeting, email="a@" + "ø" * 60 + ".dk")
+    assert response.status_code == 400
+    assert not Registration.objects.exists()

@@ -484,6 +484,7 @@ BAD_POSTS = [
     ("no description", {"description": "  "}, 400, "description"),
     ("description too long", {"description": "x" * 4001}, 400, "4000"),
     ("bad e-mail", {"email": "ikke en adresse"}, 400, "email"),
+    ("e-mail no mail can reach", {"email": "a@" + "ø" * 60 + ".dk"}, 400, "email"),
     ("bad phone", {"phone": "ring til mig"}, 400, "phone"),
     ("unknown attribute", {"attribute[farve]": "rød"}, 400, "farve"),
     ("malformed attribute", {"attribute[a][b]": "x"}, 400, "attribute"),

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tryghed.accounts.scope import scope_of
 from tryghed.citizen_meetings.models import CitizenMeeting
+from tryghed.core.validators import validate_mailbox
 from tryghed.organisation.models import Municipality
 from tryghed.plans.forms import DateTimeInput, DesignSystemForm, one_line, refuse_odd_years
 
@@ -79,6 +80,7 @@ class RegistrationForm(DesignSystemForm, forms.Form):
     email = forms.EmailField(
         label=_("Your e-mail"),
         max_length=254,
+        validators=[validate_mailbox],
         help_text=_("We send the confirmation and your cancellation link here."),
     )
     phone = forms.CharField(label=_("Phone"), max_length=30, required=False)

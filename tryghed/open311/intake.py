@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
+from tryghed.core.validators import validate_mailbox
 from tryghed.open311.dates import parse_w3c, w3c
 from tryghed.organisation.models import Municipality, PostalCode
 from tryghed.servicedesk import answers
@@ -286,6 +287,7 @@ def _read_contact(data, submission, problems):
             if len(email) > MAX_EMAIL:
                 raise ValidationError("too long")
             validate_email(email)
+            validate_mailbox(email)
         except ValidationError:
             problems.append(_("email is not a valid e-mail address."))
         else:

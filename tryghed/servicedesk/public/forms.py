@@ -11,6 +11,7 @@ from django.core.validators import RegexValidator
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from tryghed.core.validators import validate_mailbox
 from tryghed.open311 import intake
 from tryghed.open311.intake import Invalid, has_visible_character, municipality_of_address
 from tryghed.organisation.models import Municipality
@@ -275,6 +276,7 @@ class RequestForm(forms.Form):
         label=_("E-mail"),
         max_length=254,
         required=False,
+        validators=[validate_mailbox],
         help_text=_("We send you a receipt with the link to follow your request."),
     )
     reporter_phone = forms.CharField(
