@@ -371,7 +371,7 @@ def _locked(deadline, by):
         raise PermissionDenied
     return (
         Deadline.objects.select_for_update(of=("self",))
-        .select_related("version")
+        .select_related("version", "guarantee")
         .get(pk=deadline.pk)
     )
 
