@@ -177,19 +177,19 @@ class TestChangeAgainstLastYear:
         page = client.get(URL + "?year=2024")
         previous = cells_of(page, "change-previous")
         percent = cells_of(page, "change-percent")
-        # The years are 2, 5 and 7 beside the total of 14 in the table without a year: 2023
-        # is hidden as "..", or 2022 would be 14 - 5 - 7. That is not enough: 2022's two
-        # weeks are "<5" each, so 2022 is at least 2, and 2023 (5 or more) then at most
-        # 14 - 7 - 2 = 5. So 2024 is hidden as well. The municipalities' counts add up to
-        # the years, so both columns are hidden whole, and with them the change.
-        assert (previous["0253"], percent["0253"]) == ("..", "–")
-        assert (previous["0259"], percent["0259"]) == ("..", "–")
-        assert 'tile-previous">Samme periode sidste år: ..<' in page.content.decode()
+        # 2024 is May's 5 and June's 2 (Greve 1, Køge 1): beside the year up to May (5),
+        # the year would give June away, so it is "..", and the municipalities of 2024,
+        # which add up to it, are hidden whole, and with them the change. 2023 is 5, May's 4
+        # and December's 1, which leaves each of them 1 to 4: it is shown, and each
+        # municipality's 2023 reads as its own selection reads it, "<5".
+        assert (previous["0253"], percent["0253"]) == ("<5", "–")
+        assert (previous["0259"], percent["0259"]) == ("<5", "–")
+        assert 'tile-previous">Samme periode sidste år: 5<' in page.content.decode()
         assert tile(page, "incidents")["current"] == ".."
         rows = read_csv(client.get(URL + "aendring.csv?year=2024"))
         by_code = {row[0]: row for row in rows[1:]}
-        assert by_code["0253"][3:] == ["..", "2023", "..", "", ""]
-        assert by_code["0259"][3:] == ["..", "2023", "..", "", ""]
+        assert by_code["0253"][3:] == ["..", "2023", "<5", "", ""]
+        assert by_code["0259"][3:] == ["..", "2023", "<5", "", ""]
         counts = re.findall(
             r'<tr data-code="(\d+)">.*?<td class="text-align-right">([^<]*)</td>',
             page.content.decode(),
@@ -211,25 +211,25 @@ class TestChangeAgainstLastYear:
             assert "Vælg en af kommunerne på listen." in response.content.decode()
 
 
-def test_a_change_beside_a_count_hidden_with_its_table_is_hidden_too(
+def test_a_total_that_would_give_a_small_year_away_is_hidden_with_its_table(
     district, greve, council_member, client_for
 ):
     """Burglaries of businesses in Greve and Solrød: 2 in 2023 (Greve), 20 and 10 in 2024,
-    20 and 8 in 2025. 2023's "<5" would follow from the years' 58 and 30 and the table of
-    every year (42 and 18), so 2025 is hidden as ".." and its table with it; last year's
-    counts beside it, with the change, would give 2025 back (20 + 8), and then 2023."""
+    20 and 8 in 2025. 2023 is "<5" and the other years are shown; every year together, 60,
+    would give 2023 away (60 - 30 - 28), so it is "..", and the table of every year, whose
+    rows add up to it, is hidden whole. 2025 against 2024 is shown: both are."""
     _business_burglaries(district, greve)
     client = client_for(council_member)
     years = read_csv(client.get(URL + "trend.csv?category=burglary_business&period=year"))
-    assert [row[-1] for row in years[1:]] == ["<5", "30", ".."]
+    assert [row[-1] for row in years[1:]] == ["<5", "30", "28"]
+    every_year = read_csv(client.get(URL + "kommuner.csv?category=burglary_business"))
+    assert {row[2] for row in every_year[1:]} == {".."}
     rows = read_csv(client.get(URL + "aendring.csv?category=burglary_business&year=2025"))
     by_code = {row[0]: row for row in rows[1:]}
-    assert by_code["0253"][3] == ".." and by_code["0269"][3] == ".."
-    # Nothing beside a hidden count: no difference, no percent.
-    assert all(row[6:] == ["", ""] for row in rows[1:]), rows
-    page = client.get(URL + "?category=burglary_business&year=2025")
-    percent = cells_of(page, "change-percent")
-    assert percent["0253"] == "–" and percent["0269"] == "–"
+    assert by_code["0253"][3:] == ["20", "2024", "20", "0", "0.0"]
+    assert by_code["0269"][3:] == ["8", "2024", "10", "-2", "-20.0"]
+    page = client.get(URL + "?category=burglary_business")
+    assert set(cells_of(page, "text-align-right").values()) <= {"..", "–"}
 
 
 def test_incidents_beyond_the_table_are_protected_with_its_rows(
@@ -297,20 +297,23 @@ def _business_burglaries(district, greve, greve_place=None):
     )
 
 
-def test_a_map_beside_a_count_hidden_with_its_table_is_hidden_too(
+def test_a_map_of_every_year_beside_a_hidden_total_is_hidden_too(
     district, greve, council_member, client_for
 ):
-    # As above: 2025 is ".." so that 2023's "<5" cannot be worked out, and Greve's one
-    # cell, which holds all of Greve's 2025, would give it back.
+    # As above: every year together is ".." so that 2023's "<5" cannot be worked out, and
+    # Greve's one cell, which holds all of Greve's years, would give it back.
     _business_burglaries(district, greve, GREVE_CENTRE)
     client = client_for(council_member)
-    query = "category=burglary_business&year=2025"
+    query = "category=burglary_business"
     assert {row[2] for row in read_csv(client.get(URL + "kommuner.csv?" + query))[1:]} == {".."}
     cells = read_csv(client.get(URL + "braendpunkter.csv?" + query))
     assert [row[-1] for row in cells[1:]] == [".."]
     page = client.get(URL + "?" + query).content.decode()
     table = re.search(r'<table[^>]*id="table-hotspots".*?</table>', page, re.S).group(0)
     assert re.findall(r'<td class="text-align-right">([^<]*)</td>', table) == [".."]
+    # 2025 alone is shown, its map too.
+    cells = read_csv(client.get(URL + "braendpunkter.csv?" + query + "&year=2025"))
+    assert [row[-1] for row in cells[1:]] == ["20"]
 
 
 def test_incidents_without_coordinates_are_protected_with_the_map(
@@ -380,9 +383,9 @@ def test_indicator_tiles_compare_with_the_year_before(
     assert rows[2][2:] == ["5", "2", "150.0", "-10.0", "Ikke på rette spor"]
 
     council = tile(client_for(council_member).get(URL), f"indicator-{indicator.pk}")
-    # Last year's 2 is small, and 2023's 5 beside 2024's 7 would give it away as every
-    # year's 14 less them: the dashboard hides 2023 as "..", and so does the tile.
-    assert council == {"current": "..", "change": "Ændring mod samme periode sidste år: –"}
+    # 2023's 5 (May's 4 and December's 1) leaves each month 1 to 4, so it is shown; last
+    # year's 2 is "<5", and a change beside it would give it back.
+    assert council == {"current": "5", "change": "Ændring mod samme periode sidste år: –"}
 
 
 @pytest.mark.usefixtures("incidents")

@@ -369,3 +369,42 @@ def test_staff_on_new_years_eve(monkeypatch, district, greve, secretariat, clien
     )
     tiles = csv.DictReader(io.StringIO(staff.get(URL + "noegletal.csv").content.decode()))
     assert [(row["current"], row["previous"]) for row in tiles] == [("7", "6")]
+
+
+def test_a_year_read_month_after_month_does_not_give_the_last_month_away(
+    district, greve, koege, council_member, client_for, monkeypatch
+):
+    """Violence in Greve: 8 a month from January to October 2026, 3 in November; Køge 17 a
+    month and 30 in November. On 18 November a council member reads Greve's 2026 as 80; on
+    18 December 83 would leave November's "<5" as 3. So December's reading of the year, of
+    every year, of the key figures and of Greve's row in the district's table is "..", and
+    the months shown in November stay shown."""
+    source = IncidentSource.objects.create(name="doegnrapport-test", district=district)
+    firsts = [datetime.date(2026, month, 1) for month in range(1, 11)]
+    add(source, greve, [first.replace(day=d) for first in firsts for d in range(3, 11)])
+    add(source, koege, [first.replace(day=d) for first in firsts for d in range(3, 20)], KOEGE)
+    add(source, greve, [datetime.date(2026, 11, 5)] * 3, prefix="N")
+    add(source, koege, [datetime.date(2026, 11, 5)] * 30, KOEGE, prefix="K")
+    client = client_for(council_member)
+
+    def read(url):
+        rows = list(csv.reader(io.StringIO(client.get(URL + url).content.decode())))
+        return {row[0]: row[2] for row in rows[1:]}
+
+    freeze(monkeypatch, datetime.date(2026, 11, 18))
+    assert read("trend.csv?period=year&municipality=0253") == {"2026": "80"}
+    assert read("kommuner.csv?year=2026")["0253"] == "80"
+    assert read("kommuner.csv")["0253"] == "80"
+    november = read("trend.csv?period=month&year=2026&municipality=0253")
+    assert set(november.values()) == {"8"}
+
+    freeze(monkeypatch, datetime.date(2026, 12, 18))
+    assert read("trend.csv?period=year&municipality=0253") == {"2026": ".."}
+    assert read("kommuner.csv?year=2026")["0253"] == ".."
+    assert read("kommuner.csv")["0253"] == ".."
+    december = read("trend.csv?period=month&year=2026&municipality=0253")
+    assert december == {**november, "2026-11": "<5"}
+    key_figures = list(
+        csv.reader(io.StringIO(client.get(URL + "noegletal.csv?municipality=0253").text))
+    )
+    assert key_figures[1][2] == ".."

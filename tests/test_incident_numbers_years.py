@@ -7,13 +7,17 @@ out by hand in the test."""
 import csv
 import datetime
 import io
+import itertools
 
 import pytest
+from hypothesis import HealthCheck, assume, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from tests.test_dashboard_explore_public import greve_years  # noqa: F401 (a fixture)
 from tests.test_incident_numbers_weeks import of_days
 from tryghed.incidents import numbers
-from tryghed.incidents.numbers import SECONDARY, SMALL_COUNT, SoFar
+from tryghed.incidents.numbers import SECONDARY, SMALL_COUNT, Period, SoFar
 
 URL = "/medarbejder/tal/"
 HIDDEN = (SMALL_COUNT, SECONDARY)
@@ -28,19 +32,19 @@ def march(year, days):
     return {datetime.date(year, 3, day): 1 for day in range(1, days + 1)}
 
 
-def test_a_year_hidden_among_the_years_is_not_the_sum_of_its_months():
-    """10 incidents on 1-10 March 2022, 3 on 1-3 March 2023, 12 on 1-12 March 2024; the
-    total of every year, 25, is published. The years alone: 2023 is "<5", and 2022, the
-    smallest shown, is hidden as ".." (2023 = 25 - 12 - 2022 is then 1 to 4, as 2022 is 5
-    to 12). But March 2022 shown as 10 is all of 2022: 2022 = 10 and 2023 = 25 - 10 - 12 = 3.
-    So March 2022, the only month of 2022 shown, is hidden too: 5 or more. Its weeks, 6 in
-    week 9 and 4 in week 10, were "..", "<5" already (week 9 the smallest shown beside the
-    small week 10), and add up to March 2022 through the span November 2021 to July 2022: no
-    more than it. 2024 stays: its months and weeks show 12 as the years do."""
+def test_a_year_is_published_as_its_months_are():
+    """10 incidents on 1-10 March 2022, 3 on 1-3 March 2023, 12 on 1-12 March 2024. Each
+    year is its one month: 2022 10, 2023 "<5", 2024 12. The total of every year, 25, would
+    give 2023 away (25 - 10 - 12), as would every sum of the months from March 2023 on
+    beside the one before it: it is "..". The weeks of March 2022, 6 in week 9 and 4 in
+    week 10, add up to March through the span November 2021 to July 2022, so week 9 is
+    hidden beside the small week 10; the small weeks 9 and 11 of 2024 add up to 12 - 7 = 5,
+    which leaves each of them 1 to 4."""
     weeks, months = of_days(march(2022, 10) | march(2023, 3) | march(2024, 12))
     counted = numbers.protect_calendar(weeks, months)
-    assert published(counted, "year") == {"2022": "..", "2023": "<5", "2024": 12}
-    assert published(counted, "month") == {"2022-03": "..", "2023-03": "<5", "2024-03": 12}
+    assert published(counted, "year") == {"2022": 10, "2023": "<5", "2024": 12}
+    assert published(counted, "month") == {"2022-03": 10, "2023-03": "<5", "2024-03": 12}
+    assert counted["total"] == ".."
     assert published(counted, "week") == {
         "2022-W09": "..",
         "2022-W10": "<5",
@@ -120,7 +124,7 @@ def worked_out(total, years, months):
         if year not in known and not any(shown in HIDDEN for shown in twelve):
             known[year] = sum(int(shown) for shown in twelve)
     left = [year for year in years if year not in known]
-    if len(left) == 1:
+    if len(left) == 1 and total is not None:
         known[left[0]] = total - sum(known.values())
     return {year: n for year, n in known.items() if years[year] in HIDDEN}
 
@@ -129,30 +133,33 @@ def worked_out(total, years, months):
 def test_the_council_member_cannot_work_a_year_out_from_its_months(
     council_member, secretariat, client_for
 ):
+    """2022 and 2024 are their months; 2023, March's 3, is "<5" as the month is. The total
+    of every year, 25, would be 2023 given away (25 - 10 - 12): every sum from March 2023
+    on holds that one small month, so the total is "..", in the table as in the key
+    figures."""
     client = client_for(council_member)
-    assert read_csv(client.get(URL + "kommuner.csv"))["0253"] == "25"
+    assert read_csv(client.get(URL + "kommuner.csv"))["0253"] == ".."
     years = read_csv(client.get(URL + "trend.csv?period=year"))
     months = read_csv(client.get(URL + "trend.csv?period=month"))
-    # Before, 2022 read ".." but March 2022 10: 2022 was 10, and 2023 25 - 10 - 12 = 3.
-    assert worked_out(25, years, months) == {}
-    assert years == {"2022": "..", "2023": "<5", "2024": "12"}
-    assert (months["2022-03"], months["2023-03"], months["2024-03"]) == ("..", "<5", "12")
+    assert worked_out(None, years, months) == {}
+    assert years == {"2022": "10", "2023": "<5", "2024": "12"}
+    assert (months["2022-03"], months["2023-03"], months["2024-03"]) == ("10", "<5", "12")
     values = client.get(URL + "trend.json?period=year").json()["data"]["values"]
     assert [(v["key"], v["shown"]) for v in values] == [
-        ("2022", ".."),
+        ("2022", "10"),
         ("2023", "<5"),
         ("2024", "12"),
     ]
     # A year chosen reads the same: its months, its one year and the key figures.
-    chosen = read_csv(client.get(URL + "trend.csv?period=month&year=2022"))
-    assert chosen["2022-03"] == ".."
-    assert read_csv(client.get(URL + "trend.csv?period=year&year=2022")) == {"2022": ".."}
-    assert read_csv(client.get(URL + "trend.csv?period=quarter&year=2022"))["2022-Q1"] == ".."
-    assert read_csv(client.get(URL + "season.csv?year=2022"))["3"] == ".."
+    assert read_csv(client.get(URL + "trend.csv?period=month&year=2023"))["2023-03"] == "<5"
+    assert read_csv(client.get(URL + "trend.csv?period=year&year=2023")) == {"2023": "<5"}
+    assert read_csv(client.get(URL + "trend.csv?period=quarter&year=2023"))["2023-Q1"] == "<5"
+    assert read_csv(client.get(URL + "season.csv?year=2022"))["3"] == "10"
     assert read_csv(client.get(URL + "season.csv"))["3"] == ".."
-    assert read_csv(client.get(URL + "kommuner.csv?year=2022"))["0253"] == ".."
-    key_figures = list(csv.reader(io.StringIO(client.get(URL + "noegletal.csv?year=2022").text)))
-    assert key_figures[1][2] == ".."
+    assert read_csv(client.get(URL + "kommuner.csv?year=2022"))["0253"] == "10"
+    assert read_csv(client.get(URL + "kommuner.csv?year=2023"))["0253"] == "<5"
+    key_figures = list(csv.reader(io.StringIO(client.get(URL + "noegletal.csv?year=2023").text)))
+    assert key_figures[1][2:5] == ["<5", "10", ""]
     key_figures = list(csv.reader(io.StringIO(client.get(URL + "noegletal.csv?year=2024").text)))
     assert key_figures[1][2:5] == ["12", "<5", ""]
 
@@ -164,3 +171,60 @@ def test_the_council_member_cannot_work_a_year_out_from_its_months(
     }
     assert read_csv(staff.get(URL + "trend.csv?period=month"))["2022-03"] == "10"
     assert read_csv(staff.get(URL + "kommuner.csv?year=2022"))["0253"] == "10"
+
+
+# Month after month -----------------------------------------------------------------------
+
+
+def _month(start, k):
+    return Period("month", numbers._add_months(start, k))
+
+
+@hypothesis_settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(st.sampled_from([0, 0, 1, 2, 3, 4, 5, 6, 9, 20]), min_size=1, max_size=30),
+    st.sampled_from([datetime.date(2021, 1, 1), datetime.date(2021, 10, 1)]),
+)
+def test_no_small_month_or_sum_can_be_worked_out_from_every_month_read(monthly, start):
+    """A reader who saves the sums every month (the year up to the month's end, every year
+    up to it) learns nothing of a small month, nor the exact value of a sum read as "<5":
+    every such count keeps two or more values that fit everything published. What was
+    published once reads the same every month after. Checked by trying every value of the
+    small months."""
+    months = {_month(start, k): n for k, n in enumerate(monthly) if n}
+    small = [k for k, n in enumerate(monthly) if numbers.is_small(n)]
+    assume(len(small) <= 7)
+    published = {}
+    for k in range(1, len(monthly) + 1):
+        until = _month(start, k).start
+        sums = numbers.protected_sums({p: n for p, n in months.items() if p.start < until}, until)
+        for key, value in sums.values.items():
+            assert published.setdefault(key, value) == value, key
+    if not published:
+        return
+    first = min(p.start for p in months)
+
+    def sum_of(key, counts):
+        chain, end = key
+        begin = first if chain is None else max(first, datetime.date(chain, 1, 1))
+        return sum(n for k, n in enumerate(counts) if begin <= _month(start, k).start < end)
+
+    fitting = []
+    for values in itertools.product(range(1, 5), repeat=len(small)):
+        counts = list(monthly)
+        for k, value in zip(small, values, strict=True):
+            counts[k] = value
+        if all(
+            (1 <= sum_of(key, counts) <= 4)
+            if shown == SMALL_COUNT
+            else sum_of(key, counts) == shown
+            for key, shown in published.items()
+            if shown != SECONDARY
+        ):
+            fitting.append(counts)
+    assert monthly in fitting
+    for k in small:
+        assert len({counts[k] for counts in fitting}) > 1, (k, monthly)
+    for key, shown in published.items():
+        if shown == SMALL_COUNT:
+            assert len({sum_of(key, counts) for counts in fitting}) > 1, (key, monthly)

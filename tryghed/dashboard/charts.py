@@ -22,6 +22,7 @@ from tryghed.incidents.numbers import (
     hotspots,
     is_hidden,
     municipality_table,
+    own_counts,
     population_for,
     populations,
     protect,
@@ -216,14 +217,19 @@ class MunicipalityRow:
     percent: object = None  # Decimal, or None when it cannot (or may not) be said
 
 
-def municipality_rows(incidents, municipalities, *, public=False, total_hidden=False):
+def municipality_rows(
+    incidents, municipalities, *, public=False, total_hidden=False, sums=None, year=None
+):
     """Every municipality with its count (0 included) and rate per 1,000 inhabitants from
     the newest known population, as `counts` gives it. `total_hidden`: the public reads the
-    selection's count of the period (their sum) hidden, so the rows are hidden whole."""
+    selection's count of the period (their sum) hidden, so the rows are hidden whole.
+    `sums`: the public's, each municipality's sums as its own selection publishes them
+    (`numbers.sums_by_municipality`), of `year` (None: every year)."""
     by_code = {m.code: m for m in municipalities}
     known = populations([m.pk for m in municipalities])
     table = municipality_table(incidents, municipalities)
-    shown = protect_table(incidents, table, public=public, total_hidden=total_hidden)
+    own = None if sums is None else own_counts(table, municipalities, sums, year)
+    shown = protect_table(incidents, table, public=public, total_hidden=total_hidden, own=own)
     rows = []
     for (code, _name, count), shown_count in zip(table, shown, strict=True):
         municipality = by_code[code]
@@ -237,7 +243,9 @@ def municipality_rows(incidents, municipalities, *, public=False, total_hidden=F
 # Change against the same period last year -------------------------------------------------
 
 
-def municipality_changes(incidents, municipalities, *, year, until=None, public=False, months=None):
+def municipality_changes(
+    incidents, municipalities, *, year, until=None, public=False, months=None, sums=None
+):
     """{municipality id: numbers.ChangeRow} of `year` (up to `until`) against the same
     period a year earlier; `incidents` must hold both years, as `months` (see
     `numbers.changes`). A municipality without incidents in either year is left out: 0
@@ -249,6 +257,7 @@ def municipality_changes(incidents, municipalities, *, year, until=None, public=
         until=until,
         public=public,
         months=None if months is None else months.filter(municipality__in=municipalities),
+        sums=sums,
     )
     return {row.municipality_id: row for row in rows}
 

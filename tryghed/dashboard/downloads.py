@@ -55,6 +55,8 @@ def changes_csv(request):
         municipalities,
         public=public,
         total_hidden=now_hidden,
+        sums=current.municipality_sums,
+        year=comparison.year,
     )
     changed = charts.municipality_changes(
         every_year,
@@ -63,6 +65,7 @@ def changes_csv(request):
         until=comparison.until,
         public=public,
         months=months,
+        sums=current.municipality_sums,
     )
     out = io.StringIO()
     charts.write_changes_csv(

@@ -334,6 +334,7 @@ def extra_sections(current, municipality_rows):
             until=comparison.until,
             public=public,
             months=months,
+            sums=current.municipality_sums,
         )
         municipality_rows = charts.with_changes(
             municipality_rows, changed, previous_hidden=hidden_totals(current, comparison)[1]

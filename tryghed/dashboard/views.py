@@ -26,6 +26,7 @@ from tryghed.incidents.models import Category
 from tryghed.incidents.numbers import (
     SECONDARY,
     Period,
+    sums_by_municipality,
     write_municipality_csv,
 )
 from tryghed.indicators.models import Indicator
@@ -117,6 +118,27 @@ class DashboardQuery:
             self.form.apply(weeks, year=False), self.form.apply(months, year=False), self.today
         )
 
+    @cached_property
+    def municipality_sums(self):
+        """Each municipality's sums of months (years, every year) as its own selection
+        publishes them to the public (`numbers.sums_by_municipality`), which the tables
+        read as well; None for staff."""
+        if not self.area.public:
+            return None
+        every_category = self.filters["category"] is None
+        months = self.area.monthly_counts(self.user, every_category=every_category)
+        return sums_by_municipality(self.form.apply(months, year=False), self.area.until)
+
+    def table_options(self):
+        """What the municipality table's rows need besides the counts (see
+        `charts.municipality_rows`)."""
+        return {
+            "public": self.area.public,
+            "total_hidden": self.total_hidden(),
+            "sums": self.municipality_sums,
+            "year": self.filters["year"],
+        }
+
     def comparison(self, year):
         """The key figures' comparison of `year` (None: this year), see
         `report.comparison_for`; None when there is none yet."""
@@ -134,13 +156,14 @@ class DashboardQuery:
         return date_format(last_day, "YEAR_MONTH_FORMAT")
 
     def total_hidden(self):
-        """Whether the public reads the selection's count of the chosen year as ".." (the
-        count of every year is published as is): then a table whose rows add up to it is
-        hidden whole. A small count is "<5" wherever it is read; the rows are protected
-        against it."""
+        """Whether the public reads the selection's count of the chosen year (or of every
+        year, none chosen) as "..": then a table whose rows add up to it is hidden whole.
+        A small count is "<5" wherever it is read; the rows are protected against it."""
         year = self.filters["year"]
-        if self.calendar is None or year is None:
+        if self.calendar is None:
             return False
+        if year is None:
+            return self.calendar.shown_total == SECONDARY
         return self.calendar.shown(Period("year", datetime.date(year, 1, 1))) == SECONDARY
 
     def chart(self, chart):
@@ -268,10 +291,7 @@ def dashboard_context(request, current):
             filters=current.filters,
             charts=[(chart, titles[chart], current.chart(chart)) for chart in charts.CHARTS],
             municipality_rows=charts.municipality_rows(
-                current.counted(),
-                current.shown_municipalities(),
-                public=current.area.public,
-                total_hidden=current.total_hidden(),
+                current.counted(), current.shown_municipalities(), **current.table_options()
             ),
         )
         context.update(report.extra_sections(current, context["municipality_rows"]))
@@ -315,11 +335,7 @@ def municipalities_csv(request):
         return _bad_request(current)
     out = io.StringIO()
     write_municipality_csv(
-        out,
-        current.counted(),
-        current.shown_municipalities(),
-        public=current.area.public,
-        total_hidden=current.total_hidden(),
+        out, current.counted(), current.shown_municipalities(), **current.table_options()
     )
     return _csv(out.getvalue(), f"incidents-municipalities{current.suffix()}.csv")
 
@@ -331,10 +347,7 @@ def map_geojson(request):
     if not current.valid:
         return _bad_request(current)
     rows = charts.municipality_rows(
-        current.counted(),
-        current.shown_municipalities(),
-        public=current.area.public,
-        total_hidden=current.total_hidden(),
+        current.counted(), current.shown_municipalities(), **current.table_options()
     )
     boundaries = dict(
         current.municipalities.model.objects.filter(

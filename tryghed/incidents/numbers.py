@@ -22,16 +22,21 @@ rate or change from which it could be worked back. Staff output shows exact numb
 Hiding the small counts is not enough where a total is published beside them: the one "<5"
 among a district's municipalities is the district total minus the others. Public output
 therefore protects each group of counts against its total (the municipalities of a table,
-the months of a year, the weeks of an ISO year, the grid cells of an area), hiding the next
-smallest counts as ".." where the hidden ones could be worked out; see `protect`. A sum of
-protected counts (a quarter, a month of the year over several years) is hidden when one of
-its parts is (`rolled_up`). Where a selection's weeks, months and years are published beside
-each other, a run of weeks that covers a run of months exactly adds up to them, a year is the
-sum of its months, every year adds up to the total the municipality table shows, and the key
-figures count a year up to a day (for the public, the end of last month): all of them are
-protected together (`protect_calendar`, `weeks_and_months`). The public reads whole months
-only, and a week once it has ended by the first of the current month: the last days of last
-month, in a week not yet published, are protected as well.
+the grid cells of an area), hiding the next smallest counts as ".." where the hidden ones
+could be worked out; see `protect`. A sum of protected counts (a quarter, a month of the
+year over several years) is hidden when one of its parts is (`rolled_up`).
+
+A selection's months are shown as they are, "<5" when small. Its sums of months (each year,
+every year, a year up to a month's end in the key figures) are published anew every month,
+and a reader who keeps each month's reads them all: a sum is published only where, beside
+every sum published before and since, no small month and no "<5" can be worked out, and is
+".." otherwise (`protected_sums`). Those decisions depend on the months alone, so a
+municipality's year reads the same in its own selection, in the district's table and in the
+comparison with last year. Where a run of weeks covers a run of months exactly, the weeks add
+up to them: the weeks are protected against the months and the sums published
+(`protect_calendar`, `weeks_and_months`). The public reads whole months only, and a week
+once it has ended by the first of the current month: the last days of last month, in a
+week not yet published, are protected as well.
 """
 
 import bisect
@@ -45,6 +50,7 @@ from functools import reduce
 from operator import or_
 from typing import NamedTuple
 
+import numpy
 from django.db import connections
 from django.db.models import Count, F, FloatField, Func, IntegerField, Max, Q, Sum
 from django.db.models.functions import (
@@ -610,11 +616,6 @@ def _work_out(equations, bounds):
     return bounds
 
 
-def _published_total(total):
-    # A small total is published as "<5" itself.
-    return (1, SMALL_COUNT_LIMIT - 1) if is_small(total) else (total, total)
-
-
 @dataclass(frozen=True, order=True)
 class SoFar:
     """The incidents of a year from 1 January up to the local date `end` (not included), as
@@ -624,17 +625,6 @@ class SoFar:
     start: datetime.date
     end: datetime.date
     kind = "so_far"
-
-
-@dataclass(frozen=True, order=True)
-class _Split:
-    """The part of the month holding `end` - 1 day before `end` (side "before") or from it
-    (side "after"): no one reads it, but a count up to a day beside the months shown may
-    give it away."""
-
-    end: datetime.date
-    side: str
-    kind = "part"
 
 
 @dataclass(frozen=True, order=True)
@@ -650,28 +640,18 @@ class _Unweeked:
 
 
 # Which cells the fixpoint may hide to protect the counts of an equation: the smallest
-# shown of those (see `protect_calendar`). A year is only hidden against the other years,
-# a count up to a day only for its own equation: what the public reads of a ".." depends on
-# the count being the smallest of a group hidden for it.
-_CANDIDATES = {
-    "span": ("week", "month"),
-    "week": ("week",),
-    "month": ("month",),
-    "year": ("year",),
-    "so_far": ("so_far",),
-    "split": (),
-    "group": (),
-}
+# shown of those (see `protect_calendar`). Only weeks are hidden for a span: the months and
+# their sums read alike wherever they are published, and the sums are given.
+_CANDIDATES = {"span": ("week",), "sum": (), "weeks": ("week",)}
 
 
 class _Calendar:
     """The cells of `protect_calendar`, numbered: every month of the calendar years, every
-    week of the ISO years around the incidents and each of those calendar years' totals,
-    with the counts up to a day the key figures publish; its groups (a year's months, an
-    ISO year's weeks, the years) and aligned spans; and the equations the public reads
-    between them."""
+    week of the ISO years around the incidents and each of those calendar years' totals;
+    its groups (a year's months, an ISO year's weeks, the years) and aligned spans; and the
+    equations the public reads between weeks and months."""
 
-    def __init__(self, weeks, months, so_far=(), until=None):
+    def __init__(self, weeks, months, until=None):
         nonzero = [period for period, n in (*weeks.items(), *months.items()) if n]
         # From the last Monday that begins a month on or before the first incident to the
         # first on or after the last one: every aligned span with an incident lies within.
@@ -691,14 +671,11 @@ class _Calendar:
             month_groups.append(
                 self._add_group([Period("month", _add_months(first, k)) for k in range(12)], months)
             )
-        week_groups = []
         for year in range(start.isocalendar().year, last.isocalendar().year + 1):
             monday, after = year_span(year, "week")
             mondays = range(0, (after - monday).days, 7)
-            week_groups.append(
-                self._add_group(
-                    [Period("week", monday + datetime.timedelta(days=d)) for d in mondays], weeks
-                )
+            self._add_group(
+                [Period("week", monday + datetime.timedelta(days=d)) for d in mondays], weeks
             )
         # A year is the sum of its months; the years around the incidents, none of them,
         # are no part of the years published.
@@ -708,7 +685,7 @@ class _Calendar:
             for year, group in zip(years, month_groups, strict=True)
             if with_incidents and min(with_incidents) <= year <= max(with_incidents)
         }
-        years_group = self._add_group(list(year_totals), year_totals)
+        self._add_group(list(year_totals), year_totals)
         self.group_of = {cell: g for g, group in enumerate(self.groups) for cell in group}
         self.index = {period: cell for cell, period in enumerate(self.cells)}
         spans = aligned_spans(start, end)
@@ -723,32 +700,16 @@ class _Calendar:
                 self.sides[index][period.kind].append(cell)
                 self.side_of[cell] = (index, period.kind)
         unweeked = None if until is None else self._add_unweeked(until)
-        # The public reads each year's months beside the year, the years beside the total
-        # of every year (the municipality table), and each span's weeks adding up to the
-        # same as its months. An ISO year's total is published nowhere; but the spans run
-        # from the first week to the last, so every week adds up to the total of every year.
-        # Days in the months but in no week make up the difference of both.
+        self.unweeked = unweeked
+        # The public reads each span's weeks adding up to the same as its months; days in
+        # the months but in no week make up the difference of both. What the sums of months
+        # add is given by `protect_calendar`.
         self.equations = []
         for side, (span_start, span_end) in zip(self.sides, spans, strict=True):
             terms = [(c, 1) for c in side["week"]] + [(c, -1) for c in side["month"]]
             if unweeked is not None and span_start <= self.cells[unweeked].start < span_end:
                 terms.append((unweeked, 1))
             self.equations.append(("span", terms, (0, 0)))
-        for year, group in zip(years, month_groups, strict=True):
-            year_cell = self.index.get(Period("year", datetime.date(year, 1, 1)))
-            terms = [(c, 1) for c in group] + ([] if year_cell is None else [(year_cell, -1)])
-            self.equations.append(("month", terms, (0, 0)))
-        grand_total = _published_total(sum(year_totals.values()))
-        self.equations.append(("year", [(c, 1) for c in years_group], grand_total))
-        every_week = [cell for group in week_groups for cell in group]
-        terms = [(c, 1) for c in every_week] + ([] if unweeked is None else [(unweeked, 1)])
-        self.equations.append(("week", terms, grand_total))
-        self.so_far = {}
-        for first, until, count in so_far:
-            self._add_so_far(first, until, count)
-
-    def published_total(self, group):
-        return _published_total(sum(self.counts[c] for c in group))
 
     def _add_group(self, periods, counted):
         group = list(range(len(self.cells), len(self.cells) + len(periods)))
@@ -776,38 +737,6 @@ class _Calendar:
         if in_months == in_weeks:
             return None
         return self._add_cell(_Unweeked(monday, until), in_months - in_weeks)
-
-    def _add_so_far(self, first, until, count):
-        """A count from 1 January (`first`) up to `until`: the year's whole months before
-        `until`, and the part of the month holding the day before it, which the rest of that
-        month makes up to the month."""
-        whole, month = [], Period("month", first)
-        while month.end <= until:
-            whole.append(month)
-            month = Period("month", month.end)
-        split = until > month.start
-        if any(period not in self.index for period in [*whole, month][: len(whole) + split]):
-            # A year without incidents around it: the count is 0.
-            self.so_far[SoFar(first, until)] = None
-            return
-        year_cell = self.index.get(Period("year", first))
-        if year_cell is not None and count == self.counts[year_cell]:
-            # Nothing after `until` (as in a year still running): the count is the year's.
-            self.so_far[SoFar(first, until)] = year_cell
-            return
-        cell = self._add_cell(SoFar(first, until), count)
-        self.so_far[SoFar(first, until)] = cell
-        terms = [(self.index[period], 1) for period in whole] + [(cell, -1)]
-        if split:
-            before = count - sum(self.counts[self.index[period]] for period in whole)
-            month_cell = self.index[month]
-            before_cell = self._add_cell(_Split(until, "before"), before)
-            after_cell = self._add_cell(_Split(until, "after"), self.counts[month_cell] - before)
-            terms.append((before_cell, 1))
-            self.equations.append(
-                ("split", [(before_cell, 1), (after_cell, 1), (month_cell, -1)], (0, 0))
-            )
-        self.equations.append(("so_far", terms, (0, 0)))
 
     def candidates(self, kind, cells, shown):
         """The cells of an equation of `kind` that may be hidden for it."""
@@ -846,8 +775,6 @@ class _Calendar:
                 bounds[cell] = (1, SMALL_COUNT_LIMIT - 1)
             elif value != SECONDARY:
                 bounds[cell] = (value, value)
-            elif kind == "so_far":
-                bounds[cell] = (SMALL_COUNT_LIMIT, math.inf)
             elif self.group_of[cell] in whole:
                 bounds[cell] = (0, math.inf)
             else:
@@ -887,10 +814,11 @@ def _hidden_whole(shown, cells):
 
 def protect_calendar(weeks, months, so_far=(), *, until=None):
     """The counts of one selection per ISO week and per month ({Period: count}; periods
-    without incidents may be left out), the years they add up to, and `so_far`, counts from
-    1 January up to a day [(first, until, count)] as the key figures show them, all as the
-    public may read them beside each other: {"week": {Period: count as published}, "month":
-    {…}, "year": {…}, "so_far": {SoFar: …}}, with every week, month and year of the ISO and
+    without incidents may be left out), the years they add up to, the total of every year,
+    and `so_far`, counts from 1 January up to the first of a month [(first, until, count)]
+    as the key figures show them, all as the public may read them beside each other:
+    {"week": {Period: count as published}, "month": {…}, "year": {…}, "so_far": {SoFar:
+    …}, "total": count as published}, with every week, month and year of the ISO and
     calendar years around the incidents.
 
     `until`, the first of a month: the counts are published up to it, not including it, as
@@ -899,53 +827,40 @@ def protect_calendar(weeks, months, so_far=(), *, until=None):
     from the last such week's end up to `until` are in the months but in no week: no one
     reads them, and they must not be worked out either.
 
-    Each year's months are protected against the year's total, each ISO year's weeks
-    against theirs and the years against the total of every year, which the municipality
-    table publishes (`protect`). That is not enough where more is published together:
+    A month is shown as it is, "<5" when small. A sum of months (a year, a year up to a
+    month, every year) is published every month anew, and a reader who keeps last month's
+    subtracts: the difference is the months added since. So each sum follows
+    `protected_sums`: it is published only where, beside every value of it published
+    before (as the same rule has chosen them month by month) and of the other sums, no
+    small month can be worked out; otherwise it is "..". A quarter and a month of the year
+    over several years are hidden when one of their months is (`rolled_up`).
 
-    - where a run of whole weeks covers exactly a run of whole months (`aligned_spans`:
-      February 2021 is ISO weeks 5 to 8 of 2021), the weeks add up to the months, so a
-      hidden week beside its shown neighbours and month is the month less the neighbours,
-      a hidden month the sum of its weeks, and either may then give a count of its year
-      away;
-    - a year hidden among the years is the sum of its months where they are shown, and
-      then a small year is the total of every year less the others;
-    - a count from 1 January up to a day is the year's whole months before the day and the
-      first days of the next month: beside the months it may give those days away, or a
-      hidden month.
-
-    The rule: a hidden count but 0 (and a small count of the first days of a month) must
-    not be one that can be worked out from all that is published together: each year's
-    months beside the year, the years and every week beside the total of every year, each
-    aligned span's weeks beside its months, each count up to a day beside its months, and
-    what each "<5" and ".." says of itself (`_Calendar.readable`), combined until nothing
-    more follows. An ISO year's total is published nowhere. So:
-
-    1. each group is protected on its own against its total (`protect`); a group whose "<5"
-       make up a total that is small itself (four "<5" beside a "<5" total are 1 each) is
-       hidden whole;
-    2. while a count can be worked out, of the equations holding one (the spans, then the
-       years' months, the years, every week, the counts up to a day, each in time order)
-       the first in which hiding the smallest shown count it may hide (see `_CANDIDATES`: a
-       year only among the years, a count up to a day only itself) leaves fewer to be
-       worked out has it hidden as ".." (among equal counts, weeks before months and the
-       earlier first); if none does, the first with a count to hide at all; if none has
-       one, the groups of those counts are hidden whole, zeros included, as `protect` does,
-       and the counts up to a day hidden.
-
-    A count hidden never lets one be worked out that could not be before (a reader knows
-    less), and each step hides one more, so it ends. Where nothing more can be worked out,
-    the groups stay as step 1 has them."""
+    Where a run of whole weeks covers exactly a run of whole months (`aligned_spans`:
+    February 2021 is ISO weeks 5 to 8 of 2021), the weeks add up to the months, so a
+    small week beside its shown neighbours and month is the month less the neighbours,
+    and a small month the sum of its weeks. While a hidden count but 0 (or a small count
+    of the last days of a month in no week) can be worked out from the spans, the sums
+    published and what each "<5" and ".." says of itself (`_Calendar.readable`), combined
+    until nothing more follows, the smallest shown week of the first span that holds one
+    is hidden as ".." (see `_CANDIDATES`); if no week is left to hide there, the ISO years
+    of those weeks are hidden whole, zeros included. Weeks alone are hidden for the spans,
+    so that the months, and with them every sum, read the same in every selection that
+    publishes them: a municipality's year in the district's table is the year its own
+    selection shows. A count hidden never lets one be worked out that could not be before,
+    and each step hides one more, so it ends."""
     if until is not None and until.day != 1:
         raise ValueError(f"{until} does not begin a month.")
     weeks = {period: n for period, n in weeks.items() if n and _is_published(period, until)}
     months = {period: n for period, n in months.items() if n and _is_published(period, until)}
-    published = {"week": {}, "month": {}, "year": {}, "so_far": {}}
+    published = {"week": {}, "month": {}, "year": {}, "so_far": {}, "total": 0}
+    sums = protected_sums(months, until)
+    for first, end, count in so_far:
+        published["so_far"][SoFar(first, end)] = sums.shown(first, end, count)
     if not weeks and not months:
-        for first, end, count in so_far:
-            published["so_far"][SoFar(first, end)] = public_count(count)
         return published
-    calendar = _Calendar(weeks, months, so_far, until)
+    published["total"] = sums.total
+    calendar = _Calendar(weeks, months, until)
+    year_cells = [c for c, what in enumerate(calendar.cells) if what.kind == "year"]
     if not any(is_small(count) for count in calendar.counts):
         # No count from 1 to 4 anywhere, so none to hide, and none to work out: a large
         # selection (a district's, a municipality's over its categories) is read as it is.
@@ -954,19 +869,19 @@ def protect_calendar(weeks, months, so_far=(), *, until=None):
             for what, count in zip(calendar.cells, calendar.counts, strict=True)
         ]
         return _published(calendar, shown, published)
-    shown = []
-    for group in calendar.groups:
-        shown += protect([calendar.counts[cell] for cell in group])
-    for cell in range(len(shown), len(calendar.cells)):
-        kind = calendar.cells[cell].kind
-        shown.append(SECONDARY if kind == "part" else public_count(calendar.counts[cell]))
-    # Step 1 reads each group beside its total alone, as `protect` does: the total is
-    # what the small counts could be taken from.
-    for group in calendar.groups:
-        equation = ("group", [(c, 1) for c in group], calendar.published_total(group))
-        if calendar.exposed(shown, [equation]) & set(group):
-            for cell in group:
-                shown[cell] = SECONDARY
+    # The spans, and the sums as published: the weeks are protected against both. A
+    # year's own cell is in neither (its count is the sum's), so it reads as a number here.
+    calendar.equations += [
+        ("sum", [(calendar.index[Period("month", day)], 1) for day in days], total)
+        for days, total in sums.equations
+    ]
+    calendar.equations += _weeks_summed(calendar, sums)
+    shown = [
+        SECONDARY if what.kind == "part" else public_count(count)
+        for what, count in zip(calendar.cells, calendar.counts, strict=True)
+    ]
+    for cell in year_cells:
+        shown[cell] = calendar.counts[cell]
     exposed = calendar.exposed(shown)
     while exposed:
         fallback = None
@@ -975,10 +890,7 @@ def protect_calendar(weeks, months, so_far=(), *, until=None):
             candidates = calendar.candidates(kind, cells, shown)
             if exposed.isdisjoint(cells) or not candidates:
                 continue
-            chosen = min(
-                candidates,
-                key=lambda c: (calendar.counts[c], calendar.cells[c].kind != "week", c),
-            )
+            chosen = min(candidates, key=lambda c: (calendar.counts[c], c))
             trial = list(shown)
             trial[chosen] = SECONDARY
             left = calendar.exposed(trial)
@@ -990,23 +902,290 @@ def protect_calendar(weeks, months, so_far=(), *, until=None):
             if fallback is not None:
                 shown, exposed = fallback
                 continue
-            groups = sorted({calendar.group_of[c] for c in exposed if c in calendar.group_of})
-            cells = [cell for g in groups for cell in calendar.groups[g]]
-            cells += [cell for cell in calendar.so_far.values() if cell is not None]
-            if _hidden_whole(shown, cells):
-                break  # cannot be: groups hidden whole give nothing away
+            # No week left to hide where a count can be worked out: the ISO years of the
+            # weeks of those spans are hidden whole, zeros included.
+            spans = {calendar.side_of[c][0] for c in exposed if c in calendar.side_of}
+            spans |= {
+                index
+                for c in exposed
+                if calendar.cells[c].kind == "part"
+                for index, side in enumerate(calendar.sides)
+                if side["week"]
+                and calendar.cells[side["week"][0]].start
+                <= calendar.cells[c].start
+                <= calendar.cells[side["week"][-1]].start
+            }
+            groups = {calendar.group_of[c] for i in spans for c in calendar.sides[i]["week"]}
+            cells = [cell for g in sorted(groups) for cell in calendar.groups[g]]
+            if not cells or _hidden_whole(shown, cells):
+                break  # cannot be: weeks hidden whole give nothing away
             for cell in cells:
                 shown[cell] = SECONDARY
             exposed = calendar.exposed(shown)
+    for cell in year_cells:
+        shown[cell] = sums.year(calendar.cells[cell].start.year)
     return _published(calendar, shown, published)
+
+
+def _weeks_summed(calendar, sums):
+    """The equations the sums published make of the weeks: where the count between two
+    month boundaries that begin a week (or the first and last of the counts) is known, the
+    weeks between them (and the days in no week at the end) add up to it."""
+    known = sums.known
+    if known is None:
+        return []
+    days = [*known.starts, sums.end]
+    last = len(days) - 1
+    points = sorted({0, last} | {i for i, day in enumerate(days) if day.weekday() == 0})
+    weeks = sorted(
+        (what.start, cell) for cell, what in enumerate(calendar.cells) if what.kind == "week"
+    )
+    found = []
+    for n, a in enumerate(points):
+        for b in points[n + 1 :]:
+            total = known.difference(a, b)
+            if total is None:
+                continue
+            low = days[a] if a else datetime.date.min
+            high = days[b] if b < last or days[b].weekday() == 0 else datetime.date.max
+            terms = [(cell, 1) for start, cell in weeks if low <= start < high]
+            if b == last and calendar.unweeked is not None:
+                terms.append((calendar.unweeked, 1))
+            found.append(("weeks", terms, (total, total)))
+    return found
+
+
+@dataclass
+class Sums:
+    """The sums of a selection's months as `protected_sums` publishes them."""
+
+    values: dict  # {(chain, end): count as published}; chain: a year, or None (every year)
+    equations: list  # [(month starts, (least, most))]: what they tell of the small months
+    first: datetime.date | None = None
+    end: datetime.date | None = None
+    months: dict = None  # {month start: count}
+    known: object = None  # `_Known` of what is published
+
+    def shown(self, first, end, count):
+        """The count from 1 January `first` up to the local date `end` as published. Up
+        to another day than a month's first: the sum up to that month, published, and
+        the days of it before and from `end`, neither of them small; otherwise hidden."""
+        if not count:
+            return 0
+        if end.day == 1 or self.first is None:
+            return self.values.get((first.year, end), SECONDARY if self.months else count)
+        month = end.replace(day=1)
+        if self.first <= month < self.end:
+            before = self.known.between(max(first, self.first), month)
+        else:
+            before = 0 if month <= self.first else None
+        in_month = (self.months or {}).get(month, 0)
+        if before is None or is_small(in_month):
+            return SECONDARY
+        part = count - before
+        if is_small(part) or is_small(in_month - part):
+            return SECONDARY
+        return count
+
+    def year(self, year):
+        if self.first is None or year < self.first.year or year >= self.end.year + 1:
+            return 0
+        end = min(datetime.date(year + 1, 1, 1), self.end)
+        return self.values.get((year, end), 0)
+
+    @property
+    def total(self):
+        return 0 if self.first is None else self.values[(None, self.end)]
+
+
+class _Known:
+    """What a reader knows of a run of months from what is published, exactly: each count
+    up to a month boundary is a number P, each month the difference of two, and all that
+    is published says how far apart two of them may be at most: a month shown, a sum
+    shown (P at its end less P at its start), a "<5" (1 to 4). Such a system of
+    differences is solved by shortest paths, and its bounds are reached by whole numbers,
+    so `width` says exactly how many values a sum of months may still have (0: it can be
+    worked out), whatever the reader combines: two years' sums beside the total as well as
+    a year read in two months.
+
+    Only the boundaries of small months count (`nodes`): between two of them every month
+    is shown, so the count up to any boundary is that at the last node before it plus the
+    months shown since (`_at`)."""
+
+    def __init__(self, starts, counts, small):
+        self.starts, self.counts = starts, counts
+        self.small = sorted(small)
+        self.index = {day: i for i, day in enumerate([*starts, _add_months(starts[-1], 1)])}
+        self.nodes = sorted({0} | set(small) | {i + 1 for i in small})
+        position = {boundary: n for n, boundary in enumerate(self.nodes)}
+        self.position = position
+        # The node at or before each boundary, and the months shown from it up to there.
+        self.anchor, self.after = [], []
+        node = 0
+        for boundary in range(len(starts) + 1):
+            if boundary in position:
+                node, since = boundary, 0
+            elif boundary:
+                since += counts[boundary - 1]
+            self.anchor.append(position[node])
+            self.after.append(since)
+        # Between neighbouring nodes: a small month (1 to 4) or months shown (exactly).
+        steps = []
+        for left, right in zip(self.nodes, self.nodes[1:], strict=False):
+            if right == left + 1 and is_small(counts[left]):
+                steps.append((1, SMALL_COUNT_LIMIT - 1))
+            else:
+                shown = sum(counts[left:right])
+                steps.append((shown, shown))
+        # most[x][y]: P(y) - P(x) at most, along the steps; their least in reverse.
+        low = numpy.concatenate(([0], numpy.cumsum([step[0] for step in steps])))
+        high = numpy.concatenate(([0], numpy.cumsum([step[1] for step in steps])))
+        index = numpy.arange(len(self.nodes))
+        ahead = index[None, :] >= index[:, None]
+        self.most = numpy.where(
+            ahead, high[None, :] - high[:, None], low[None, :] - low[:, None]
+        ).astype(float)
+        self.small_sums = []  # [(a, b)] of the sums published as "<5"
+
+    def _at(self, boundary):
+        return self.anchor[boundary], self.after[boundary]
+
+    def width(self, a, b):
+        """How far the sum of the months from boundary `a` up to `b` may still vary."""
+        (x, _), (y, _) = self._at(a), self._at(b)
+        return self.most[x, y] + self.most[y, x]
+
+    def linked(self, a, b):
+        return self.width(a, b) == 0
+
+    def difference(self, a, b):
+        """The sum of the months from boundary `a` up to `b`, where known; else None."""
+        if not self.linked(a, b):
+            return None
+        (x, after_a), (y, after_b) = self._at(a), self._at(b)
+        return int(self.most[x, y]) + after_b - after_a
+
+    def between(self, first, end):
+        """The count from the month starting `first` up to `end`, where known."""
+        a, b = self.index.get(first), self.index.get(end)
+        return None if a is None or b is None else self.difference(a, b)
+
+    def _edges(self, a, b, least, most):
+        """The sum from boundary `a` up to `b` lies in [least, most], as edges between
+        nodes: (from, to, at most)."""
+        (x, after_a), (y, after_b) = self._at(a), self._at(b)
+        shift = after_b - after_a
+        return [(x, y, most - shift), (y, x, shift - least)]
+
+    def _through(self, edges, xs, ys):
+        """Shortest paths from nodes `xs` to nodes `ys` (arrays of the same length) once
+        `edges` are added, one after the other, as `publish` adds them."""
+        most = self.most
+        (u1, v1, w1), (u2, v2, w2) = edges
+        first = numpy.minimum(most[xs, ys], most[xs, u1] + w1 + most[v1, ys])
+        to_u2 = numpy.minimum(most[xs, u2], most[xs, u1] + w1 + most[v1, u2])
+        from_v2 = numpy.minimum(most[v2, ys], most[v2, u1] + w1 + most[v1, ys])
+        return numpy.minimum(first, to_u2 + w2 + from_v2)
+
+    def pins(self, a, b, least, most):
+        """Whether publishing that the sum from `a` up to `b` lies in [least, most] lets a
+        small month, or a sum published as "<5", be worked out."""
+        edges = self._edges(a, b, least, most)
+        pairs = [(self.position[i], self.position[i + 1]) for i in self.small]
+        pairs += [(self._at(c)[0], self._at(d)[0]) for c, d in self.small_sums]
+        xs = numpy.array([x for x, _y in pairs], dtype=int)
+        ys = numpy.array([y for _x, y in pairs], dtype=int)
+        width = self._through(edges, xs, ys) + self._through(edges, ys, xs)
+        return bool((width <= 0).any())
+
+    def publish(self, a, b, value):
+        """The sum of the months from boundary `a` up to `b` published as `value`."""
+        if value == SECONDARY:
+            return
+        if value == SMALL_COUNT:
+            least, most = 1, SMALL_COUNT_LIMIT - 1
+            self.small_sums.append((a, b))
+        else:
+            least = most = value
+        for u, v, weight in self._edges(a, b, least, most):
+            self.most = numpy.minimum(
+                self.most, self.most[:, u : u + 1] + weight + self.most[v : v + 1, :]
+            )
+
+    def month_equations(self):
+        """[(month starts, (least, most))]: between each two boundaries next to each other
+        whose difference is known, the small months' sum."""
+        found = []
+        classes = {}
+        exact = (self.most + self.most.T) == 0
+        for node in range(len(self.nodes)):
+            key = next((c for c in classes if exact[c, node]), None)
+            classes.setdefault(node if key is None else key, []).append(node)
+        for members in classes.values():
+            for x, y in zip(members, members[1:], strict=False):
+                left, right = self.nodes[x], self.nodes[y]
+                terms = [i for i in self.small if left <= i < right]
+                if terms:
+                    rest = sum(n for i, n in enumerate(self.counts[left:right], left))
+                    rest -= sum(self.counts[i] for i in terms)
+                    total = int(self.most[x, y]) - rest
+                    found.append(([self.starts[i] for i in terms], (total, total)))
+        return found
+
+
+def protected_sums(months, until=None):
+    """The sums of a selection's months ({Period: count}) the public reads, as published:
+    each year up to each month's end, and every year up to it (the total), from the first
+    month with incidents up to `until` (the first of a month, not included; None: the end of
+    the last one with incidents). A reader who keeps what is published every month knows
+    each of them: the year of 2026 read in November (up to 1 November) and again in December
+    gives November as their difference.
+
+    The months are shown as they are, "<5" when small. In time order, each sum at each
+    month's end is published when, with the sums published before, the months as shown,
+    the years beside the total and what a "<5" says of itself (1 to 4), no small month and
+    no sum published as "<5" can be worked out (`_Known`: alone between two month
+    boundaries whose difference the published sums give, or from the bounds `_work_out`
+    narrows); otherwise it is "..". A small sum reads "<5". The decisions depend on the
+    months alone, so every page that publishes the sum of a municipality (its own
+    selection, the district's table, the comparison with last year) reads the same.
+
+    Returns a Sums with the published values and what they say of the small months, for
+    `protect_calendar` to protect the weeks against."""
+    counted = {period.start: n for period, n in months.items() if n}
+    if not counted:
+        return Sums({}, [])
+    first = min(counted)
+    end = until if until is not None else _add_months(max(counted), 1)
+    starts = []
+    day = first
+    while day < end:
+        starts.append(day)
+        day = _add_months(day, 1)
+    counts = [counted.get(day, 0) for day in starts]
+    small = [i for i, n in enumerate(counts) if is_small(n)]
+    known = _Known(starts, counts, small)
+    values = {}
+    for b in range(1, len(starts) + 1):
+        boundary = _add_months(starts[b - 1], 1)
+        year = starts[b - 1].year
+        begin = known.index[max(datetime.date(year, 1, 1), first)]
+        for chain, a in ((year, begin), (None, 0)):
+            value = sum(counts[a:b])
+            shown = public_count(value)
+            if not known.linked(a, b):
+                least, most = (1, SMALL_COUNT_LIMIT - 1) if shown == SMALL_COUNT else (value, value)
+                if known.pins(a, b, least, most):
+                    shown = SECONDARY
+                known.publish(a, b, shown)
+            values[(chain, boundary)] = shown
+    return Sums(values, known.month_equations(), first, end, counted, known)
 
 
 def _published(calendar, shown, published):
     for what, value in zip(calendar.cells, shown, strict=True):
         if what.kind != "part":
             published[what.kind][what] = value
-    for what, cell in calendar.so_far.items():
-        published["so_far"][what] = 0 if cell is None else shown[cell]
     return published
 
 
@@ -1049,6 +1228,7 @@ class Calendar:
     shown_years: dict = None
     shown_so_far: dict = None  # {SoFar: count as published}
     until: datetime.date | None = None  # the counts end before it (see `protect_calendar`)
+    shown_total: int | str = None  # every year together, as published
 
     def published(self, period):
         """Whether `period` is published: every one, unless the counts end at `until`;
@@ -1130,6 +1310,7 @@ def weeks_and_months(weeks, months, so_far=(), *, until=None):
         published["year"],
         published["so_far"],
         until,
+        published["total"],
     )
 
 
@@ -1161,7 +1342,7 @@ class ChangeRow:
         return Category(self.category).label if self.category else None
 
 
-def changes(qs, *, year, by=(), period=None, until=None, public=False, months=None):
+def changes(qs, *, year, by=(), period=None, until=None, public=False, months=None, sums=None):
     """Each period of `year` against the same period a year earlier: a list of ChangeRow
     ordered like `counts`, with every group that had incidents in either year.
 
@@ -1170,7 +1351,9 @@ def changes(qs, *, year, by=(), period=None, until=None, public=False, months=No
     a year is not compared with a whole one. The queryset must hold both years: do not
     limit it to `year`. `months`, the same incidents' monthly counts, gives a whole year's
     comparison (`period` None) its whole months, so that only the days of a month begun are
-    counted from `qs`.
+    counted from `qs`. `sums`: for the public's comparison of each municipality's whole
+    year (`by` the municipality alone, `period` None), `sums_by_municipality`: each count
+    reads as the municipality's own selection publishes it.
     """
     by = _check_by(by)
     _check_period(period)
@@ -1190,6 +1373,14 @@ def changes(qs, *, year, by=(), period=None, until=None, public=False, months=No
     # Each period's groups, this year's and last year's, are published with their totals.
     shown_now = _protected({key: current.get(key, 0) for key in keys}) if public else current
     shown_then = _protected({key: last_year.get(key, 0) for key in keys}) if public else last_year
+    if public and sums is not None and period is None:
+        for shown, first, last, counted in (
+            (shown_now, start, end, current),
+            (shown_then, previous_start, previous_end, last_year),
+        ):
+            own = [_own_sum(sums, key[1], first, last, counted.get(key, 0)) for key in keys]
+            values = with_own([shown[key] for key in keys], own, [counted.get(k, 0) for k in keys])
+            shown.update(zip(keys, values, strict=True))
     rows = []
     for key in keys:
         period_, municipality_id, code, name, category = key
@@ -1220,6 +1411,15 @@ def changes(qs, *, year, by=(), period=None, until=None, public=False, months=No
             )
         )
     return rows
+
+
+def _own_sum(sums, municipality_id, start, end, count):
+    """A municipality's count from 1 January `start` up to `end` as its own selection
+    publishes it."""
+    found = sums.get(municipality_id)
+    if found is None or not count:
+        return count
+    return found.shown(start, end, count)
 
 
 def span(qs, months, start, end):
@@ -1499,12 +1699,14 @@ def municipality_table(qs, municipalities):
     ]
 
 
-def protect_table(qs, table, *, public=False, total_hidden=False):
+def protect_table(qs, table, *, public=False, total_hidden=False, own=None):
     """The counts of a `municipality_table` of `qs` as the public may read them. The
     selection's total, published beside the table, may hold incidents the table leaves out
     (in another district's municipality, or in none): that rest is a count of the group
     too, hidden like the others, or the total less the rows would give a small one away.
-    `total_hidden`: the public reads that total as "..", and the rows are hidden whole."""
+    `total_hidden`: the public reads that total as "..", and the rows are hidden whole.
+    `own`: each row's count as its municipality's own selection publishes it (a sum of its
+    months, see `protected_sums`), which the row reads as well."""
     counts = [count for _code, _name, count in table]
     if not public:
         return counts
@@ -1513,28 +1715,79 @@ def protect_table(qs, table, *, public=False, total_hidden=False):
     total = 0
     for part in qs if isinstance(qs, list) else [qs]:
         total += part.order_by().aggregate(n=_tally(part))["n"] or 0
-    return protect_with_rest(counts, total)
+    return protect_with_rest(counts, total, own=own)
 
 
-def protect_with_rest(counts, total, *, total_hidden=False):
+def protect_with_rest(counts, total, *, total_hidden=False, own=None):
     """`protect` for counts that add up to `total`, published as is, but for a rest that
     is no count of theirs: the rest is protected with them, and not shown. `total_hidden`:
     the public reads the total as "..", so the counts, which add up to it, are hidden
-    whole (`total` is then not needed)."""
+    whole (`total` is then not needed). `own`: the counts as published elsewhere, hidden
+    here too; one hidden alone would be the total less the others, so the smallest shown
+    count is hidden beside it."""
     if total_hidden:
         return [SECONDARY] * len(counts)
     rest = total - sum(counts)
-    if rest <= 0:
-        return protect(counts)
-    return protect([*counts, rest])[:-1]
+    shown = protect(counts) if rest <= 0 else protect([*counts, rest])[:-1]
+    return shown if own is None else with_own(shown, own, counts, rest=rest > 0)
 
 
-def write_municipality_csv(out, qs, municipalities, *, public=False, total_hidden=False):
+def with_own(shown, own, counts, *, rest=False):
+    """The counts of a group `shown` as protected against their total, hidden too where
+    they are as published elsewhere (`own`); one hidden alone would be the total less the
+    others (but for a hidden `rest`), so the smallest shown count is hidden beside it."""
+    shown = list(shown)
+    for i, value in enumerate(own):
+        if is_hidden(value) and not is_hidden(shown[i]):
+            shown[i] = value
+    if sum(1 for value in shown if is_hidden(value)) + rest == 1:
+        visible = [(c, i) for i, c in enumerate(counts) if shown[i] and not is_hidden(shown[i])]
+        if visible:
+            shown[min(visible)[1]] = SECONDARY
+    return shown
+
+
+def sums_by_municipality(months, until=None):
+    """{municipality id: Sums}: each municipality's sums of its monthly counts `months` as
+    its own selection publishes them (`protected_sums`)."""
+    per = {}
+    rows = (
+        months.exclude(municipality=None)
+        .order_by()
+        .values("municipality_id", "month")
+        .annotate(n=Sum("incidents"))
+        .values_list("municipality_id", "month", "n")
+    )
+    for municipality_id, month, n in rows:
+        per.setdefault(municipality_id, {})[Period("month", month)] = n
+    return {key: protected_sums(counted, until) for key, counted in per.items()}
+
+
+def own_counts(table, municipalities, sums, year):
+    """The rows of a `municipality_table` as each municipality's own selection publishes
+    them: its count of `year`, or of every year (None), from `sums_by_municipality`."""
+    ids = {m.code: m.pk for m in municipalities}
+    result = []
+    for code, _name, _count in table:
+        found = sums.get(ids[code])
+        if found is None:
+            result.append(0)
+        else:
+            result.append(found.total if year is None else found.year(year))
+    return result
+
+
+def write_municipality_csv(
+    out, qs, municipalities, *, public=False, total_hidden=False, sums=None, year=None
+):
     """Write the municipality table as CSV (header municipality_code,municipality_name,count)
     to the text stream `out`; returns the number of incidents in the table. `total_hidden`:
-    the public reads the count the rows add up to hidden, so the rows are hidden whole."""
+    the public reads the count the rows add up to hidden, so the rows are hidden whole.
+    `sums`, for the public: `sums_by_municipality`, and `year` the table's (None: every
+    year)."""
     table = municipality_table(qs, municipalities)
-    shown = protect_table(qs, table, public=public, total_hidden=total_hidden)
+    own = None if sums is None else own_counts(table, municipalities, sums, year)
+    shown = protect_table(qs, table, public=public, total_hidden=total_hidden, own=own)
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_HEADER)
     for (code, name, _count), count in zip(table, shown, strict=True):
