@@ -705,3 +705,58 @@ def test_each_page_names_itself_in_the_breadcrumbs(
     trail = page.split('class="breadcrumbs__list"')[1].split("</ol>")[0]
     assert f'<li class="breadcrumbs__list-item" aria-current="page">{crumb}</li>' in trail
     assert trail.count('href="/medarbejder/"') == 1  # the back office, and only there
+
+
+def test_a_statistics_only_correction_opens_nothing_but_the_deadlines_follow_it(
+    guarantees, tmp_path, koege_officer, greve_staff, client_for
+):
+    reported = timezone.now() - datetime.timedelta(hours=3)
+    import_rows(tmp_path, [burglary("K1", reported)])
+    incident = Incident.objects.get(external_id="K1")
+    deadlines = Deadline.objects.filter(incident=incident)
+    before = set(deadlines.values_list("pk", flat=True))
+    assert len(before) == 2
+
+    # Moved to Greve by a file for the numbers only: the deadlines move with it.
+    import_rows(tmp_path, [burglary("K1", reported, code="0253")], "--statistics-only")
+    assert set(deadlines.values_list("pk", flat=True)) == before
+    assert set(deadlines.values_list("municipality__code", flat=True)) == {"0253"}
+    assert incident.safety_follow_up.municipality.code == "0253"
+    assert counts.direct() == stored_counts()
+
+    # Violence after all: the burglary's deadlines do not count, and the violence
+    # guarantee opens none for a file for the numbers only.
+    violence = {**burglary("K1", reported, code="0253"), "category": "vold"}
+    import_rows(tmp_path, [violence], "--statistics-only")
+    assert set(Deadline.objects.values_list("pk", flat=True)) == before
+    assert set(deadlines.values_list("outcome", flat=True)) == {Deadline.Outcome.VOID}
+    assert counts.direct() == stored_counts()
+    listed = client_for(greve_staff).get(reverse("staff:guarantees:follow_ups"))
+    assert list(listed.context["page"].object_list) == []
+
+    # Corrected again by a normal import, the violence guarantee opens its deadline.
+    import_rows(tmp_path, [{**violence, "title": "Vold på adressen"}])
+    opened = Deadline.objects.exclude(pk__in=before)
+    assert list(opened.values_list("guarantee__code", "outcome")) == [("akut-vold", "open")]
+
+
+def test_a_correction_that_removes_the_reported_time_voids_the_deadlines(
+    guarantees, tmp_path, koege_officer, client_for
+):
+    reported = timezone.now() - datetime.timedelta(hours=3)
+    import_rows(tmp_path, [burglary("K1", reported)])
+    deadlines = Deadline.objects.filter(incident__external_id="K1")
+    assert set(deadlines.values_list("outcome", flat=True)) == {Deadline.Outcome.OPEN}
+    client = client_for(koege_officer)
+    year = str(timezone.localdate().year)
+    assert compliance_csv(client, year) != []
+
+    unreported = burglary("K1", reported)
+    del unreported["reported_at"]
+    import_rows(tmp_path, [unreported])
+    assert Incident.objects.get(external_id="K1").reported_at is None
+    assert set(deadlines.values_list("outcome", flat=True)) == {Deadline.Outcome.VOID}
+    assert counts.direct() == stored_counts()
+    assert compliance_csv(client, year) == []
+    listed = client.get(reverse("staff:guarantees:follow_ups"))
+    assert list(listed.context["page"].object_list) == []

@@ -6,6 +6,7 @@ import html
 import io
 import json
 import re
+from decimal import Decimal
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -13,12 +14,14 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from tests.test_indicators_compliance import add_case
+from tests.test_indicators_compliance import LATE, add_case
 from tryghed.guarantees import actions, compliance, counts
 from tryghed.guarantees.catalogue import load_guarantees
 from tryghed.guarantees.clock import DANISH_TIME
-from tryghed.guarantees.models import Deadline, GuaranteeVersion, SafetyFollowUp
+from tryghed.guarantees.models import Deadline, Guarantee, GuaranteeVersion, SafetyFollowUp
 from tryghed.incidents.models import Incident, IncidentSource
+from tryghed.indicators.models import Indicator
+from tryghed.indicators.readings import read
 
 
 def local(*args):
@@ -382,3 +385,35 @@ def test_a_response_of_years_is_written_in_plain_digits(
     )
     text = response.content.decode()
     assert "e+" not in text and ",1051200," in text
+
+
+def test_the_share_met_is_rounded_half_up_as_the_plan_indicator_reads_it(
+    reference, plan, district, koege, secretariat, client_for
+):
+    load_guarantees()
+    # 77 of 80 met: exactly 96.25 %, which a float rounded half to even made 96,2 %.
+    for n in range(77):
+        add_case(district, local(2025, 3, 1 + n % 28, 10), koege, 60)
+    for n in range(3):
+        add_case(district, local(2025, 3, 1 + n, 10), koege, LATE)
+    plan.year = 2025
+    plan.save()
+    indicator = Indicator.objects.create(
+        focus_area=plan.focus_areas.get(),
+        title="Garanti",
+        kind="compliance",
+        guarantee=Guarantee.objects.get(code=BURGLARY),
+        baseline_year=2024,
+        target_percent=Decimal("96.3"),
+        direction="at_least",
+    )
+    assert read(indicator, plan, today=datetime.date(2025, 12, 31)).on_track is True
+    client = client_for(secretariat)
+    page = client.get(reverse("staff:guarantees:compliance"), {"year": "2025"})
+    assert page.status_code == 200
+    assert page.context["totals"]["met_percent"] == 96.3
+    text = page.content.decode()
+    assert "96,3" in text and "96,2" not in text
+    pdf = client.get(reverse("staff:guarantees:compliance_pdf"), {"year": "2025"})
+    pdf_text = _pdf_text(pdf.content)
+    assert "96,3" in pdf_text and "96,2" not in pdf_text

@@ -19,6 +19,8 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
+from tryghed.guarantees.catalogue import load_guarantees
+from tryghed.guarantees.models import Deadline
 from tryghed.incidents import reading
 from tryghed.incidents.importer import import_incidents
 from tryghed.incidents.models import Category, Incident, IncidentSource
@@ -692,3 +694,17 @@ def test_any_row_imports_or_is_rejected_with_a_reason_and_reimporting_is_idempot
     assert (again.created, again.updated) == (0, 0)
     assert again.unchanged == first.imported
     assert again.rejected == first.rejected
+
+
+def test_a_statistics_only_correction_opens_no_deadline(source):
+    load_guarantees()
+    header = "external_id,occurred_at,reported_at,category,municipality_code\n"
+    burglary = header + "A,2026-07-20T10:00,2026-07-20T10:05,burglary_home,0259\n"
+    import_incidents(burglary.encode(), source=source)
+    before = set(Deadline.objects.values_list("pk", flat=True))
+    assert before
+    violence = header + "A,2026-07-20T10:00,2026-07-20T10:05,vold,0259\n"
+    report = import_incidents(violence.encode(), source=source, statistics_only=True)
+    assert report.updated == 1
+    assert set(Deadline.objects.values_list("pk", flat=True)) == before
+    assert set(Deadline.objects.values_list("outcome", flat=True)) == {Deadline.Outcome.VOID}

@@ -210,11 +210,13 @@ def incidents_written(incidents, *, district_id, statistics_only=False):
     of those with a response time, and give burglaries their follow-up task.
 
     A fixed number of queries per batch, whatever its size. A statistics-only import
-    (published døgnrapporter, which carry no response times) opens nothing.
+    (published døgnrapporter, which carry no response times) opens nothing; the deadlines
+    its incidents already have still follow its corrections, as they would a normal
+    import's: they measure the incident as the police record it now, and a district
+    correcting a category or a time through a numbers-only file would otherwise keep
+    counting a promise about the record as it was. An incident without a reported time is
+    covered by no guarantee: a correction that removes it voids the incident's deadlines.
     """
-    if statistics_only:
-        return
-    incidents = [i for i in incidents if i.reported_at is not None]
     if not incidents:
         return
     existing = {}
@@ -226,7 +228,11 @@ def incidents_written(incidents, *, district_id, statistics_only=False):
     ):
         existing[(deadline.incident_id, deadline.guarantee_id)] = deadline
     covering = {
-        incident.pk: rules.for_incident(incident.category, incident.reported_at)
+        incident.pk: (
+            rules.for_incident(incident.category, incident.reported_at)
+            if incident.reported_at is not None
+            else []
+        )
         for incident in incidents
     }
     _follow_corrections(incidents, existing, covering, district_id)
@@ -235,6 +241,8 @@ def incidents_written(incidents, *, district_id, statistics_only=False):
         for version in covering[incident.pk]:
             deadline = existing.get((incident.pk, version.guarantee_id))
             if deadline is None:
+                if statistics_only:
+                    continue
                 deadline = new_deadline(
                     version,
                     started_at=incident.reported_at,

@@ -837,7 +837,12 @@ def _open_deadlines(source, written, guaranteed, *, new=()):
         if key in had_deadlines or covered(incident, guaranteed)
     ]
     if incidents:
-        guarantee_actions.incidents_written(incidents, district_id=source.district_id)
+        # `guaranteed` is empty for a numbers-only import, whose incidents with deadlines
+        # are here only to have them follow the corrections: nothing may open for them.
+        # (It is empty too when no guarantee covers anything, where nothing would open.)
+        guarantee_actions.incidents_written(
+            incidents, district_id=source.district_id, statistics_only=not guaranteed
+        )
 
 
 def _checked_chunk(chunk, report, first_lines, *, source, checks):
