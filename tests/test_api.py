@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tryghed.audit.models import AuditEntry
+from tryghed.incidents.models import Incident
 from tryghed.organisation.models import CouncilMembership, Person
 from tryghed.plans.models import Initiative, ProgressUpdate
 
@@ -447,3 +448,160 @@ def test_progress_dated_in_the_future_or_long_ago_is_refused(koege_officer, api_
     response = post_progress(api_as(koege_officer), tree["T-1.1"], body)
     assert response.status_code == 422
     assert not ProgressUpdate.objects.exists()
+
+
+# Unknown fields and the language of errors ---------------------------------------------------
+
+BATCH_ROW = {
+    "external_id": "K-1",
+    "occurred_at": "2026-07-20T17:25",
+    "category": "burglary_home",
+    "lat": 55.5836,
+    "lon": 12.2989,
+}
+
+
+@pytest.mark.parametrize("field", ["dryrun", "dry-run", "dryRun"])
+def test_a_misspelt_dry_run_is_refused_not_imported(field, secretariat, client_for):
+    body = {"source": "api-kilde", field: True, "rows": [BATCH_ROW]}
+    response = client_for(secretariat, language="en").post(
+        f"{API}/incidents/batches", data=json.dumps(body), content_type="application/json"
+    )
+    assert response.status_code == 422, response.content
+    [problem] = response.json()["detail"]
+    assert problem["type"] == "extra_forbidden"
+    assert problem["loc"] == ["body", "payload", field]
+    assert f"“{field}”" in problem["msg"]
+    assert not Incident.objects.exists() and not AuditEntry.objects.exists()
+
+
+def test_progress_with_an_unknown_field_is_refused(koege_officer, api_as, tree):
+    body = {"progress": 40, "status": "in_progress", "dato": "2023-03-01"}
+    response = post_progress(api_as(koege_officer, language="en"), tree["T-1.1"], body)
+    assert response.status_code == 422, response.content
+    [problem] = response.json()["detail"]
+    assert problem["loc"] == ["body", "payload", "dato"]
+    assert "“dato”" in problem["msg"]
+    assert not ProgressUpdate.objects.exists() and not AuditEntry.objects.exists()
+
+
+def test_every_request_body_refuses_unknown_fields_in_the_openapi_document(reference):
+    schemas = Client().get(f"{API}/openapi.json").json()["components"]["schemas"]
+    for name in ("ProgressIn", "IncidentBatchIn", "IncidentRowIn"):
+        assert schemas[name]["additionalProperties"] is False, name
+
+
+@pytest.mark.parametrize("path", ["/plans/999999", "/plans/999999/initiatives", "/councils/999999"])
+def test_a_record_one_cannot_see_is_404_in_the_apis_language(path, koege_officer, api_as, plan):
+    response = api_as(koege_officer, language="en").get(f"{API}{path}")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "There is no such record, or you may not see it."}
+    assert api_as(koege_officer).get(f"{API}{path}").json()["detail"] != "Not Found"
+
+
+def test_a_method_an_address_does_not_take_is_405_in_json(koege_officer, api_as, tree):
+    client = api_as(koege_officer, language="en")
+    response = client.get(f"{API}/initiatives/{tree['T-1.1'].pk}/progress")
+    assert response.status_code == 405
+    assert response["Allow"] == "POST"
+    assert response.json() == {"detail": "This address does not take GET, only POST."}
+    response = client.delete(f"{API}/plans/")
+    assert response.status_code == 405
+    assert response.json()["detail"] == "This address does not take DELETE, only GET."
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (
+            {"progress": 150, "status": "planned"},
+            "Ensure this value is less than or equal to 100.",
+        ),
+        (
+            {"progress": -1, "status": "planned"},
+            "Ensure this value is greater than or equal to 0.",
+        ),
+        (
+            {"progress": 33.333, "status": "planned"},
+            "Ensure that there are no more than 2 decimal places.",
+        ),
+        ({"progress": "lots", "status": "planned"}, "Enter a number."),
+        ({"progress": "NaN", "status": "planned"}, "Enter a finite number."),
+        (
+            {"progress": 10, "status": "exploded"},
+            "Choose one of: planned, in_progress, completed, paused, cancelled.",
+        ),
+        ({"progress": 10}, "This field is required."),
+        ({"progress": 10, "status": "planned", "date": "2023-02-30"}, None),
+        ({"progress": 10, "status": "planned", "date": "9999-12-31"}, None),
+        ({"progress": 10, "status": "planned", "text": 7}, "Enter text."),
+        (
+            {"progress": 10, "status": "planned", "text": "x" * 10_001},
+            "Enter at most 10000 characters.",
+        ),
+        (
+            {"progress": 10, "status": "planned", "text": "a\u0000b"},
+            "The text must not contain NUL characters.",
+        ),
+        ([], "Send a JSON object."),
+    ],
+)
+def test_validation_messages_are_the_apis_own(body, message, koege_officer, api_as, tree):
+    response = post_progress(api_as(koege_officer, language="en"), tree["T-1.1"], body)
+    assert response.status_code == 422, response.content
+    [problem] = response.json()["detail"]
+    if message is None:
+        message = {
+            "2023-02-30": "Enter a valid date as YYYY-MM-DD.",
+            "9999-12-31": "The date cannot be in the future.",
+        }[body["date"]]
+    assert problem["msg"] == message
+    assert problem["loc"][:2] == ["body", "payload"] and problem["type"]
+
+
+def test_validation_messages_follow_the_language(koege_officer, api_as, tree):
+    body = {"progress": 150, "status": "planned", "date": "9999-12-31"}
+    response = post_progress(api_as(koege_officer), tree["T-1.1"], body)
+    with translation.override("da"):
+        expected = [
+            gettext("Ensure this value is less than or equal to %(limit_value)s.")
+            % {"limit_value": 100},
+            gettext("The date cannot be in the future."),
+        ]
+    problems = response.json()["detail"]
+    assert [p["msg"] for p in problems] == expected
+    assert [p["type"] for p in problems] == ["less_than_equal", "value_error"]
+    assert [p["loc"] for p in problems] == [
+        ["body", "payload", "progress"],
+        ["body", "payload", "date"],
+    ]
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"dry_run": "yes"}, "Enter true or false."),
+        ({"rows": []}, "Send at least 1 item."),
+        ({"rows": "K-1"}, "Enter a list of values."),
+        ({"source": ""}, "Enter at least 1 character."),
+        ({"source": "x" * 101}, "Enter at most 100 characters."),
+        ({"district": 1.5}, "Enter a whole number."),
+    ],
+)
+def test_batch_validation_messages_are_the_apis_own(change, message, secretariat, client_for):
+    body = {"source": "api-kilde", "rows": [BATCH_ROW], **change}
+    response = client_for(secretariat, language="en").post(
+        f"{API}/incidents/batches", data=json.dumps(body), content_type="application/json"
+    )
+    assert response.status_code == 422, response.content
+    assert [p["msg"] for p in response.json()["detail"]] == [message]
+    assert not Incident.objects.exists()
+
+
+def test_query_validation_messages_are_the_apis_own(secretariat, api_as):
+    client = api_as(secretariat, language="en")
+    response = client.get(f"{API}/locate", {"lat": "100", "lon": "east"})
+    assert [p["msg"] for p in response.json()["detail"]] == [
+        "Ensure this value is less than or equal to 90.",
+        "Enter a number.",
+    ]

@@ -1,15 +1,19 @@
 """The staff API: the same records as the back office, fetched through the same
 `visible_to` predicates, with the Django session as authentication."""
 
+import re
 from collections import defaultdict
+from functools import wraps
 from typing import Annotated
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.db.models import Prefetch
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from ninja import NinjaAPI, Query
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.responses import Status
@@ -96,6 +100,144 @@ def http_error(request, exc):
             status=422,
         )
     return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+
+
+@api.exception_handler(Http404)
+def not_found(request, exc):
+    # get_object_or_404 over `visible_to`: a record that is not there and one you may not
+    # see answer alike.
+    return api.create_response(
+        request,
+        {"detail": _("There is no such record, or you may not see it.")},
+        status=404,
+    )
+
+
+def json_method_not_allowed(view):
+    """ninja answers a method that an address does not take with "Method not allowed" as
+    plain text; this gives that answer the API's own error format."""
+
+    @wraps(view)
+    def answer(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        if not isinstance(response, HttpResponseNotAllowed):
+            return response
+        allowed = response["Allow"]
+        refused = api.create_response(
+            request,
+            {
+                "detail": _("This address does not take %(method)s, only %(allowed)s.")
+                % {"method": request.method, "allowed": allowed}
+            },
+            status=405,
+        )
+        refused["Allow"] = allowed
+        return refused
+
+    return answer
+
+
+def _listed(expected):
+    # pydantic lists the allowed values as "'planned', 'in_progress' or 'completed'",
+    # with an English "or".
+    return ", ".join(re.findall(r"'([^']*)'", expected))
+
+
+def _limit(value):
+    # A bound declared as -90 comes back as -90.0; written as the site writes numbers.
+    return formats.number_format(int(value) if value == int(value) else value)
+
+
+def _validation_message(error):
+    """The message of one of pydantic's errors in the active language: pydantic's own are
+    English. The errors the API's schemas cannot cause keep pydantic's message."""
+    ctx = error.get("ctx", {})
+    match error["type"]:
+        case "value_error":
+            # The schemas' own validators raise translated messages; pydantic puts
+            # "Value error, " in front of them.
+            return ctx.get("error", error["msg"])
+        case "missing":
+            return _("This field is required.")
+        case "extra_forbidden":
+            return _("There is no field “%(field)s”; leave it out or check its spelling.") % {
+                "field": error["loc"][-1]
+            }
+        case "int_type" | "int_parsing" | "int_from_float":
+            return _("Enter a whole number.")
+        case "float_type" | "float_parsing" | "decimal_type" | "decimal_parsing":
+            return _("Enter a number.")
+        case "finite_number":
+            return _("Enter a finite number.")
+        case "greater_than_equal":
+            return _("Ensure this value is greater than or equal to %(limit_value)s.") % {
+                "limit_value": _limit(ctx["ge"])
+            }
+        case "less_than_equal":
+            return _("Ensure this value is less than or equal to %(limit_value)s.") % {
+                "limit_value": _limit(ctx["le"])
+            }
+        case "decimal_max_digits":
+            return ngettext(
+                "Ensure that there are no more than %(max)s digit in total.",
+                "Ensure that there are no more than %(max)s digits in total.",
+                ctx["max_digits"],
+            ) % {"max": ctx["max_digits"]}
+        case "decimal_max_places":
+            return ngettext(
+                "Ensure that there are no more than %(max)s decimal place.",
+                "Ensure that there are no more than %(max)s decimal places.",
+                ctx["decimal_places"],
+            ) % {"max": ctx["decimal_places"]}
+        case "decimal_whole_digits":
+            return ngettext(
+                "Ensure that there are no more than %(max)s digit before the decimal point.",
+                "Ensure that there are no more than %(max)s digits before the decimal point.",
+                ctx["whole_digits"],
+            ) % {"max": ctx["whole_digits"]}
+        case "string_type":
+            return _("Enter text.")
+        case "string_too_short":
+            return ngettext(
+                "Enter at least %(count)s character.",
+                "Enter at least %(count)s characters.",
+                ctx["min_length"],
+            ) % {"count": ctx["min_length"]}
+        case "string_too_long":
+            return ngettext(
+                "Enter at most %(count)s character.",
+                "Enter at most %(count)s characters.",
+                ctx["max_length"],
+            ) % {"count": ctx["max_length"]}
+        case "bool_type" | "bool_parsing":
+            return _("Enter true or false.")
+        case "list_type":
+            return _("Enter a list of values.")
+        case "too_short":
+            return ngettext(
+                "Send at least %(count)s item.",
+                "Send at least %(count)s items.",
+                ctx["min_length"],
+            ) % {"count": ctx["min_length"]}
+        case "model_attributes_type" | "model_type" | "dict_type":
+            return _("Send a JSON object.")
+        case (
+            "date_type"
+            | "date_parsing"
+            | "date_from_datetime_parsing"
+            | "date_from_datetime_inexact"
+        ):
+            return _("Enter a valid date as YYYY-MM-DD.")
+        case "enum" | "literal_error":
+            return _("Choose one of: %(choices)s.") % {"choices": _listed(ctx["expected"])}
+    return error["msg"]
+
+
+@api.exception_handler(ValidationError)
+def invalid(request, exc):
+    # `type` and `loc` stay as pydantic gives them, for a client to act on.
+    errors = [{**error, "msg": _validation_message(error)} for error in exc.errors]
+    return api.create_response(request, {"detail": errors}, status=422)
 
 
 @api.exception_handler(AuthenticationError)

@@ -4,6 +4,7 @@ client would otherwise need a second request to show anything."""
 import datetime
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from pydantic import StrictBool, StrictFloat, StrictStr, field_validator
 
@@ -208,15 +209,22 @@ def _storable_text(value):
     # PostgreSQL refuses NUL characters, and neither database stores half a surrogate pair;
     # both would otherwise surface as server errors.
     if "\x00" in value:
-        raise ValueError("must not contain NUL characters")
+        raise ValueError(_("The text must not contain NUL characters."))
     try:
         value.encode("utf-8")
     except UnicodeEncodeError as error:
-        raise ValueError("must be valid Unicode text") from error
+        raise ValueError(_("The text must be valid Unicode.")) from error
     return value
 
 
-class ProgressIn(Schema):
+class Input(Schema):
+    """A request body. A field the schema does not know is refused rather than ignored: a
+    misspelt "dryrun" would otherwise make a test a real import."""
+
+    model_config = {"extra": "forbid"}
+
+
+class ProgressIn(Input):
     progress: Decimal = Field(ge=0, le=100, max_digits=5, decimal_places=2)
     status: Initiative.Status
     text: str = Field("", max_length=10_000, description="What happened, in Danish.")
@@ -253,10 +261,8 @@ class LocationOut(Schema):
 # Incidents ---------------------------------------------------------------------------------
 
 
-class IncidentRowIn(Schema):
+class IncidentRowIn(Input):
     """One incident, in the fields of the import file; checked exactly like a file's row."""
-
-    model_config = {"extra": "forbid"}
 
     external_id: str = Field(
         min_length=1, max_length=100, description="Unique within the source; the import key."
@@ -280,7 +286,7 @@ class IncidentRowIn(Schema):
     summary: str | None = None
 
 
-class IncidentBatchIn(Schema):
+class IncidentBatchIn(Input):
     source: str = Field(
         min_length=1,
         max_length=100,
