@@ -695,8 +695,9 @@ def test_bad_filter_input_gives_a_message_not_an_error(desk, koege_officer, clie
     if "page" not in params:
         assert response.context["form"].errors
         assert [str(m) for m in response.context["messages"]]
+    # The file has nowhere to show the message: it refuses the filter instead.
     response = client.get(queue_url(desk["koege_police"].queue, "queue_csv"), params)
-    assert response.status_code == 200
+    assert response.status_code == (200 if "page" in params else 400)
 
 
 def _csv(response):
@@ -792,7 +793,7 @@ def _messages(response):
     "params",
     [{"date_to": "9999-12-31"}, {"date_from": "0001-01-01"}, {"date_from": "1999-12-31"}],
 )
-def test_dates_far_out_are_refused_with_a_message_and_the_csv_is_whole(
+def test_dates_far_out_are_refused_with_a_message_on_the_page_and_by_the_csv(
     desk, koege_officer, client_for, params
 ):
     client = client_for(koege_officer, "en")
@@ -803,11 +804,11 @@ def test_dates_far_out_are_refused_with_a_message_and_the_csv_is_whole(
     [error] = response.context["form"].errors[field]
     last = timezone.localdate().year + 5
     assert error == f"Choose a date from 1 January 2000 to 31 December {last}."
-    # The bad date does not filter, on the page as in the file.
+    # The bad date does not filter the page, which says so; the file is refused.
     assert [h.request.reference for h in response.context["page"]] == [desk["koege_tip"].reference]
     response = client.get(queue_url(queue, "queue_csv"), params)
-    assert response.status_code == 200
-    assert [r["reference"] for r in _csv(response)] == [desk["koege_tip"].reference]
+    assert response.status_code == 400
+    assert error in response.content.decode()
 
 
 @pytest.mark.parametrize(
@@ -826,8 +827,10 @@ def test_no_filter_input_is_a_server_error(desk, koege_officer, client_for, para
     queue = desk["koege_police"].queue
     assert client.get(queue_url(queue), params).status_code == 200
     response = client.get(queue_url(queue, "queue_csv"), params)
-    assert response.status_code == 200
-    assert [r["reference"] for r in _csv(response)] == [desk["koege_tip"].reference]
+    if "page" in params:
+        assert [r["reference"] for r in _csv(response)] == [desk["koege_tip"].reference]
+    else:
+        assert response.status_code == 400
 
 
 def test_a_control_character_in_the_search_is_refused_and_not_echoed(
@@ -1146,3 +1149,74 @@ def test_known_duplicates_are_not_suggested_and_a_loop_is_explained(
     ]
     tip.refresh_from_db()
     assert tip.duplicate_of is None
+
+
+@pytest.mark.parametrize(
+    ("params", "label"),
+    [
+        ({"q": "x" * 201}, "Search"),
+        ({"date_from": "2026-02-30"}, "Submitted from"),
+        ({"status": "bogus"}, "Status"),
+        ({"priority": "7"}, "Priority"),
+        ({"service": "999999"}, "Service"),
+        ({"kind": "tip", "date_to": "i morgen"}, "Submitted until"),
+    ],
+)
+def test_the_csv_refuses_an_invalid_filter_instead_of_exporting_the_whole_queue(
+    desk, koege_officer, client_for, params, label
+):
+    client = client_for(koege_officer, "en")
+    url = queue_url(desk["koege_police"].queue, "queue_csv")
+    assert [r["reference"] for r in _csv(client.get(url, {"q": "x" * 200}))] == []
+    exports = AuditEntry.objects.count()
+    response = client.get(url, params)
+    assert response.status_code == 400
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    assert "Content-Disposition" not in response
+    body = response.content.decode()
+    assert body.startswith(f"{label}: ")
+    assert desk["koege_tip"].reference not in body
+    assert AuditEntry.objects.count() == exports
+
+
+DUPLICATE_OF_SPAM = "is marked as spam, so no request can be marked as a duplicate of it."
+
+
+def test_a_request_cannot_be_marked_a_duplicate_of_spam(desk, services, koege_officer, client_for):
+    spam = _submit(services["drugs"], KOEGE[0], KOEGE[1], description="køb billig viagra")
+    client = client_for(koege_officer, "en")
+    assert client.post(action_url(spam.handlings.get(), "spam")).status_code == 302
+    handling, tip = desk["koege_police"], desk["koege_tip"]
+    entries = AuditEntry.objects.count()
+    response = client.post(
+        action_url(handling, "duplicate"), {"duplicate-original": spam.reference}
+    )
+    assert response.status_code == 400
+    assert f"{spam.reference} {DUPLICATE_OF_SPAM}" in response.content.decode()
+    tip.refresh_from_db()
+    handling.refresh_from_db()
+    assert tip.duplicate_of_id is None
+    assert (handling.status, handling.outcome) == ("new", "")
+    assert AuditEntry.objects.count() == entries
+    with pytest.raises(actions.DeskError, match=DUPLICATE_OF_SPAM):
+        actions.mark_duplicate(handling, by=koege_officer, original=spam)
+
+
+def test_a_request_cannot_be_marked_a_duplicate_of_a_duplicate_of_spam(
+    desk, services, koege_officer, client_for
+):
+    first = _submit(services["drugs"], KOEGE[0], KOEGE[1], description="køb billig viagra")
+    second = _submit(services["drugs"], KOEGE[0], KOEGE[1], description="køb billig viagra")
+    client = client_for(koege_officer, "en")
+    client.post(
+        action_url(second.handlings.get(), "duplicate"), {"duplicate-original": first.reference}
+    )
+    assert client.post(action_url(first.handlings.get(), "spam")).status_code == 302
+    # The form finds nothing wrong with the second; the request it would point to is spam.
+    response = client.post(
+        action_url(desk["koege_police"], "duplicate"), {"duplicate-original": second.reference}
+    )
+    assert response.status_code == 400
+    assert f"{first.reference} {DUPLICATE_OF_SPAM}" in response.content.decode()
+    desk["koege_tip"].refresh_from_db()
+    assert desk["koege_tip"].duplicate_of_id is None

@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -133,7 +133,16 @@ class _Echo:
 
 def queue_csv(request, pk):
     queue = get_object_or_404(_queues(request.user), pk=pk)
-    _form, handlings = _filtered(request, queue)
+    form, handlings = _filtered(request, queue)
+    if form.errors:
+        # The page shows a field's error beside it and leaves that filter out; a file has
+        # nowhere to say so, and without the filter it would hold the whole queue.
+        problems = "\n".join(
+            f"{form.fields[name].label}: {message}" if name in form.fields else message
+            for name, found in form.errors.items()
+            for message in found
+        )
+        return HttpResponse(problems, status=400, content_type="text/plain; charset=utf-8")
     with_contact = queue.contact_visible_to(request.user)
     columns = CSV_COLUMNS + (CONTACT_COLUMNS if with_contact else [])
 
