@@ -5,7 +5,7 @@ from django.urls import reverse
 from icalendar import Calendar
 
 from tests.meetings_helpers import *  # noqa: F403
-from tests.meetings_helpers import make_meeting
+from tests.meetings_helpers import _seat, make_meeting
 from tryghed.audit.models import AuditEntry
 from tryghed.meetings import actions, ical
 from tryghed.meetings.models import CalendarFeed
@@ -110,3 +110,58 @@ def test_one_meeting_as_a_file_is_the_feeds_event(councils, people, secretariat,
     assert event["dtstart"].dt == meeting.starts_at and event["dtend"].dt == meeting.ends_at
     # The same UID as in the feeds: a calendar that has both shows the meeting once.
     assert str(event["uid"]) == ical.uid(meeting)
+
+
+def test_lokalraad_secretary_reads_the_kredsraad_through_a_members_feed(
+    councils, people, organisations, secretariat, council_member, koege_secretary, client_for
+):
+    mayor = people["mayor"]
+    _seat(councils["koege"], mayor, organisations["koege"])
+    make_meeting(
+        councils["kredsraad"],
+        secretariat,
+        title="Fortroligt kredsrådsmøde",
+        video_url="https://video.example/kredsraad",
+    )
+    client_for(council_member).post(reverse("staff:meetings:my_calendar"))
+    feed = CalendarFeed.objects.get(person=mayor)
+    secretary = client_for(koege_secretary)
+    page = secretary.get(reverse("staff:meetings:council", args=[councils["koege"].pk]))
+    assert page.status_code == 200
+    assert feed.get_absolute_url() not in page.content.decode()
+    # Nor can the secretary take the member's address from them.
+    audited = AuditEntry.objects.count()
+    url = reverse("staff:meetings:person_feed", args=[councils["koege"].pk, mayor.pk])
+    assert secretary.post(url).status_code == 404
+    assert CalendarFeed.objects.get(person=mayor).secret == feed.secret
+    assert AuditEntry.objects.count() == audited
+    # The member still has their address, and the district secretariat still sees it.
+    own = client_for(council_member).get(reverse("staff:meetings:my_calendar"))
+    assert feed.get_absolute_url() in own.content.decode()
+    staff = client_for(secretariat).get(
+        reverse("staff:meetings:council", args=[councils["koege"].pk])
+    )
+    assert feed.get_absolute_url() in staff.content.decode()
+
+
+def test_lokalraad_secretary_gives_only_their_own_members_a_calendar(
+    councils, people, secretariat, koege_secretary, client_for, client
+):
+    leader = people["leader"]
+    koege = councils["koege"]
+    make_meeting(koege, koege_secretary, title="Lokalråd")
+    secretary = client_for(koege_secretary)
+    url = reverse("staff:meetings:person_feed", args=[koege.pk, leader.pk])
+    assert secretary.post(url).status_code == 302
+    feed = CalendarFeed.objects.get(person=leader)
+    page = secretary.get(reverse("staff:meetings:council", args=[koege.pk]))
+    assert feed.get_absolute_url() in page.content.decode()
+    assert set(events(client.get(feed.get_absolute_url()))) == {"Lokalråd Køge: Lokalråd"}
+    # Once the leader is invited to a kredsråd meeting, the address lists it: the lokalråd's
+    # secretary no longer sees or replaces it.
+    meeting = make_meeting(councils["kredsraad"], secretariat, title="Kredsråd")
+    actions.invite(meeting, by=secretariat, person=leader)
+    page = secretary.get(reverse("staff:meetings:council", args=[koege.pk]))
+    assert feed.get_absolute_url() not in page.content.decode()
+    assert secretary.post(url).status_code == 404
+    assert CalendarFeed.objects.get(person=leader).secret == feed.secret

@@ -444,3 +444,43 @@ def test_a_membership_cannot_be_ended_after_the_persons_next_seat_begins(
     assert mayor.end_date == today + datetime.timedelta(10)
     assert AuditEntry.objects.count() == entries
     assert end(client_for(secretariat), mayor, today.isoformat()).status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        ({"start_date": "0001-01-01"}, "start_date"),
+        ({"start_date": "1999-12-31"}, "start_date"),
+        ({"end_date": "9999-12-31"}, "end_date"),
+        ({"start_date": "0001-01-01", "end_date": "9999-12-31"}, "end_date"),
+    ],
+)
+def test_a_membership_in_an_odd_year_is_refused(
+    data, field, secretariat, client_for, councils, organisations
+):
+    payload = {"name": "X", "organisation": organisations["police"].pk, "position": "member"}
+    response = add(client_for(secretariat), councils["kredsraad"], **payload | data)
+    assert response.status_code == 200
+    assert field in response.context["form"].errors
+    assert (
+        da("Give a year from %(first)s to %(last)s.")
+        % {
+            "first": 2000,
+            "last": 2100,
+        }
+        in response.content.decode()
+    )
+    assert not CouncilMembership.objects.exists()
+    assert not Person.objects.exists()
+    assert not AuditEntry.objects.exists()
+
+
+@pytest.mark.parametrize("end_date", ["9999-12-31", "2101-01-01"])
+def test_a_membership_cannot_end_in_an_odd_year(end_date, secretariat, client_for, mayor):
+    entries = AuditEntry.objects.count()
+    response = end(client_for(secretariat), mayor, end_date)
+    assert response.status_code == 200
+    assert "end_date" in response.context["form"].errors
+    mayor.refresh_from_db()
+    assert mayor.end_date is None
+    assert AuditEntry.objects.count() == entries

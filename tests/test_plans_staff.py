@@ -534,3 +534,26 @@ def test_an_entry_dated_before_the_latest_fills_in_the_timeline(plan, secretaria
     record(client, initiative, 70, status="paused", date="2023-06-01")
     initiative = fresh(initiative)
     assert (initiative.progress, initiative.status) == (Decimal("70"), "paused")
+
+
+def test_an_order_the_column_cannot_hold_is_refused(tree, plan, secretariat, client_for):
+    """The order columns are smallints: PostgreSQL refuses more than 32767 (a server error)."""
+    client = client_for(secretariat)
+    response = client.post(plan_url("focus_area_add", plan.pk), {"title": "Trafik", "order": 32768})
+    assert response.status_code == 200
+    assert 'id="id_order_error"' in response.content.decode()
+    assert "32767" in response.content.decode()
+    assert not plan.focus_areas.filter(title="Trafik").exists()
+    initiative = tree["T-1.1"]
+    response = client.post(
+        plan_url("initiative_edit", initiative.pk), initiative_form_data(initiative, order=99999)
+    )
+    assert response.status_code == 200
+    assert 'id="id_order_error"' in response.content.decode()
+    assert fresh(initiative).order == initiative.order
+    assert not AuditEntry.objects.exists()
+    response = client.post(
+        plan_url("initiative_edit", initiative.pk), initiative_form_data(initiative, order=32767)
+    )
+    assert response.status_code == 302
+    assert fresh(initiative).order == 32767

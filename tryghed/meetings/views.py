@@ -4,6 +4,7 @@ that does not exist."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -30,8 +31,9 @@ from tryghed.meetings.models import (
     Document,
     FollowUp,
     Meeting,
+    Participant,
 )
-from tryghed.organisation.models import Council
+from tryghed.organisation.models import Council, CouncilMembership
 from tryghed.plans.models import CooperationPlan
 
 NO_BOUNDARIES = ("council__district__boundary", "council__municipality__boundary")
@@ -75,6 +77,31 @@ def _may_run(user, meeting):
     return Meeting.objects.editable_by(user).filter(pk=meeting.pk).exists()
 
 
+def _feed_keepers(user, person_ids):
+    """The people among `person_ids` whose own calendar address `user` may see and replace.
+
+    A person has one address for all their councils, and its feed lists every meeting they are
+    invited to, in any council. So only someone who runs every council the person sits on (now
+    or from a later date) and every meeting the feed lists may hold it: a lokalråd's secretary
+    for the members who sit on that lokalråd alone, the district secretariat for the rest. The
+    member's own "My calendar" page always shows them their address."""
+    running = running_councils(user)
+    elsewhere = set(
+        CouncilMembership.objects.filter(person__in=person_ids)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=timezone.localdate()))
+        .exclude(council__in=running)
+        .values_list("person_id", flat=True)
+    )
+    elsewhere.update(
+        Participant.objects.filter(
+            person__in=person_ids, meeting__ends_at__gte=timezone.now() - ical.HISTORY
+        )
+        .exclude(meeting__council__in=running)
+        .values_list("person_id", flat=True)
+    )
+    return set(person_ids) - elsewhere
+
+
 def _form_page(
     request, form, *, title, submit, cancel, template="meetings/form_page.html", **extra
 ):
@@ -111,15 +138,20 @@ def council_meetings(request, pk):
     members = []
     if can_run:
         memberships = council.current_memberships().order_by("person__name")
+        keepers = _feed_keepers(request.user, [m.person_id for m in memberships])
         feeds = dict(
-            CalendarFeed.objects.filter(person__in=[m.person_id for m in memberships]).values_list(
-                "person_id", "secret"
-            )
+            CalendarFeed.objects.filter(person__in=keepers).values_list("person_id", "secret")
         )
         for membership in memberships:
             secret = feeds.get(membership.person_id)
             url = reverse("staff:meetings:feed", args=[secret]) if secret else ""
-            members.append((membership.person, request.build_absolute_uri(url) if url else ""))
+            members.append(
+                (
+                    membership.person,
+                    request.build_absolute_uri(url) if url else "",
+                    membership.person_id in keepers,
+                )
+            )
     return render(
         request,
         "meetings/council.html",
@@ -514,11 +546,14 @@ def council_feed(request, pk):
 
 @require_POST
 def person_feed(request, pk, person_pk):
-    """A member without an account of their own gets a calendar address from the secretary."""
+    """A member without an account of their own gets a calendar address from the secretary,
+    if the secretary may hold it (see `_feed_keepers`)."""
     council = get_object_or_404(running_councils(request.user), pk=pk)
     membership = get_object_or_404(
         council.current_memberships().select_related("person"), person=person_pk
     )
+    if not _feed_keepers(request.user, [membership.person_id]):
+        raise Http404
     actions.issue_feed(by=request.user, person=membership.person, district_id=council.district_id)
     messages.success(
         request,

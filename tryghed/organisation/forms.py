@@ -3,6 +3,7 @@ from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from tryghed.organisation.models import CouncilMembership, Organisation, Person
+from tryghed.plans.forms import refuse_odd_years
 
 
 class DateInput(forms.DateInput):
@@ -67,6 +68,7 @@ class AddMemberForm(forms.Form):
             self.add_error("name", _("Choose an existing person or enter a new one, not both."))
         elif not person and not name and "person" not in self.errors:
             self.add_error("person", _("Choose an existing person or enter the name of a new one."))
+        refuse_odd_years(self, "start_date", "end_date")
         start, end = data.get("start_date"), data.get("end_date")
         if start and end and end < start:
             self.add_error("end_date", _("The end date must be on or after the start date."))
@@ -111,3 +113,8 @@ class EndMembershipForm(forms.Form):
                 params={"start": formats.date_format(start, "SHORT_DATE_FORMAT")},
             )
         return end
+
+    def clean(self):
+        data = super().clean()
+        refuse_odd_years(self, "end_date")
+        return data

@@ -1,4 +1,5 @@
 from django import forms
+from django.core.validators import MaxValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -60,6 +61,14 @@ class DateTimeInput(forms.DateTimeInput):
 # time can hold, the last day of year 9999 before a day that does not exist.
 SENSIBLE_YEARS = (2000, 2100)
 
+# The order columns are PositiveSmallIntegerFields; SQLite would store more, PostgreSQL would not.
+ORDER_MAX = 32767
+
+
+def limit_order(form):
+    form.fields["order"].validators.append(MaxValueValidator(ORDER_MAX))
+    form.fields["order"].widget.attrs["max"] = ORDER_MAX
+
 
 def one_line(form, *names):
     """Join the lines of each of the form's text fields `names` (call from `clean`): a
@@ -109,6 +118,7 @@ class FocusAreaForm(DesignSystemForm, forms.ModelForm):
         self.plan = plan
         self.instance.plan = plan
         self.fields["slug"].required = False
+        limit_order(self)
 
     def clean(self):
         data = super().clean()
@@ -160,6 +170,7 @@ class InitiativeForm(DesignSystemForm, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.plan = plan
         self.instance.plan = plan
+        limit_order(self)
         district = plan.district_id
         self.fields["focus_area"].queryset = plan.focus_areas.all()
         parents = plan.initiatives.all()
