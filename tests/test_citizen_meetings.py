@@ -506,3 +506,38 @@ def test_an_address_no_mail_can_reach_is_refused(client, roskilde_meeting):
     response = register(client, roskilde_meeting, email="a@" + "ø" * 60 + ".dk")
     assert response.status_code == 400
     assert not Registration.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        ({"name": "\u200b"}, "name"),
+        ({"name": "\u200b\u2060 \u00ad"}, "name"),
+        ({"name": "\x07\x7f"}, "name"),
+        ({"phone": "+"}, "phone"),
+        ({"phone": "()"}, "phone"),
+        ({"phone": "-"}, "phone"),
+        ({"phone": "+ ( ) - -"}, "phone"),
+    ],
+)
+def test_invisible_names_and_phones_without_digits_are_refused(
+    client, roskilde_meeting, data, field
+):
+    """As the service desk's form: text that shows nothing, a number with no digits."""
+    response = register(client, roskilde_meeting, **data)
+    assert response.status_code == 400
+    assert f'href="#id_{field}"' in response.content.decode()
+    assert not Registration.objects.exists()
+    assert not mail.outbox
+
+
+@pytest.mark.parametrize("name", ["Anna\x07Holm", "Anna\x7fHolm", "Anna\u202eHolm"])
+def test_control_characters_are_dropped_from_the_name(client, roskilde_meeting, name):
+    """They draw nothing, or turn the text around, on the attendee list and in e-mails."""
+    assert register(client, roskilde_meeting, name=name).status_code == 200
+    assert Registration.objects.get().name == "AnnaHolm"
+
+
+def test_a_phone_number_as_people_write_it_is_kept(client, roskilde_meeting):
+    assert register(client, roskilde_meeting, phone="+45 (12) 34-56-78").status_code == 200
+    assert Registration.objects.get().phone == "+45 (12) 34-56-78"

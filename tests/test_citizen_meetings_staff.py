@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from tests.access import StaffView, StaffViewAccess
 from tests.citizen_meetings_helpers import IMMEDIATE_TASKS, make_meeting, outbox_to
+from tryghed.accounts.models import RoleAssignment
 from tryghed.audit.models import AuditEntry
 from tryghed.citizen_meetings import actions
 from tryghed.citizen_meetings.models import CitizenMeeting, Registration
@@ -91,9 +92,12 @@ def edit_data(ctx):
         "kind": meeting.kind,
         "title": "Nyt navn",
         "municipality": meeting.municipality_id,
-        "starts_at": timezone.localtime(meeting.starts_at).strftime("%Y-%m-%dT%H:%M"),
-        "ends_at": timezone.localtime(meeting.ends_at).strftime("%Y-%m-%dT%H:%M"),
+        # To the second, and with the address: the event stays where and when it was, so
+        # that nobody is e-mailed a new time or place.
+        "starts_at": timezone.localtime(meeting.starts_at).strftime("%Y-%m-%dT%H:%M:%S"),
+        "ends_at": timezone.localtime(meeting.ends_at).strftime("%Y-%m-%dT%H:%M:%S"),
         "place": meeting.place,
+        "address": meeting.address,
         "capacity": 5,
         "is_public": "on",
     }
@@ -457,3 +461,123 @@ def test_an_event_in_an_odd_year_is_refused(koege, koege_officer, client_for, da
     assert response.status_code == 400
     assert "Angiv et år fra 2000 til 2100." in response.content.decode()
     assert not CitizenMeeting.objects.exists()
+
+
+@pytest.mark.parametrize("capacity", ["5001", "2147483648", "99999999999999999999"])
+def test_more_seats_than_a_hall_holds_are_refused(client_for, koege_officer, koege, capacity):
+    """PostgreSQL's integer column stops at 2147483647 (it was a server error); long before
+    that a number is a slip of the keyboard."""
+    data = meeting_form(municipality=koege.pk, capacity=capacity)
+    response = client_for(koege_officer).post("/medarbejder/borgermoeder/ny/", data)
+    assert response.status_code == 400
+    assert 'href="#id_capacity"' in response.content.decode()
+    assert not CitizenMeeting.objects.exists()
+    assert not AuditEntry.objects.exists()
+    data["capacity"] = "5000"
+    assert client_for(koege_officer).post("/medarbejder/borgermoeder/ny/", data).status_code == 302
+    assert CitizenMeeting.objects.get().capacity == 5000
+
+
+def test_an_organiser_whose_role_has_ended_no_longer_reads_or_changes_the_attendee_list(
+    koege_officer, client_for, reference
+):
+    meeting = make_meeting("0259", organiser=koege_officer)
+    registration = Registration.objects.create(
+        meeting=meeting, name="Hanne Holm", email="hanne@example.dk", status="confirmed"
+    )
+    RoleAssignment.objects.filter(user=koege_officer).update(
+        valid_until=timezone.localdate() - dt.timedelta(days=1)
+    )
+    client = client_for(koege_officer)
+    base = f"/medarbejder/borgermoeder/{meeting.pk}/"
+    for page in (base, f"{base}deltagere.csv", f"{base}rediger/"):
+        response = client.get(page)
+        assert response.status_code == 404
+        assert "hanne@example.dk" not in response.content.decode()
+    assert client.post(f"{base}aflys/").status_code == 404
+    assert client.post(f"{base}tilmeldinger/{registration.pk}/afmeld/").status_code == 404
+    meeting.refresh_from_db()
+    registration.refresh_from_db()
+    assert (meeting.status, registration.status) == ("scheduled", "confirmed")
+    assert not AuditEntry.objects.exists()
+
+
+def moved_data(meeting, *, days=3, **changes):
+    start = timezone.localtime(meeting.starts_at) + dt.timedelta(days=days)
+    data = edit_data({"meeting": meeting}) | {
+        "title": meeting.title,
+        "starts_at": start.strftime("%Y-%m-%dT%H:%M"),
+        "ends_at": (start + dt.timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
+        "place": "Et andet sted",
+        "address": meeting.address,
+        "capacity": meeting.capacity,
+    }
+    return data | changes
+
+
+def test_moving_an_event_tells_those_registered_and_waiting(
+    client_for, secretariat, reference, django_capture_on_commit_callbacks
+):
+    meeting = make_meeting("0259", capacity=1)
+    actions.register(meeting, name="Anne", email="anne@example.dk", language="en")
+    actions.register(meeting, name="Bent", email="bent@example.dk", language="en")
+    actions.register(meeting, name="Carl", email="carl@example.dk")
+    actions.cancel_registration(actions.register(meeting, name="Dorte", email="dorte@example.dk"))
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(secretariat).post(
+            f"/medarbejder/borgermoeder/{meeting.pk}/rediger/", moved_data(meeting)
+        )
+    assert response.status_code == 302
+    assert sorted(m.to[0] for m in mail.outbox) == [
+        "anne@example.dk",
+        "bent@example.dk",
+        "carl@example.dk",
+    ]
+    meeting.refresh_from_db()
+    [anne] = outbox_to("anne@example.dk")
+    assert anne.subject.startswith("New time or place:")
+    assert "Et andet sted" in anne.body and "You are still registered." in anne.body
+    [(_name, calendar, _type)] = anne.attachments
+    assert "LOCATION:Et andet sted" in calendar and f"SEQUENCE:{meeting.sequence}" in calendar
+    # The waiting list has no calendar file from its confirmation, and gets none now.
+    [bent] = outbox_to("bent@example.dk")
+    assert "You are still on the waiting list." in bent.body and not bent.attachments
+    # Each in the language they registered in.
+    [carl] = outbox_to("carl@example.dk")
+    assert carl.body.startswith("Kære Carl") and anne.body.startswith("Dear Anne")
+
+
+def test_an_event_that_keeps_its_time_and_place_tells_nobody(
+    client_for, secretariat, reference, django_capture_on_commit_callbacks
+):
+    starts = timezone.now().replace(second=0, microsecond=0) + dt.timedelta(days=3)
+    meeting = make_meeting(
+        "0259", capacity=1, starts_at=starts, ends_at=starts + dt.timedelta(hours=2)
+    )
+    enrol(meeting, "Anne", "Bent")
+    mail.outbox.clear()
+    data = moved_data(meeting, days=0, place=meeting.place) | {"title": "Nyt navn"}
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(secretariat).post(
+            f"/medarbejder/borgermoeder/{meeting.pk}/rediger/", data
+        )
+    assert response.status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.title == "Nyt navn"
+    assert mail.outbox == []
+
+
+def test_more_seats_and_a_new_place_tell_each_citizen_once(
+    client_for, secretariat, reference, django_capture_on_commit_callbacks
+):
+    meeting = make_meeting("0259", capacity=1)
+    enrol(meeting, "Anne", "Bent")
+    mail.outbox.clear()
+    data = moved_data(meeting, capacity=2)
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(secretariat).post(f"/medarbejder/borgermoeder/{meeting.pk}/rediger/", data)
+    # Bent moved up: the news of his seat carries the new place.
+    assert sorted(m.to[0] for m in mail.outbox) == ["anne@example.dk", "bent@example.dk"]
+    [bent] = outbox_to("bent@example.dk")
+    assert "Et andet sted" in bent.body

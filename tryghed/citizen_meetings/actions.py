@@ -42,6 +42,8 @@ MEETING_FIELDS = [
     "is_public",
     "contact_email",
 ]
+# A change to one of these is news to those registered: they are told by e-mail.
+WHEN_AND_WHERE = ["starts_at", "ends_at", "place", "address"]
 
 
 class RegistrationError(ValueError):
@@ -87,7 +89,8 @@ def create_meeting(*, by, source_request=None, **fields):
 @transaction.atomic
 def update_meeting(meeting, *, by, **fields):
     """Change an event. More seats move people up from the waiting list; fewer seats never
-    take a confirmed seat away."""
+    take a confirmed seat away. A new time or place is e-mailed to everyone registered and
+    on the waiting list."""
     if not CitizenMeeting.objects.editable_by(by).filter(pk=meeting.pk).exists():
         raise PermissionDenied
     if not fields:
@@ -101,6 +104,7 @@ def update_meeting(meeting, *, by, **fields):
         raise PermissionDenied
     locked = _locked_meeting(meeting)
     before = log.snapshot(locked)
+    moved = any(name in fields and fields[name] != getattr(locked, name) for name in WHEN_AND_WHERE)
     for name in MEETING_FIELDS:
         if name in fields:
             setattr(locked, name, fields[name])
@@ -108,7 +112,13 @@ def update_meeting(meeting, *, by, **fields):
     locked.sequence += 1
     locked.save()
     log.record(locked, by=by, action=UPDATE, before=before, message="edit")
-    _fill_seats(locked)
+    promoted = _fill_seats(locked)
+    # Those called off were told so, and an event that is over is only being corrected.
+    if moved and not locked.is_cancelled and locked.ends_at > timezone.now():
+        # Those who moved up are sent the new time and place with the news of their seat.
+        told = locked.registrations.active().exclude(pk__in=promoted)
+        for pk in told.values_list("pk", flat=True):
+            transaction.on_commit(functools.partial(email_meeting_moved.enqueue, pk))
     return locked
 
 
@@ -251,6 +261,19 @@ def email_meeting_cancelled(registration_id):
     )
     if registration is not None:
         notify.send_meeting_cancelled(registration)
+
+
+@task()
+def email_meeting_moved(registration_id):
+    from tryghed.citizen_meetings import notify
+
+    registration = (
+        Registration.objects.select_related("meeting__municipality")
+        .filter(pk=registration_id, status__in=[Status.CONFIRMED, Status.WAITING])
+        .first()
+    )
+    if registration is not None:
+        notify.send_meeting_moved(registration)
 
 
 class MeetingError(ValueError):

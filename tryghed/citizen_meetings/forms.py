@@ -1,11 +1,23 @@
+import re
+
 from django import forms
+from django.core.validators import MaxValueValidator, RegexValidator
 from django.utils.translation import gettext_lazy as _
 
 from tryghed.accounts.scope import scope_of
 from tryghed.citizen_meetings.models import CitizenMeeting
 from tryghed.core.validators import validate_mailbox
+from tryghed.open311 import intake
+from tryghed.open311.intake import has_visible_character
 from tryghed.organisation.models import Municipality
 from tryghed.plans.forms import DateTimeInput, DesignSystemForm, one_line, refuse_odd_years
+
+# The largest halls a citizen meeting takes seat a few thousand; a larger number is a slip of
+# the keyboard. (The column would take 2147483647 on PostgreSQL; SQLite any number.)
+CAPACITY_MAX = 5000
+# Bidirectional embeddings, overrides and isolates: in a name they turn the text after them
+# around on the attendee list, in e-mails and the spreadsheet.
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 
 def creatable_municipalities(user):
@@ -58,8 +70,9 @@ class MeetingForm(DesignSystemForm, forms.ModelForm):
             if len(only) == 1:
                 # A local officer mostly works in one municipality: start from it.
                 self.initial["municipality"] = only[0]
+        self.fields["capacity"].validators.append(MaxValueValidator(CAPACITY_MAX))
         self.fields["capacity"].widget.attrs.update(
-            {"class": "form-input input-width-xs", "min": 1}
+            {"class": "form-input input-width-xs", "min": 1, "max": CAPACITY_MAX}
         )
         if from_request:
             # A talk that a citizen ordered is always of that kind.
@@ -83,7 +96,18 @@ class RegistrationForm(DesignSystemForm, forms.Form):
         validators=[validate_mailbox],
         help_text=_("We send the confirmation and your cancellation link here."),
     )
-    phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
+    phone = forms.CharField(
+        label=_("Phone"),
+        max_length=30,
+        required=False,
+        # As the service desk's form: "+", "()" or "-" alone is no number to ring.
+        validators=[
+            RegexValidator(
+                r"^\+?[0-9][0-9 ()-]{5,28}$",
+                _("Enter a phone number using digits, e.g. 12 34 56 78."),
+            )
+        ],
+    )
     # Left empty by people; bots fill in every field (see the honeypot in the service desk).
     website = forms.CharField(label=_("Leave this field empty"), required=False, max_length=200)
 
@@ -102,16 +126,14 @@ class RegistrationForm(DesignSystemForm, forms.Form):
         return bool(self.data.get("website"))
 
     def clean_name(self):
-        name = " ".join(self.cleaned_data["name"].split())
-        if not name:
+        # Control characters draw nothing and would reach the attendee list, e-mails and the
+        # spreadsheet as they are: dropped, as the service desk drops them. A name of only
+        # invisible characters (zero-width spaces, say) passes "required" yet names no one.
+        name = _BIDI_CONTROLS.sub("", intake.clean(self.cleaned_data["name"]))
+        name = " ".join(name.split())
+        if not has_visible_character(name):
             raise forms.ValidationError(_("Write your name."))
         return name
-
-    def clean_phone(self):
-        phone = self.cleaned_data["phone"].strip()
-        if phone and not all(c in "0123456789 +-()" for c in phone):
-            raise forms.ValidationError(_("Write the phone number with digits only."))
-        return phone
 
 
 class MunicipalityFilterForm(forms.Form):

@@ -42,7 +42,9 @@ class CitizenMeetingQuerySet(models.QuerySet):
         scope = scope_of(user)
         if scope.is_global:
             return self
-        if not user.is_authenticated:
+        if not scope.is_staff_member:
+            # An organiser whose roles have all ended no longer reads the citizens' names,
+            # addresses and phone numbers: an account without an active role sees nothing.
             return self.none()
         return self.filter(
             Q(district__in=scope.district_ids)
@@ -56,7 +58,8 @@ class CitizenMeetingQuerySet(models.QuerySet):
         scope = scope_of(user)
         if scope.is_global:
             return self
-        if not user.is_authenticated:
+        if not scope.is_staff_member:
+            # As in visible_to: without an active role, not even the organiser.
             return self.none()
         return self.filter(
             Q(district__in=scope.secretariat_district_ids)

@@ -1,5 +1,6 @@
 """E-mails to citizens who registered: the confirmation (or the place on the waiting list)
-with the cancellation link, the news that they moved up, and a cancelled event. Each goes
+with the cancellation link, the news that they moved up, an event moved to a new time or
+place, and a cancelled event. Each goes
 out in the language the citizen used, with the event as an iCalendar file.
 
 A mail server that fails is logged and does not undo the registration: the receipt page
@@ -86,4 +87,15 @@ def send_meeting_cancelled(registration):
         registration,
         _("Cancelled: %(title)s"),
         "citizen_meetings/email/cancelled.txt",
+    )
+
+
+def send_meeting_moved(registration):
+    """The new time or place. Those with a seat have the event in their calendar from the
+    confirmation; the file they are sent now replaces it there (its sequence was raised)."""
+    return _send(
+        registration,
+        _("New time or place: %(title)s"),
+        "citizen_meetings/email/moved.txt",
+        attach=registration.status == Registration.Status.CONFIRMED,
     )
