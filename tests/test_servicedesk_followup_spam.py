@@ -89,7 +89,8 @@ def test_every_queue_that_closed_it_as_spam_has_it_again(
     police, municipal = desk["greve_police"], desk["greve_municipal"]
     party = desk["greve_party"]
     assert client_for(secretariat).post(action_url(police, "spam")).status_code == 302
-    assert client_for(greve_staff).post(action_url(municipal, "spam")).status_code == 302
+    # The police's mark closed the municipality's handling as spam as well.
+    assert client_for(greve_staff).post(action_url(municipal, "spam")).status_code == 400
 
     response = client_for(greve_staff).post(action_url(municipal, "not_spam"))
     assert response.status_code == 302
@@ -160,3 +161,55 @@ class TestNotSpamAccess(StaffViewAccess):
     def ctx(self, desk, koege_officer):
         actions.mark_spam(desk["koege_police"], by=koege_officer)
         return desk
+
+
+FINISHED = "We have finished handling your request."
+
+
+def test_spam_marked_by_one_queue_closes_the_request_for_every_queue(
+    desk, secretariat, greve_staff, client_for
+):
+    police, municipal = desk["greve_police"], desk["greve_municipal"]
+    party = desk["greve_party"]
+    assert client_for(secretariat).post(action_url(police, "spam")).status_code == 302
+
+    assert set(party.handlings.values_list("status", "outcome")) == {("closed", "spam")}
+    entry = entries_for(municipal).get()
+    assert (entry.actor, entry.message) == (secretariat, "spam")
+    assert entry.changes["status"] == ["new", "closed"]
+    # The citizen, Open311 and the municipality's queue agree that it is closed.
+    assert FINISHED in status_page(party, desk["greve_token"])
+    assert open311_status(party) == "closed"
+    municipality = client_for(greve_staff)
+    assert party.reference not in municipality.get(queue_url(municipal.queue)).content.decode()
+
+    # Taken back by the municipality, it is in progress again for both queues.
+    response = municipality.post(
+        action_url(municipal, "not_spam"), {"not_spam-seen": seen(municipality, municipal)}
+    )
+    assert response.status_code == 302
+    assert set(party.handlings.values_list("status", "outcome")) == {("in_progress", "")}
+    assert LOOKED_INTO in status_page(party, desk["greve_token"])
+    assert open311_status(party) == "open"
+    assert party.reference in municipality.get(queue_url(municipal.queue)).content.decode()
+
+
+def test_a_spam_tip_triaged_into_a_shared_service_is_closed_for_the_municipality_too(
+    desk, services, koege_officer, client_for
+):
+    handling, tip = desk["koege_police"], desk["koege_tip"]
+    officer = client_for(koege_officer)
+    assert officer.post(action_url(handling, "spam")).status_code == 302
+    response = officer.post(
+        action_url(handling, "triage"),
+        {"triage-service": services["party"].pk, "triage-priority": "2"},
+    )
+    assert response.status_code == 302
+    municipal = tip.handlings.get(queue__owner="municipality")
+    assert (municipal.status, municipal.outcome) == ("closed", "spam")
+    assert entries_for(municipal).get().action == AuditEntry.Action.CREATE
+    assert FINISHED in status_page(tip, desk["koege_token"])
+    assert open311_status(tip) == "closed"
+
+    assert officer.post(action_url(handling, "not_spam")).status_code == 302
+    assert set(tip.handlings.values_list("status", "outcome")) == {("in_progress", "")}

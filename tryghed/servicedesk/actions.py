@@ -296,9 +296,12 @@ def _change_service(handling, *, by, service):
     have = set(request.handlings.values_list("queue_id", flat=True))
     for queue in found.queues:
         if queue.pk not in have:
-            added = Handling.objects.create(
-                request=request, queue=queue, priority=handling.priority
-            )
+            added = Handling(request=request, queue=queue, priority=handling.priority)
+            if request.is_spam:
+                # The spam mark closes every queue's handling, also one that comes after it;
+                # taking the mark back opens this one with the others.
+                added.close(Handling.Outcome.SPAM)
+            added.save()
             log.record(added, by=by, action=CREATE, message="routing")
     # A municipality reads a request only through its queue's handling, and what the new
     # service says it is (a nuisance report that is really a tip) may be police information:
@@ -447,7 +450,7 @@ def mark_duplicate(handling, *, by, original):
         ServiceRequest.objects.select_for_update()
         .filter(pk__in=[handling.request_id, original.pk])
         .order_by("pk")
-        .only("pk", "reference", "duplicate_of")
+        .only("pk", "reference", "duplicate_of", "is_spam")
     )
     original = {r.pk: r for r in locked}[original.pk]
     chain = [original]
@@ -455,7 +458,7 @@ def mark_duplicate(handling, *, by, original):
         r.pk for r in chain
     }:
         chain.append(
-            ServiceRequest.objects.only("pk", "reference", "duplicate_of").get(
+            ServiceRequest.objects.only("pk", "reference", "duplicate_of", "is_spam").get(
                 pk=chain[-1].duplicate_of_id
             )
         )
@@ -473,6 +476,14 @@ def mark_duplicate(handling, *, by, original):
         if step.pk not in seen:
             break
         root = step
+    # A real request closed as a duplicate of spam would lose its deadlines, and the
+    # citizen would be told it is handled together with a request nobody handles.
+    spam = next((r for r in (original, root) if r.is_spam), None)
+    if spam is not None:
+        raise DeskError(
+            _("%(ref)s is marked as spam, so no request can be marked as a duplicate of it.")
+            % {"ref": spam.reference}
+        )
     request = _locked_request(handling)
     if (
         request.duplicate_of_id == root.pk
@@ -496,7 +507,10 @@ def mark_duplicate(handling, *, by, original):
 
 @transaction.atomic
 def mark_spam(handling, *, by):
-    """Mark the request as spam and close this queue's handling of it."""
+    """Mark the request as spam and close this queue's handling of it, and every other
+    queue's that is open: one queue's alone would leave the request open for the citizen
+    and in the other queue, and closed in Open311. A queue that had closed it keeps its
+    outcome; "not spam after all" opens those closed as spam again."""
     handling = _locked(handling, by)
     request = _locked_request(handling)
     if request.is_spam and not handling.is_open and handling.outcome == Handling.Outcome.SPAM:
@@ -508,6 +522,16 @@ def mark_spam(handling, *, by):
         log.record(request, by=by, action=UPDATE, before=before, message="spam")
         guarantee_actions.request_voided(request, by=by, reason="spam")
     _close_as(handling, by=by, outcome=Handling.Outcome.SPAM, message="spam")
+    still_open = (
+        Handling.objects.select_for_update(of=("self",))
+        .filter(request=request)
+        .exclude(status=Handling.Status.CLOSED)
+        .exclude(pk=handling.pk)
+        .select_related("request", "queue")
+    )
+    for other in still_open:
+        _close_as(other, by=by, outcome=Handling.Outcome.SPAM, message="spam")
+    handling.request = request
     return handling
 
 

@@ -337,6 +337,11 @@ class DuplicateForm(DesignSystemForm, forms.Form):
             )
         if original.pk == self.handling.request_id:
             raise forms.ValidationError(_("A request cannot be a duplicate of itself."))
+        if original.is_spam:
+            raise forms.ValidationError(
+                _("%(ref)s is marked as spam, so no request can be marked as a duplicate of it."),
+                params={"ref": original.reference},
+            )
         return original
 
 
