@@ -930,9 +930,10 @@ def protect_calendar(weeks, months, so_far=(), *, until=None):
 def _weeks_summed(calendar, sums):
     """The equations the sums published make of the weeks: where the count between two
     month boundaries that begin a week (or the first and last of the counts) is known, the
-    weeks between them (and the days in no week at the end) add up to it."""
+    weeks between them (and the days in no week at the end) add up to it. Only where small
+    months lie between them: elsewhere the months shown say as much through the spans."""
     known = sums.known
-    if known is None:
+    if known is None or not known.small:
         return []
     days = [*known.starts, sums.end]
     last = len(days) - 1
@@ -943,6 +944,8 @@ def _weeks_summed(calendar, sums):
     found = []
     for n, a in enumerate(points):
         for b in points[n + 1 :]:
+            if not any(a <= i < b for i in known.small):
+                continue
             total = known.difference(a, b)
             if total is None:
                 continue
@@ -952,6 +955,7 @@ def _weeks_summed(calendar, sums):
             if b == last and calendar.unweeked is not None:
                 terms.append((calendar.unweeked, 1))
             found.append(("weeks", terms, (total, total)))
+            break  # a longer run is this one and those after it
     return found
 
 
