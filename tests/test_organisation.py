@@ -361,7 +361,7 @@ def test_end_a_membership(secretariat, client_for, councils, mayor):
     assert "Marie Stærmose" in content.split('id="former-heading"')[1]
 
 
-@pytest.mark.parametrize("end_date", ["2021-12-31", "not a date", ""])
+@pytest.mark.parametrize("end_date", ["2021-12-31", "not a date", "", "9999-12-31", "2101-01-01"])
 def test_bad_end_date_changes_nothing(end_date, secretariat, client_for, mayor):
     entries = AuditEntry.objects.count()
     response = end(client_for(secretariat), mayor, end_date)
@@ -473,14 +473,3 @@ def test_a_membership_in_an_odd_year_is_refused(
     assert not CouncilMembership.objects.exists()
     assert not Person.objects.exists()
     assert not AuditEntry.objects.exists()
-
-
-@pytest.mark.parametrize("end_date", ["9999-12-31", "2101-01-01"])
-def test_a_membership_cannot_end_in_an_odd_year(end_date, secretariat, client_for, mayor):
-    entries = AuditEntry.objects.count()
-    response = end(client_for(secretariat), mayor, end_date)
-    assert response.status_code == 200
-    assert "end_date" in response.context["form"].errors
-    mayor.refresh_from_db()
-    assert mayor.end_date is None
-    assert AuditEntry.objects.count() == entries
