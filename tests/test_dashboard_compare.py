@@ -455,11 +455,11 @@ class TestHotspots:
             assert [r[6] for r in one_category[1:]] == ["5", "1", "1"]
             assert [r[6] for r in every_year[1:]] == ["5", "1", "1"]
         else:
-            # The public's figures end with the last whole month: the map of every year
-            # takes the incidents of this month away from the running year's cells, and
-            # the map of 2024 reads none.
-            assert len(read) == 1 and [r[6] for r in rows[1:]] == ["..", "..", ".."]
-            assert "occurred_at" in read[0]
+            # The public's map of every year holds the whole years only: the kept counts
+            # alone. 2024's count is hidden, and with it its squares, on both maps.
+            assert read == []
+            assert [r[6] for r in rows[1:]] == ["..", "..", ".."]
+            assert [r[6] for r in every_year[1:]] == ["..", "..", ".."]
 
     def test_the_filters_narrow_the_cells(self, secretariat, client_for):
         client = client_for(secretariat)

@@ -408,3 +408,31 @@ def test_a_year_read_month_after_month_does_not_give_the_last_month_away(
         csv.reader(io.StringIO(client.get(URL + "noegletal.csv?municipality=0253").text))
     )
     assert key_figures[1][2] == ".."
+
+
+def test_the_public_map_holds_whole_years_only(months, today, council_member, client_for):
+    """A square's count of a year under way grows month by month, and its months are
+    published nowhere: saved every month, the map of 2026 would give each month's incidents
+    in a square away. The public reads no map of 2026, and the map of every year holds the
+    whole years before it: here 2025's alone."""
+    client = client_for(council_member)
+
+    def squares(query):
+        response = client.get(URL + "braendpunkter.csv" + query)
+        assert response.status_code == 200
+        rows = list(csv.reader(io.StringIO(response.content.decode())))
+        return sorted((row[0], row[1], row[6]) for row in rows[1:])
+
+    assert squares("?year=2026") == []
+    every_year = squares("")
+    assert every_year == squares("?year=2025")
+    assert sorted(count for _row, _column, count in every_year) == ["72", "96"]
+    page = client.get(URL + "?year=2026").content.decode()
+    assert 'id="hotspots-through"' in page and "2025" in page.split('id="hotspots-through"')[1]
+    assert "har koordinater" not in page
+
+
+def test_staff_read_the_map_of_the_year_under_way(months, today, district_staff, client_for):
+    response = client_for(district_staff).get(URL + "braendpunkter.csv?year=2026")
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert sorted(row[6] for row in rows[1:]) == ["66", "80"]

@@ -332,13 +332,17 @@ def hotspot_cells(parts, *, public=False, total=None, total_hidden=False):
     that count as "..", so the cells, which add up to it, are hidden whole."""
     adding, less = parts
     cells = hotspots(*adding, less=less, public=public, total=total, total_hidden=total_hidden)
-    if public:
-        shown, hidden = [], []
-        for cell in cells:
-            (hidden if is_hidden(cell.count) else shown).append(cell)
-        # A cell is (row, column, count), and no two share a place: sorted as they are.
-        cells = shown + sorted(hidden)
-    return cells
+    return ordered_for_public(cells) if public else cells
+
+
+def ordered_for_public(cells):
+    """The shown cells, the busiest first, then the hidden ones in a fixed geographic
+    order, so that their order does not rank them."""
+    shown, hidden = [], []
+    for cell in cells:
+        (hidden if is_hidden(cell.count) else shown).append(cell)
+    # A cell is (row, column, count), and no two share a place: sorted as they are.
+    return shown + sorted(hidden)
 
 
 HOTSPOT_CSV_HEADER = ("row", "column", "south", "west", "north", "east", "count")

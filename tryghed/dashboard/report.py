@@ -359,6 +359,7 @@ def extra_sections(current, municipality_rows):
             )
         ),
         "hotspot_cells": cells,
+        "hotspots_through": current.hotspots_through(),
         "hotspots": cells[:HOTSPOT_TABLE_ROWS],
         "hotspot_count": len(cells),
     }

@@ -26,6 +26,8 @@ from tryghed.incidents.models import Category
 from tryghed.incidents.numbers import (
     SECONDARY,
     Period,
+    hotspots_of_years,
+    protected_sums,
     sums_by_municipality,
     write_municipality_csv,
 )
@@ -70,15 +72,52 @@ class DashboardQuery:
             [self.form.apply(part, year=False) for part in less],
         )
 
+    def hotspots_through(self):
+        """The last year the public's hotspot map holds when it holds whole years only (see
+        `hotspots`); None where it is the chosen year's, or for staff."""
+        if not self.area.public:
+            return None
+        year = self.filters["year"]
+        running = self.area.until.year
+        return running - 1 if year is None or year >= running else None
+
     def hotspots(self):
         """The hotspot map's cells (`charts.hotspot_cells`); the public's protected with the
-        selection's count, which the page and the trend publish beside them."""
+        selection's count, which the page and the trend publish beside them.
+
+        A square's count of a year under way grows month by month, and its months are
+        published nowhere: two months' maps would give a square's month away. So the public
+        reads whole years only: none for the year under way, and for every year the whole
+        years before it (`numbers.hotspots_of_years`)."""
         if not self.area.public:
             return charts.hotspot_cells(self.hotspot_parts())
+        through = self.hotspots_through()
+        if through is not None:
+            if self.filters["year"] is not None:
+                return []
+            return self.hotspots_of_whole_years(through)
         hidden = self.total_hidden()
         total = None if hidden else self.counted().aggregate(n=Sum("incidents"))["n"] or 0
         return charts.hotspot_cells(
             self.hotspot_parts(), public=True, total=total, total_hidden=hidden
+        )
+
+    def hotspots_of_whole_years(self, through):
+        """The public's map of every whole year up to `through`, beside each year's map."""
+        (cells,), _less = self.hotspot_parts()
+        counted = self.calendar.counted("year")
+        years = [period for period in sorted(counted) if period.year <= through]
+        sums = protected_sums(self.calendar.months, self.area.until)
+        together = sums.values.get((None, datetime.date(through + 1, 1, 1)), 0)
+        return charts.ordered_for_public(
+            hotspots_of_years(
+                [
+                    (cells.in_year(p.year), counted[p], self.calendar.shown(p) == SECONDARY)
+                    for p in years
+                ],
+                total=sum(counted[p] for p in years),
+                total_hidden=together == SECONDARY,
+            )
         )
 
     def compared(self, comparison):
@@ -127,7 +166,10 @@ class DashboardQuery:
             return None
         every_category = self.filters["category"] is None
         months = self.area.monthly_counts(self.user, every_category=every_category)
-        return sums_by_municipality(self.form.apply(months, year=False), self.area.until)
+        months = self.form.apply(months, year=False).filter(
+            municipality__in=self.shown_municipalities()
+        )
+        return sums_by_municipality(months, self.area.until)
 
     def table_options(self):
         """What the municipality table's rows need besides the counts (see

@@ -1651,6 +1651,41 @@ def hotspots(*parts, less=(), public=False, total=None, total_hidden=False):
     ]
 
 
+def hotspots_of_years(years, *, total, total_hidden=False):
+    """The map of several whole years together as the public may read it beside each
+    year's own map: `years` [(one year's cells, its count, whether the public reads that
+    count as "..")], each protected as `hotspots` protects that year's map alone; a square
+    hidden on one of its years' maps is hidden here too (or it would be this map less the
+    others), and the squares are protected against `total`, the years' count together
+    (`total_hidden`: read as "..", so the squares are hidden whole)."""
+    summed, hidden = {}, set()
+    for qs, year_total, year_hidden in years:
+        ordered = _cells(qs, busiest_first=True)
+        shown = protect_with_rest(
+            [n for _row, _column, n in ordered], year_total, total_hidden=year_hidden
+        )
+        for (row, column, n), value in zip(ordered, shown, strict=True):
+            summed[(row, column)] = summed.get((row, column), 0) + n
+            if is_hidden(value):
+                hidden.add((row, column))
+    busiest = sorted((-n, row, column) for (row, column), n in summed.items() if n)
+    ordered = [(row, column, -n) for n, row, column in busiest]
+    counts = [n for _row, _column, n in ordered]
+    if total_hidden:
+        shown = [SECONDARY] * len(counts)
+    else:
+        own = [SECONDARY if (row, column) in hidden else n for row, column, n in ordered]
+        shown = protect_with_rest(counts, total, own=own)
+        # As the year's map has it: a "<5" here would say more of its square than "..".
+        shown = [
+            SECONDARY if mark == SECONDARY else value
+            for mark, value in zip(own, shown, strict=True)
+        ]
+    return [
+        Cell(row, column, count) for (row, column, _n), count in zip(ordered, shown, strict=True)
+    ]
+
+
 def hotspots_geojson(cells):
     """The cells as a GeoJSON FeatureCollection of squares (lon/lat order, as GeoJSON has it)
     with their count, for a map drawn without external tiles."""
