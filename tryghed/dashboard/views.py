@@ -27,7 +27,6 @@ from tryghed.incidents.numbers import (
     SECONDARY,
     Period,
     hotspots_of_years,
-    protected_sums,
     sums_by_municipality,
     write_municipality_csv,
 )
@@ -107,8 +106,7 @@ class DashboardQuery:
         (cells,), _less = self.hotspot_parts()
         counted = self.calendar.counted("year")
         years = [period for period in sorted(counted) if period.year <= through]
-        sums = protected_sums(self.calendar.months, self.area.until)
-        together = sums.values.get((None, datetime.date(through + 1, 1, 1)), 0)
+        together = self.calendar.sums.values.get((None, datetime.date(through + 1, 1, 1)), 0)
         return charts.ordered_for_public(
             hotspots_of_years(
                 [

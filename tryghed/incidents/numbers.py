@@ -852,8 +852,8 @@ def protect_calendar(weeks, months, so_far=(), *, until=None):
         raise ValueError(f"{until} does not begin a month.")
     weeks = {period: n for period, n in weeks.items() if n and _is_published(period, until)}
     months = {period: n for period, n in months.items() if n and _is_published(period, until)}
-    published = {"week": {}, "month": {}, "year": {}, "so_far": {}, "total": 0}
     sums = protected_sums(months, until)
+    published = {"week": {}, "month": {}, "year": {}, "so_far": {}, "total": 0, "sums": sums}
     for first, end, count in so_far:
         published["so_far"][SoFar(first, end)] = sums.shown(first, end, count)
     if not weeks and not months:
@@ -1233,6 +1233,7 @@ class Calendar:
     shown_so_far: dict = None  # {SoFar: count as published}
     until: datetime.date | None = None  # the counts end before it (see `protect_calendar`)
     shown_total: int | str = None  # every year together, as published
+    sums: Sums = None  # the sums of months as published, month by month (`protected_sums`)
 
     def published(self, period):
         """Whether `period` is published: every one, unless the counts end at `until`;
@@ -1315,6 +1316,7 @@ def weeks_and_months(weeks, months, so_far=(), *, until=None):
         published["so_far"],
         until,
         published["total"],
+        published["sums"],
     )
 
 
