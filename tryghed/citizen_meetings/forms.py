@@ -1,12 +1,12 @@
 import re
 
 from django import forms
-from django.core.validators import MaxValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from tryghed.accounts.scope import scope_of
 from tryghed.citizen_meetings.models import CitizenMeeting
-from tryghed.core.validators import validate_mailbox
+from tryghed.core.validators import validate_mailbox, validate_phone
 from tryghed.open311 import intake
 from tryghed.open311.intake import has_visible_character
 from tryghed.organisation.models import Municipality
@@ -100,13 +100,7 @@ class RegistrationForm(DesignSystemForm, forms.Form):
         label=_("Phone"),
         max_length=30,
         required=False,
-        # As the service desk's form: "+", "()" or "-" alone is no number to ring.
-        validators=[
-            RegexValidator(
-                r"^\+?[0-9][0-9 ()-]{5,28}$",
-                _("Enter a phone number using digits, e.g. 12 34 56 78."),
-            )
-        ],
+        validators=[validate_phone],
     )
     # Left empty by people; bots fill in every field (see the honeypot in the service desk).
     website = forms.CharField(label=_("Leave this field empty"), required=False, max_length=200)

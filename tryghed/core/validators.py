@@ -1,5 +1,12 @@
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
+
+# A number to ring, written as people write it: "+", "()" or "-" alone is none.
+validate_phone = RegexValidator(
+    r"^\+?[0-9][0-9 ()-]{5,28}$",
+    _("Enter a phone number using digits, e.g. 12 34 56 78."),
+)
 
 
 def validate_mailbox(value):

@@ -1,7 +1,6 @@
 import datetime
 
 from django import forms
-from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from tryghed.guarantees.models import Guarantee
@@ -14,12 +13,10 @@ from tryghed.indicators.models import (
     validate_period_day,
 )
 from tryghed.organisation.models import Municipality
-from tryghed.plans.forms import DateInput, DesignSystemForm
+from tryghed.plans.forms import DateInput, DesignSystemForm, limit_order
 from tryghed.statistics.models import StatSeries, quarter_start
 
 QUARTER_ENDS = {(3, 31), (6, 30), (9, 30), (12, 31)}
-# The column is a PositiveSmallIntegerField; SQLite would store more, PostgreSQL would not.
-ORDER_MAX = 32767
 
 
 class IndicatorForm(DesignSystemForm, forms.ModelForm):
@@ -88,8 +85,7 @@ class IndicatorForm(DesignSystemForm, forms.ModelForm):
                 min=datetime.date(FIRST_YEAR, 1, 1).isoformat(),
                 max=datetime.date(LAST_YEAR, 12, 31).isoformat(),
             )
-        self.fields["order"].validators.append(MaxValueValidator(ORDER_MAX))
-        self.fields["order"].widget.attrs["max"] = ORDER_MAX
+        limit_order(self)
 
     def clean(self):
         data = super().clean()

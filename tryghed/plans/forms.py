@@ -66,6 +66,7 @@ ORDER_MAX = 32767
 
 
 def limit_order(form):
+    """Refuse an order the form's "order" column cannot hold."""
     form.fields["order"].validators.append(MaxValueValidator(ORDER_MAX))
     form.fields["order"].widget.attrs["max"] = ORDER_MAX
 

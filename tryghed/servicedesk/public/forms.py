@@ -7,11 +7,10 @@ import secrets
 from django import forms
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS
-from django.core.validators import RegexValidator
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from tryghed.core.validators import validate_mailbox
+from tryghed.core.validators import validate_mailbox, validate_phone
 from tryghed.open311 import intake
 from tryghed.open311.intake import Invalid, has_visible_character, municipality_of_address
 from tryghed.organisation.models import Municipality
@@ -284,12 +283,7 @@ class RequestForm(forms.Form):
         max_length=30,
         required=False,
         widget=TelInput,
-        validators=[
-            RegexValidator(
-                r"^\+?[0-9][0-9 ()-]{5,28}$",
-                _("Enter a phone number using digits, e.g. 12 34 56 78."),
-            )
-        ],
+        validators=[validate_phone],
     )
     # Never shown to people: a bot that fills in every field fills in this one too.
     website = forms.CharField(label=_("Leave this field empty"), required=False, max_length=200)
