@@ -16,6 +16,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+# Under /api/v1/ a 404 is the API's JSON; elsewhere the site's HTML page.
+handler404 = "tryghed.api.api.page_not_found"
+
 if settings.DEBUG:
     from django.contrib.staticfiles.urls import staticfiles_urlpatterns
 

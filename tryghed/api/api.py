@@ -11,9 +11,11 @@ from django.core.exceptions import RequestDataTooBig
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django.views import defaults
 from ninja import NinjaAPI, Query
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.responses import Status
@@ -102,15 +104,29 @@ def http_error(request, exc):
     return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
 
 
-@api.exception_handler(Http404)
-def not_found(request, exc):
-    # get_object_or_404 over `visible_to`: a record that is not there and one you may not
-    # see answer alike.
+def _not_found(request):
     return api.create_response(
         request,
         {"detail": _("There is no such record, or you may not see it.")},
         status=404,
     )
+
+
+@api.exception_handler(Http404)
+def not_found(request, exc):
+    # get_object_or_404 over `visible_to`: a record that is not there and one you may not
+    # see answer alike.
+    return _not_found(request)
+
+
+def page_not_found(request, exception):
+    """The site's 404 handler. An address under the API that names no endpoint, such as
+    /api/v1/plans/1/x, never reaches ninja; a script gets the API's JSON 404 for it rather
+    than the site's HTML page. Being the handler and not a catch-all pattern, it leaves the
+    slash-appending redirect (/api/v1/plans to /api/v1/plans/) to CommonMiddleware."""
+    if request.path.startswith(reverse("api:api-root")):
+        return _not_found(request)
+    return defaults.page_not_found(request, exception)
 
 
 def json_method_not_allowed(view):
