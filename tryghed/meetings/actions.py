@@ -13,6 +13,7 @@ from tryghed.meetings.agenda import descendant_ids, minutes_content
 from tryghed.meetings.models import (
     AgendaItem,
     CalendarFeed,
+    CalendarFeedViewer,
     Decision,
     FollowUp,
     Meeting,
@@ -388,13 +389,14 @@ def approve_minutes(meeting, *, by, now=None):
     return meeting
 
 
-def _feed_audit(feed, by, action, district_id):
+def _feed_audit(feed, by, action, district_id, *, after=None, message=""):
     # The secret is the feed's key: never written to the log.
     entry = log.record(
         feed,
         by=by,
         action=action,
-        after={"council": feed.council_id, "person": feed.person_id},
+        after=after or {"council": feed.council_id, "person": feed.person_id},
+        message=message,
     )
     if entry.district_id is None and district_id:
         AuditEntry.objects.filter(pk=entry.pk).update(district=district_id)
@@ -403,16 +405,40 @@ def _feed_audit(feed, by, action, district_id):
 @transaction.atomic
 def issue_feed(*, by, council=None, person=None, district_id=None):
     """The feed of a council or a person, with a new secret address; an earlier address of the
-    same feed stops working."""
+    same feed stops working. Nobody but the member has seen the new address of a person's
+    feed, unless someone else makes it for them."""
     feed = CalendarFeed.objects.select_for_update().filter(council=council, person=person).first()
     if feed is None:
         feed = CalendarFeed.objects.create(council=council, person=person, created_by=by)
         _feed_audit(feed, by, CREATE, district_id)
-        return feed
-    from tryghed.meetings.models import new_secret
+    else:
+        from tryghed.meetings.models import new_secret
 
-    feed.secret = new_secret()
-    feed.created_by = by
-    feed.save(update_fields=["secret", "created_by"])
-    _feed_audit(feed, by, UPDATE, district_id)
+        feed.secret = new_secret()
+        feed.created_by = by
+        feed.save(update_fields=["secret", "created_by"])
+        feed.viewers.all().delete()
+        _feed_audit(feed, by, UPDATE, district_id)
+    # Whoever makes the address sees it.
+    show_feeds([feed], by=by, district_id=district_id)
     return feed
+
+
+@transaction.atomic
+def show_feeds(feeds, *, by, district_id=None):
+    """Records that `by` has been shown these people's calendar addresses, where `by` is not
+    the member: from then on each lists only the meetings `by` runs (see
+    `CalendarFeed.run_by_viewers`). Logged once per address and person shown it."""
+    feeds = [feed for feed in feeds if feed.person_id is not None and not feed.is_own(by)]
+    seen = set(
+        CalendarFeedViewer.objects.filter(feed__in=feeds, user=by).values_list("feed_id", flat=True)
+    )
+    new = [feed for feed in feeds if feed.pk not in seen]
+    # Two pages shown at once may both find an address new: the constraint keeps one row.
+    CalendarFeedViewer.objects.bulk_create(
+        [CalendarFeedViewer(feed=feed, user=by) for feed in new], ignore_conflicts=True
+    )
+    for feed in new:
+        _feed_audit(
+            feed, by, UPDATE, district_id, after={"shown_to": by.pk}, message="address shown"
+        )

@@ -60,14 +60,29 @@ def calendar(name, meetings):
     return cal.to_ical()
 
 
+def _invited(calendar_feed):
+    since = timezone.now() - HISTORY
+    return Meeting.objects.filter(
+        ends_at__gte=since, participants__person=calendar_feed.person_id
+    ).distinct()
+
+
+def withholds(calendar_feed):
+    """Whether a person's address leaves out meetings they are invited to, because someone
+    else who has seen it does not run them (see `CalendarFeed.run_by_viewers`)."""
+    if not calendar_feed.viewers.exists():
+        return False
+    listed = calendar_feed.run_by_viewers(_invited(calendar_feed))
+    return _invited(calendar_feed).exclude(pk__in=listed.values("pk")).exists()
+
+
 def feed(calendar_feed):
     """The feed's meetings: a council's meetings, or those a person is invited to."""
-    since = timezone.now() - HISTORY
-    meetings = Meeting.objects.filter(ends_at__gte=since).select_related("council")
     if calendar_feed.council_id:
-        meetings = meetings.filter(council=calendar_feed.council_id)
+        since = timezone.now() - HISTORY
+        meetings = Meeting.objects.filter(ends_at__gte=since, council=calendar_feed.council_id)
         name = _("Meetings of %(council)s") % {"council": calendar_feed.council.name}
     else:
-        meetings = meetings.filter(participants__person=calendar_feed.person_id).distinct()
+        meetings = calendar_feed.run_by_viewers(_invited(calendar_feed))
         name = _("Meetings of %(person)s") % {"person": calendar_feed.person.name}
-    return calendar(name, meetings.order_by("starts_at", "pk"))
+    return calendar(name, meetings.select_related("council").order_by("starts_at", "pk"))

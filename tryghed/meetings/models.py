@@ -434,3 +434,40 @@ class CalendarFeed(models.Model):
 
     def get_absolute_url(self):
         return reverse("staff:meetings:feed", args=[self.secret])
+
+    def is_own(self, user):
+        """Whether `user` is the member whose calendar this is."""
+        return self.person_id is not None and user.pk is not None and self.person.user_id == user.pk
+
+    def run_by_viewers(self, meetings):
+        """`meetings` less those that someone other than the member, who has been shown this
+        address, does not run: whoever has seen it can read it, so it lists no more than they
+        may see anyway. The member's calendar program keeps those meetings, and a new address
+        from the member's own page lists all of theirs again."""
+        for viewer in self.viewers.select_related("user"):
+            if viewer.user is None or not viewer.user.is_active:
+                # A closed account runs nothing; whoever used it still knows the address.
+                return meetings.none()
+            meetings = meetings.editable_by(viewer.user)
+        return meetings
+
+
+class CalendarFeedViewer(models.Model):
+    """Someone other than the member who has been shown a person's calendar address (the
+    secretary who made it, or one who saw it among the council's members). A new address
+    starts without any."""
+
+    feed = models.ForeignKey(CalendarFeed, models.CASCADE, related_name="viewers")
+    # A deleted account keeps its row: the address is still known to whoever had it.
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+")
+    shown_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("calendar address viewer")
+        verbose_name_plural = _("calendar address viewers")
+        constraints = [
+            models.UniqueConstraint(fields=["feed", "user"], name="uniq_calendar_feed_viewer"),
+        ]
+
+    def __str__(self):
+        return f"{self.feed}: {self.user}"

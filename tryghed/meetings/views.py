@@ -84,7 +84,10 @@ def _feed_keepers(user, person_ids):
     invited to, in any council. So only someone who runs every council the person sits on (now
     or from a later date) and every meeting the feed lists may hold it: a lokalråd's secretary
     for the members who sit on that lokalråd alone, the district secretariat for the rest. The
-    member's own "My calendar" page always shows them their address."""
+    member's own "My calendar" page always shows them their address.
+
+    An address shown to someone else lists from then on only the meetings they run, even once
+    the member is invited further (see `CalendarFeed.run_by_viewers`)."""
     running = running_councils(user)
     elsewhere = set(
         CouncilMembership.objects.filter(person__in=person_ids)
@@ -139,12 +142,12 @@ def council_meetings(request, pk):
     if can_run:
         memberships = council.current_memberships().order_by("person__name")
         keepers = _feed_keepers(request.user, [m.person_id for m in memberships])
-        feeds = dict(
-            CalendarFeed.objects.filter(person__in=keepers).values_list("person_id", "secret")
-        )
+        shown = list(CalendarFeed.objects.filter(person__in=keepers).select_related("person"))
+        actions.show_feeds(shown, by=request.user, district_id=council.district_id)
+        member_feeds = {person_feed.person_id: person_feed for person_feed in shown}
         for membership in memberships:
-            secret = feeds.get(membership.person_id)
-            url = reverse("staff:meetings:feed", args=[secret]) if secret else ""
+            person_feed = member_feeds.get(membership.person_id)
+            url = person_feed.get_absolute_url() if person_feed else ""
             members.append(
                 (
                     membership.person,
@@ -576,6 +579,7 @@ def my_calendar(request):
             request, _("Your calendar has a new address; the old one no longer works.")
         )
         return redirect("staff:meetings:my_calendar")
+    # The member's own page: showing them their address records nothing.
     feed = CalendarFeed.objects.filter(person=person).first() if person else None
     upcoming = (
         Meeting.objects.upcoming()
@@ -591,6 +595,7 @@ def my_calendar(request):
         {
             "person": person,
             "feed_url": request.build_absolute_uri(feed.get_absolute_url()) if feed else "",
+            "feed_withholds": bool(feed) and ical.withholds(feed),
             "upcoming": upcoming,
         },
     )
