@@ -288,10 +288,10 @@ def test_loading_again_creates_nothing(demo):
     again = load()
     assert row_counts() == before
     first_line = demo.splitlines()[0]
-    assert "1 plan" in first_line and first_line.endswith("found nothing.")
-    assert "created nothing" in again and "42 initiatives" in again
+    assert "1 plan" in first_line and first_line.endswith("fandtes allerede: intet.")
+    assert "oprettet intet" in again and "42 indsatser" in again
     # Without the citizen services (not loaded here) their requests are left out, and said so.
-    assert "Left out: the citizen requests, until `manage.py load_services` has run" in again
+    assert "Udeladt: borgerhenvendelserne, indtil `manage.py load_services` er kørt" in again
 
 
 def test_loading_writes_no_audit_entries(demo):
@@ -382,7 +382,7 @@ def test_logins_prints_the_table_and_creates_nothing(reference):
     out = StringIO()
     call_command("load_demo", "--logins", stdout=out)
     lines = out.getvalue().splitlines()
-    assert lines[0].split() == ["Username", "Role", "Scope", "Password"]
+    assert lines[0].split() == ["Brugernavn", "Rolle", "Område", "Adgangskode"]
     rows = lines[2:]
     assert [row.split()[0] for row in rows] == [
         "sekretariat",

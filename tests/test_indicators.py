@@ -637,7 +637,7 @@ def test_demo_plan_gets_its_indicators_once(reference, district):
         StatSeries.objects.create(table=table, label=label)
     out = StringIO()
     call_command("load_demo", stdout=out)
-    assert "3 indicators" in out.getvalue()
+    assert "3 indikatorer" in out.getvalue()
     plan = CooperationPlan.objects.get(district=district, year=2023)
     ids = set(Indicator.objects.of_plan(plan).values_list("external_id", flat=True))
     assert ids == {"MVSJ-2023-IND-EJENDOM", "MVSJ-2023-IND-VOLD", "MVSJ-2023-IND-KNALLERT"}
@@ -646,5 +646,5 @@ def test_demo_plan_gets_its_indicators_once(reference, district):
     Indicator.objects.filter(pk=moped.pk).update(title="Omdøbt")
     again = StringIO()
     call_command("load_demo", stdout=again)
-    assert "found" in again.getvalue() and "3 indicators" in again.getvalue()
+    assert "fandtes allerede" in again.getvalue() and "3 indikatorer" in again.getvalue()
     assert Indicator.objects.of_plan(plan).count() == 3

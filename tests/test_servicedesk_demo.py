@@ -65,8 +65,8 @@ def test_loading_again_changes_nothing(demo):
     before = list(ServiceRequest.objects.values_list("reference", "submitted_at"))
     out = StringIO()
     call_command("load_demo", stdout=out)
-    assert "created nothing" in out.getvalue()
-    assert f"{len(REQUESTS)} citizen requests" in out.getvalue()
+    assert "oprettet intet" in out.getvalue()
+    assert f"{len(REQUESTS)} borgerhenvendelser" in out.getvalue()
     assert list(ServiceRequest.objects.values_list("reference", "submitted_at")) == before
 
 

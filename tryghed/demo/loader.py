@@ -14,6 +14,8 @@ from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext_lazy
 
 from tryghed.accounts.models import RoleAssignment, User
 from tryghed.citizen_meetings.demo import load_demo_meetings
@@ -49,22 +51,37 @@ Status = Initiative.Status
 
 # The order of the summary line.
 KINDS = [
-    ("organisation", "organisations"),
-    ("person", "people"),
-    ("council", "councils"),
-    ("membership", "memberships"),
-    ("account", "accounts"),
-    ("role", "roles"),
-    ("plan", "plans"),
-    ("focus area", "focus areas"),
-    ("initiative", "initiatives"),
-    ("milestone", "milestones"),
-    ("timeline entry", "timeline entries"),
-    ("indicator", "indicators"),
-    ("citizen meeting", "citizen meetings"),
-    ("reply template", "reply templates"),
-    ("citizen request", "citizen requests"),
-    ("council meeting", "council meetings"),
+    ("organisation", ngettext_lazy("%(count)s organisation", "%(count)s organisations", "count")),
+    ("person", ngettext_lazy("%(count)s person", "%(count)s people", "count")),
+    ("council", ngettext_lazy("%(count)s council", "%(count)s councils", "count")),
+    ("membership", ngettext_lazy("%(count)s membership", "%(count)s memberships", "count")),
+    ("account", ngettext_lazy("%(count)s account", "%(count)s accounts", "count")),
+    ("role", ngettext_lazy("%(count)s role", "%(count)s roles", "count")),
+    ("plan", ngettext_lazy("%(count)s plan", "%(count)s plans", "count")),
+    ("focus area", ngettext_lazy("%(count)s focus area", "%(count)s focus areas", "count")),
+    ("initiative", ngettext_lazy("%(count)s initiative", "%(count)s initiatives", "count")),
+    ("milestone", ngettext_lazy("%(count)s milestone", "%(count)s milestones", "count")),
+    (
+        "timeline entry",
+        ngettext_lazy("%(count)s timeline entry", "%(count)s timeline entries", "count"),
+    ),
+    ("indicator", ngettext_lazy("%(count)s indicator", "%(count)s indicators", "count")),
+    (
+        "citizen meeting",
+        ngettext_lazy("%(count)s citizen meeting", "%(count)s citizen meetings", "count"),
+    ),
+    (
+        "reply template",
+        ngettext_lazy("%(count)s reply template", "%(count)s reply templates", "count"),
+    ),
+    (
+        "citizen request",
+        ngettext_lazy("%(count)s citizen request", "%(count)s citizen requests", "count"),
+    ),
+    (
+        "council meeting",
+        ngettext_lazy("%(count)s council meeting", "%(count)s council meetings", "count"),
+    ),
 ]
 
 
@@ -84,23 +101,24 @@ class Tally:
 
     @staticmethod
     def _describe(counts):
-        parts = [
-            f"{counts[kind]} {kind if counts[kind] == 1 else plural}"
-            for kind, plural in KINDS
-            if counts[kind]
-        ]
-        return ", ".join(parts) or "nothing"
+        parts = [counted % {"count": counts[kind]} for kind, counted in KINDS if counts[kind]]
+        return ", ".join(parts) or _("nothing")
 
     def summary(self):
-        text = (
-            f"Demo district: created {self._describe(self.created)}; "
-            f"found {self._describe(self.found)}."
-        )
+        """In the active language; a management command speaks the site's default."""
+        lines = [
+            _("Demo district: created %(created)s; found %(found)s.")
+            % {"created": self._describe(self.created), "found": self._describe(self.found)}
+        ]
         for what, command in sorted(self.waiting.items()):
-            text += (
-                f"\nLeft out: {what}, until `manage.py {command}` has run (then run this again)."
+            lines.append(
+                _(
+                    "Left out: %(what)s, until `manage.py %(command)s` has run "
+                    "(then run this again)."
+                )
+                % {"what": what, "command": command}
             )
-        return text
+        return "\n".join(lines)
 
 
 def load_demo(today=None):
@@ -149,7 +167,7 @@ class _Loader:
         self.tally.add("reply template", False, found)
         created, found = load_demo_requests(self.district, self.users)
         if not Service.objects.exists():
-            self.tally.waiting["the citizen requests"] = "load_services"
+            self.tally.waiting[_("the citizen requests")] = "load_services"
         self.tally.add("citizen request", True, created)
         self.tally.add("citizen request", False, found)
 
@@ -171,9 +189,12 @@ class _Loader:
         }
         if district is None or len(found) != len(people.CODES):
             raise MissingReferenceData(
-                f"The reference data is missing: police district {people.DISTRICT_NUMBER} and "
-                "its 10 municipalities are not in the database. "
-                "Run `python manage.py load_reference` first."
+                _(
+                    "The reference data is missing: police district %(number)s and its "
+                    "%(count)s municipalities are not in the database. "
+                    "Run `python manage.py load_reference` first."
+                )
+                % {"number": people.DISTRICT_NUMBER, "count": len(people.CODES)}
             )
         return district, found
 
@@ -285,7 +306,9 @@ class _Loader:
             scope["municipality"] = self.municipalities[spec.scope]
         else:
             scope["council"] = self.councils[spec.scope]
-        _, created = RoleAssignment.objects.get_or_create(user=user, role=spec.role, **scope)
+        _assignment, created = RoleAssignment.objects.get_or_create(
+            user=user, role=spec.role, **scope
+        )
         self.tally.add("role", created)
 
     def _link(self, user, user_created, spec):
@@ -353,7 +376,7 @@ class _Loader:
                 fields["series"] = series.get((spec["table"], spec["series"]))
                 if fields["series"] is None:
                     # The statistics are not imported yet; a later run adds it.
-                    self.tally.waiting["the indicators of official statistics"] = (
+                    self.tally.waiting[_("the indicators of official statistics")] = (
                         "import_statistics"
                     )
                     continue
@@ -361,7 +384,9 @@ class _Loader:
                 fields["guarantee"] = guarantees.get(spec["guarantee"])
                 if fields["guarantee"] is None:
                     # The guarantees are not loaded yet; a later run adds it.
-                    self.tally.waiting["the indicators of guarantee compliance"] = "load_guarantees"
+                    self.tally.waiting[_("the indicators of guarantee compliance")] = (
+                        "load_guarantees"
+                    )
                     continue
             baseline_year, current_year = spec.get("baseline_year"), spec.get("current_year")
             if spec.get("this_year"):

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tryghed.accounts.models import RoleAssignment
 from tryghed.demo import people
@@ -7,7 +8,7 @@ from tryghed.demo.loader import MissingReferenceData, load_demo
 
 
 class Command(BaseCommand):
-    help = (
+    help = _(
         "Load the demo district (Midt- og Vestsjællands Politi): its organisations, councils, "
         "demo staff accounts and the 2023 cooperation plan. Creates only what is missing."
     )
@@ -16,7 +17,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--logins",
             action="store_true",
-            help="Only print the demo accounts and their password; create nothing.",
+            help=_("Only print the demo accounts and their password; create nothing."),
         )
 
     def handle(self, *args, logins=False, **options):
@@ -30,11 +31,11 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(tally.summary()))
 
     def _print_logins(self):
-        _, _, accounts = people.build(timezone.localdate())
-        rows = [("Username", "Role", "Scope", "Password")]
+        accounts = people.build(timezone.localdate())[2]
+        rows = [(_("Username"), _("Role"), _("Scope"), _("Password"))]
         for spec in accounts:
             if spec.role == "superuser":
-                role = "Superuser (Django admin)"
+                role = _("Superuser (Django admin)")
             else:
                 role = str(RoleAssignment.Role(spec.role).label)
             rows.append((spec.username, role, spec.scope_label, people.PASSWORD))
