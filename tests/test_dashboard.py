@@ -498,7 +498,11 @@ class TestKeyFiguresCSV:
         self, figures, council_member, client_for
     ):
         rows = self.rows(client_for(council_member))
-        assert rows["Hændelser: Vold"] == ["1129", "1000", "12.9", ""]
+        # From January to March 2023 one burglary a month sits beside 83 or 84 violence
+        # cases: Greve's month of every category less them would be the one, so those
+        # months of violence are "..", and 2023's year read month by month would give March
+        # away: it is ".." too, and with it the change.
+        assert rows["Hændelser: Vold"] == ["1129", "..", "", ""]
         # 3 is hidden, and so is the change it would give away; and 12, since the 15 of
         # every year less 12 would give the 3 away.
         assert rows["Indbrud i private hjem"] == ["<5", "..", "", "-10.0"]

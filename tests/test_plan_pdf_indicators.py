@@ -16,7 +16,9 @@ from tryghed.portal.pdf import plan_document, plan_html
 @pytest.fixture
 def indicators(plan, greve):
     """Burglaries: 12 in 2022, one a month, and 3 in 2023; violence: 20 in January 2022
-    and 8 in January 2023."""
+    and 8 in January 2023; vandalism: 6 in each January, which the public reads as ".."
+    (Greve's January of every category less its violence and vandalism would be the one
+    burglary; the vandalism is the cheaper to hide)."""
     source = IncidentSource.objects.create(name="doegnrapport-test", district=plan.district)
     serial = iter(range(1, 1000))
     for year, category, count in [
@@ -24,6 +26,8 @@ def indicators(plan, greve):
         (2023, "burglary_home", 3),
         (2022, "violence", 20),
         (2023, "violence", 8),
+        (2022, "vandalism", 6),
+        (2023, "vandalism", 6),
     ]:
         for n in range(count):
             Incident.objects.create(

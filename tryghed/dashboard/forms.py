@@ -69,7 +69,7 @@ class FilterForm(forms.Form):
         error_messages={"invalid_choice": _("Choose number or per 1,000 inhabitants.")},
     )
 
-    def __init__(self, data, *, municipalities):
+    def __init__(self, data, *, municipalities, whole_area_weeks=False):
         if not data.get("period"):
             # Shown selected, or the browser would select the first choice, week, while the
             # numbers are per month.
@@ -78,8 +78,30 @@ class FilterForm(forms.Form):
         # An empty query string is a valid, unfiltered view, not a form with errors.
         super().__init__(data, auto_id="filter-%s")
         self.fields["municipality"].queryset = municipalities
+        self.whole_area_weeks = whole_area_weeks
         for name in ("municipality", "category", "period", "measure"):
             self.fields[name].widget.attrs["class"] = "form-select"
+
+    def clean(self):
+        data = super().clean()
+        # The public reads one selection's weeks: of a municipality or a category, weeks
+        # hidden to protect its months would show through the area's and the others'.
+        if (
+            self.whole_area_weeks
+            and data.get("period") == "week"
+            and (
+                data.get("category")
+                or (data.get("municipality") and self.fields["municipality"].queryset.count() > 1)
+            )
+        ):
+            self.add_error(
+                "period",
+                _(
+                    "Council members read weeks for all municipalities and categories "
+                    "together: choose those, or group by month."
+                ),
+            )
+        return data
 
     def filters(self):
         """The cleaned filters with their defaults."""

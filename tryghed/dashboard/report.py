@@ -133,20 +133,28 @@ def nothing_to_compare(year, today, *, public):
     return _("The year has not begun, so there is nothing to compare yet.")
 
 
-def public_calendar(weeks, months, today):
+def public_calendar(weeks, months, today, *, hidden_months=(), withheld_sums=()):
     """The Calendar of one selection as the public reads it on the local date `today`, from
     its weekly and monthly counts (`numbers.weeks_and_months`): whole months up to the first
     of the current month, beside the key figures' comparison of the running year's whole
     months with the same months of last year, which is published whatever year is chosen
     for the rest. The dashboard and the plan's indicators read a selection's counts from
-    here, so that one cannot give away what the other hides."""
+    here, so that one cannot give away what the other hides. `hidden_months`,
+    `withheld_sums`: what is hidden beside the other selections' (`incidents.families`)."""
     until = today.replace(day=1)
     comparison = comparison_for(None, today, public=True)
     so_far = [
         (first, end, months.occurred_between(first, end).aggregate(n=Sum("incidents"))["n"] or 0)
         for first, end in (comparison.spans() if comparison else ())
     ]
-    return weeks_and_months(weeks, months.occurred_between(None, until), so_far, until=until)
+    return weeks_and_months(
+        weeks,
+        months.occurred_between(None, until),
+        so_far,
+        until=until,
+        hidden_months=hidden_months,
+        withheld_sums=withheld_sums,
+    )
 
 
 def signed_percent(value):

@@ -22,6 +22,7 @@ from tryghed.core.vega import embed_options
 from tryghed.dashboard import charts, report
 from tryghed.dashboard.area import area_for
 from tryghed.dashboard.forms import FilterForm
+from tryghed.incidents import families
 from tryghed.incidents.models import Category
 from tryghed.incidents.numbers import (
     SECONDARY,
@@ -47,7 +48,9 @@ class DashboardQuery:
             raise Http404
         self.user = request.user
         self.municipalities = self.area.municipalities()
-        self.form = FilterForm(request.GET, municipalities=self.municipalities)
+        self.form = FilterForm(
+            request.GET, municipalities=self.municipalities, whole_area_weeks=self.area.public
+        )
         self.valid = self.form.is_valid()
         self.query = request.GET.urlencode()
 
@@ -141,6 +144,24 @@ class DashboardQuery:
         return [chosen] if chosen else list(self.municipalities)
 
     @cached_property
+    def hidden(self):
+        """{"month": families.Hidden, "sums": …}: the months and sums of months of each
+        selection the public reads as ".." beside the other selections'
+        (`incidents.families`); None for staff."""
+        if not self.area.public:
+            return None
+        return families.hidden_in(self.area)
+
+    def hidden_of(self, kind, municipality_id=None):
+        """The starts of the selection's months ("month") hidden beside the others', or its
+        sums of months ("sums"); of `municipality_id`'s, with the chosen category, for its
+        row of the table."""
+        chosen = self.filters["municipality"]
+        if municipality_id is None and chosen is not None:
+            municipality_id = chosen.pk
+        return self.hidden[kind].of(municipality_id, self.filters["category"])
+
+    @cached_property
     def calendar(self):
         """The selection's weeks and months over every year, as the public reads them: both
         are published (the trend per week, per month or quarter, the seasonal profile), and
@@ -152,7 +173,11 @@ class DashboardQuery:
         weeks = self.area.weekly_counts(self.user, every_category=every_category)
         months = self.area.monthly_counts(self.user, every_category=every_category)
         return report.public_calendar(
-            self.form.apply(weeks, year=False), self.form.apply(months, year=False), self.today
+            self.form.apply(weeks, year=False),
+            self.form.apply(months, year=False),
+            self.today,
+            hidden_months=self.hidden_of("month"),
+            withheld_sums=self.hidden_of("sums"),
         )
 
     @cached_property
@@ -167,7 +192,12 @@ class DashboardQuery:
         months = self.form.apply(months, year=False).filter(
             municipality__in=self.shown_municipalities()
         )
-        return sums_by_municipality(months, self.area.until)
+        return sums_by_municipality(
+            months,
+            self.area.until,
+            lambda municipality_id: self.hidden_of("month", municipality_id),
+            lambda municipality_id: self.hidden_of("sums", municipality_id),
+        )
 
     def table_options(self):
         """What the municipality table's rows need besides the counts (see

@@ -26,7 +26,12 @@ the grid cells of an area), hiding the next smallest counts as ".." where the hi
 could be worked out; see `protect`. A sum of protected counts (a quarter, a month of the
 year over several years) is hidden when one of its parts is (`rolled_up`).
 
-A selection's months are shown as they are, "<5" when small. Its sums of months (each year,
+A selection's months are shown as they are, "<5" when small, unless the selections of the
+same month together would give a "<5" away: Greve's November "<5" beside the district's
+November and the other municipalities', or beside Greve's November of every category and
+its other categories. Each month's and each week's table of selections is protected as a
+whole first (`families`), and the months and weeks it hides as ".." are unknowns of the
+selection's sums and weeks as the small ones are. Its sums of months (each year,
 every year, a year up to a month's end in the key figures) are published anew every month,
 and a reader who keeps each month's reads them all: a sum is published only where, beside
 every sum published before and since, no small month and no "<5" can be worked out, and is
@@ -664,6 +669,7 @@ class _Calendar:
             end = _add_months(end, 1)
         last = end - datetime.timedelta(days=1)
         self.cells, self.counts, self.groups = [], [], []
+        self.forced = set()  # hidden beside the other selections (`protect_calendar`)
         years = range(start.year, last.year + 1)
         month_groups = []
         for year in years:
@@ -775,6 +781,8 @@ class _Calendar:
                 bounds[cell] = (1, SMALL_COUNT_LIMIT - 1)
             elif value != SECONDARY:
                 bounds[cell] = (value, value)
+            elif cell in self.forced:
+                bounds[cell] = (SMALL_COUNT_LIMIT, math.inf)
             elif self.group_of[cell] in whole:
                 bounds[cell] = (0, math.inf)
             else:
@@ -812,7 +820,7 @@ def _hidden_whole(shown, cells):
     return all(shown[cell] == SECONDARY for cell in cells)
 
 
-def protect_calendar(weeks, months, so_far=(), *, until=None):
+def protect_calendar(weeks, months, so_far=(), *, until=None, hidden_months=(), withheld_sums=()):
     """The counts of one selection per ISO week and per month ({Period: count}; periods
     without incidents may be left out), the years they add up to, the total of every year,
     and `so_far`, counts from 1 January up to the first of a month [(first, until, count)]
@@ -847,12 +855,17 @@ def protect_calendar(weeks, months, so_far=(), *, until=None):
     so that the months, and with them every sum, read the same in every selection that
     publishes them: a municipality's year in the district's table is the year its own
     selection shows. A count hidden never lets one be worked out that could not be before,
-    and each step hides one more, so it ends."""
+    and each step hides one more, so it ends.
+
+    `hidden_months`: the starts of the months read as ".." beside the other selections'
+    (`families`). They are 5 or more; the sums and the weeks are protected so that they
+    cannot be worked out either. `withheld_sums`: the sums of months read as ".." beside
+    the other selections' (`protected_sums`)."""
     if until is not None and until.day != 1:
         raise ValueError(f"{until} does not begin a month.")
     weeks = {period: n for period, n in weeks.items() if n and _is_published(period, until)}
     months = {period: n for period, n in months.items() if n and _is_published(period, until)}
-    sums = protected_sums(months, until)
+    sums = protected_sums(months, until, hidden_months, withheld_sums)
     published = {"week": {}, "month": {}, "year": {}, "so_far": {}, "total": 0, "sums": sums}
     for first, end, count in so_far:
         published["so_far"][SoFar(first, end)] = sums.shown(first, end, count)
@@ -861,7 +874,12 @@ def protect_calendar(weeks, months, so_far=(), *, until=None):
     published["total"] = sums.total
     calendar = _Calendar(weeks, months, until)
     year_cells = [c for c, what in enumerate(calendar.cells) if what.kind == "year"]
-    if not any(is_small(count) for count in calendar.counts):
+    calendar.forced = {
+        cell
+        for cell, what in enumerate(calendar.cells)
+        if calendar.counts[cell] and what.kind == "month" and what.start in sums.hidden
+    }
+    if not calendar.forced and not any(is_small(count) for count in calendar.counts):
         # No count from 1 to 4 anywhere, so none to hide, and none to work out: a large
         # selection (a district's, a municipality's over its categories) is read as it is.
         shown = [
@@ -877,8 +895,8 @@ def protect_calendar(weeks, months, so_far=(), *, until=None):
     ]
     calendar.equations += _weeks_summed(calendar, sums)
     shown = [
-        SECONDARY if what.kind == "part" else public_count(count)
-        for what, count in zip(calendar.cells, calendar.counts, strict=True)
+        SECONDARY if what.kind == "part" or cell in calendar.forced else public_count(count)
+        for cell, (what, count) in enumerate(zip(calendar.cells, calendar.counts, strict=True))
     ]
     for cell in year_cells:
         shown[cell] = calendar.counts[cell]
@@ -969,6 +987,7 @@ class Sums:
     end: datetime.date | None = None
     months: dict = None  # {month start: count}
     known: object = None  # `_Known` of what is published
+    hidden: frozenset = frozenset()  # the month starts hidden as ".." (`families`)
 
     def shown(self, first, end, count):
         """The count from 1 January `first` up to the local date `end` as published. Up
@@ -984,7 +1003,7 @@ class Sums:
         else:
             before = 0 if month <= self.first else None
         in_month = (self.months or {}).get(month, 0)
-        if before is None or is_small(in_month):
+        if before is None or is_small(in_month) or month in self.hidden:
             return SECONDARY
         part = count - before
         if is_small(part) or is_small(in_month - part):
@@ -1002,6 +1021,11 @@ class Sums:
         return 0 if self.first is None else self.values[(None, self.end)]
 
 
+# A month hidden as ".." is 5 or more, and nothing published bounds it from above by itself;
+# a float, so that the shortest paths stay exact.
+_UNBOUNDED = 1e12
+
+
 class _Known:
     """What a reader knows of a run of months from what is published, exactly: each count
     up to a month boundary is a number P, each month the difference of two, and all that
@@ -1016,7 +1040,7 @@ class _Known:
     is shown, so the count up to any boundary is that at the last node before it plus the
     months shown since (`_at`)."""
 
-    def __init__(self, starts, counts, small):
+    def __init__(self, starts, counts, small, hidden=()):
         self.starts, self.counts = starts, counts
         self.small = sorted(small)
         self.index = {day: i for i, day in enumerate([*starts, _add_months(starts[-1], 1)])}
@@ -1036,7 +1060,9 @@ class _Known:
         # Between neighbouring nodes: a small month (1 to 4) or months shown (exactly).
         steps = []
         for left, right in zip(self.nodes, self.nodes[1:], strict=False):
-            if right == left + 1 and is_small(counts[left]):
+            if right == left + 1 and left in hidden:
+                steps.append((SMALL_COUNT_LIMIT, _UNBOUNDED))
+            elif right == left + 1 and is_small(counts[left]):
                 steps.append((1, SMALL_COUNT_LIMIT - 1))
             else:
                 shown = sum(counts[left:right])
@@ -1137,7 +1163,7 @@ class _Known:
         return found
 
 
-def protected_sums(months, until=None):
+def protected_sums(months, until=None, hidden=(), withheld=()):
     """The sums of a selection's months ({Period: count}) the public reads, as published:
     each year up to each month's end, and every year up to it (the total), from the first
     month with incidents up to `until` (the first of a month, not included; None: the end of
@@ -1154,11 +1180,20 @@ def protected_sums(months, until=None):
     months alone, so every page that publishes the sum of a municipality (its own
     selection, the district's table, the comparison with last year) reads the same.
 
-    Returns a Sums with the published values and what they say of the small months, for
-    `protect_calendar` to protect the weeks against."""
+    `hidden`: the starts of the months read as ".." beside the other selections' same
+    months (`families`). No sum that holds one is published: such a month moves with its
+    partners in the other selections' same month, and sums of several selections over two
+    such months would close a loop around them (January's burglaries and violence,
+    February's, each category's year) whose bounds pin a "<5".
+    `withheld`: the sums, as keys of `Sums.values`, read as ".." beside the other
+    selections' same sums (`families.withheld_sums`).
+
+    Returns a Sums with the published values and what they say of the small and hidden
+    months, for `protect_calendar` to protect the weeks against."""
     counted = {period.start: n for period, n in months.items() if n}
     if not counted:
         return Sums({}, [])
+    hidden = frozenset(day for day in hidden if counted.get(day))
     first = min(counted)
     end = until if until is not None else _add_months(max(counted), 1)
     starts = []
@@ -1167,8 +1202,10 @@ def protected_sums(months, until=None):
         starts.append(day)
         day = _add_months(day, 1)
     counts = [counted.get(day, 0) for day in starts]
-    small = [i for i, n in enumerate(counts) if is_small(n)]
-    known = _Known(starts, counts, small)
+    hiding = {i for i, day in enumerate(starts) if day in hidden}
+    small = [i for i, n in enumerate(counts) if is_small(n) or i in hiding]
+    known = _Known(starts, counts, small, hiding)
+    hidden_before = numpy.cumsum([0] + [i in hiding for i in range(len(starts))])
     values = {}
     for b in range(1, len(starts) + 1):
         boundary = _add_months(starts[b - 1], 1)
@@ -1179,11 +1216,16 @@ def protected_sums(months, until=None):
             shown = public_count(value)
             if not known.linked(a, b):
                 least, most = (1, SMALL_COUNT_LIMIT - 1) if shown == SMALL_COUNT else (value, value)
-                if known.pins(a, b, least, most):
+                if hidden_before[b] > hidden_before[a] or known.pins(a, b, least, most):
                     shown = SECONDARY
                 known.publish(a, b, shown)
             values[(chain, boundary)] = shown
-    return Sums(values, known.month_equations(), first, end, counted, known)
+    for key in withheld:
+        if values.get(key):
+            # Still reckoned as published above: what follows was decided with it, and
+            # reads no more for its absence.
+            values[key] = SECONDARY
+    return Sums(values, known.month_equations(), first, end, counted, known, hidden)
 
 
 def _published(calendar, shown, published):
@@ -1288,14 +1330,16 @@ class Calendar:
         ]
 
 
-def weeks_and_months(weeks, months, so_far=(), *, until=None):
+def weeks_and_months(weeks, months, so_far=(), *, until=None, hidden_months=(), withheld_sums=()):
     """The Calendar of one selection, from its weekly counts `weeks` and monthly counts
     `months` (or its incidents for either), neither narrowed to a year: hiding one count
     may hide another a year away, and a year's numbers must not depend on the years asked
     for along with it. `so_far`: the counts from 1 January up to a day that the key figures
     publish beside them, [(first, until, count)]; the dashboard gives the public whole
     months (`report.comparison_for`), which the months already add up to. `until`: the
-    first of a month the published counts end before (see `protect_calendar`)."""
+    first of a month the published counts end before (see `protect_calendar`).
+    `hidden_months`, `withheld_sums`: what is hidden beside the other selections'
+    (`families`)."""
     counted_weeks = {
         key[0]: n
         for key, n in _aggregate(weeks, (), "week").items()
@@ -1306,7 +1350,14 @@ def weeks_and_months(weeks, months, so_far=(), *, until=None):
         for key, n in _aggregate(months, (), "month").items()
         if _is_published(key[0], until)
     }
-    published = protect_calendar(counted_weeks, counted_months, so_far, until=until)
+    published = protect_calendar(
+        counted_weeks,
+        counted_months,
+        so_far,
+        until=until,
+        hidden_months=hidden_months,
+        withheld_sums=withheld_sums,
+    )
     return Calendar(
         counted_weeks,
         counted_months,
@@ -1788,9 +1839,11 @@ def with_own(shown, own, counts, *, rest=False):
     return shown
 
 
-def sums_by_municipality(months, until=None):
+def sums_by_municipality(months, until=None, hidden=None, withheld=None):
     """{municipality id: Sums}: each municipality's sums of its monthly counts `months` as
-    its own selection publishes them (`protected_sums`)."""
+    its own selection publishes them (`protected_sums`); `hidden(municipality id)` gives
+    the starts of its months hidden beside the other selections' (`families`), and
+    `withheld(municipality id)` its sums hidden so."""
     per = {}
     rows = (
         months.exclude(municipality=None)
@@ -1801,7 +1854,12 @@ def sums_by_municipality(months, until=None):
     )
     for municipality_id, month, n in rows:
         per.setdefault(municipality_id, {})[Period("month", month)] = n
-    return {key: protected_sums(counted, until) for key, counted in per.items()}
+    return {
+        key: protected_sums(
+            counted, until, hidden(key) if hidden else (), withheld(key) if withheld else ()
+        )
+        for key, counted in per.items()
+    }
 
 
 def own_counts(table, municipalities, sums, year):

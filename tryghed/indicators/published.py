@@ -28,6 +28,7 @@ import datetime
 from django.db.models import Q
 
 from tryghed.guarantees import compliance
+from tryghed.incidents import families
 from tryghed.incidents.models import MonthlyCount, WeeklyCount
 from tryghed.incidents.numbers import SMALL_COUNT, Period, is_hidden
 from tryghed.indicators.readings import compliance_area, compliance_moment
@@ -55,10 +56,33 @@ def _calendar(plan, municipality_id, category, today):
         selection = Q(source__district=plan.district_id, category=category)
         if municipality_id:
             selection &= Q(municipality=municipality_id)
+        hidden = _hidden(plan, today)
         memo[key] = public_calendar(
-            WeeklyCount.objects.filter(selection), MonthlyCount.objects.filter(selection), today
+            WeeklyCount.objects.filter(selection),
+            MonthlyCount.objects.filter(selection),
+            today,
+            hidden_months=hidden["month"].of(municipality_id, category),
+            withheld_sums=hidden["sums"].of(municipality_id, category),
         )
     return memo[key]
+
+
+def _hidden(plan, today):
+    """The months and sums the kredsråd's dashboard hides beside the other selections'
+    (`incidents.families`), for every selection of the plan's district."""
+    from tryghed.dashboard.area import Area
+
+    memo = plan.__dict__.setdefault("_public_hidden", {})
+    if today not in memo:
+        area = Area(
+            False,
+            frozenset({plan.district_id}),
+            frozenset(),
+            public=True,
+            until=today.replace(day=1),
+        )
+        memo[today] = families.hidden_in(area)
+    return memo[today]
 
 
 def _readable(calendars, span):

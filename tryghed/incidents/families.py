@@ -1,0 +1,310 @@
+"""Small counts across selections: a month of one municipality and category read beside the
+same month of the others.
+
+A public reader chooses a municipality or all of them, a category or all of them, and reads
+each selection's months. The selections of one month form a table: the municipalities'
+counts per category, each municipality's count over every category, the area's count per
+category and the area's count. Each number of it is published somewhere, so a small count
+alone in its row or column is the margin less the others: Greve's November "<5" is the
+district's November less the other municipalities' Novembers, and a category's "<5" is the
+month of every category less the other categories.
+
+So each period's table is protected as a whole before any selection reads it: beside every
+small count, counts of 5 or more are hidden as ".." so that the small one lies in a rectangle
+of hidden counts (two rows, two columns, the margins among them) whose corners can move by
+one, up and down alternately, without any row or column sum changing and without a "<5"
+leaving 1 to 4 or a ".." falling below 5: another table that fits everything published, with
+another value of the small count (the hypercube method of statistical offices, in two
+dimensions). The cheapest such rectangle is chosen, its counts hidden, counts inside the
+table before its margins; hiding more never uncovers what was covered, so one pass over the
+small counts ends protected.
+
+A selection's months hidden here are unknowns of its own sums of months, which must not give
+them away either (`numbers.protected_sums`), and of its weeks (`numbers.protect_calendar`).
+The sums of months are protected across the selections in turn (`withheld_sums`). Weeks are
+not: the public reads the weeks of the whole area and every category only (the dashboard's
+filter form), since each selection hides weeks of its own to protect its months.
+
+The choice depends on the period's table alone, so a month reads the same however often, and
+a table already protected is remembered by its contents.
+"""
+
+import bisect
+import datetime
+from functools import lru_cache
+
+import numpy
+from django.db.models import Sum
+
+from tryghed.incidents.models import MonthlyCount
+from tryghed.incidents.numbers import (
+    SECONDARY,
+    SMALL_COUNT,
+    SMALL_COUNT_LIMIT,
+    Period,
+    protected_sums,
+)
+
+# Hiding a margin costs readers more than hiding a count inside the table: a municipality's
+# month over every category is what its lokalråd reads first, the area's more still.
+_MARGIN = 1_000_000
+_CORNER = 1_000_000_000
+
+
+def _movable(values, step, small, floor):
+    """Which counts may move by `step` once hidden, as a reader knows them: a "<5" stays
+    within 1 to 4, a ".." at `floor` or more; a 0 is shown and never hidden."""
+    moved = values + step
+    return (small & (moved >= 1) & (moved < SMALL_COUNT_LIMIT)) | (
+        ~small & (values > 0) & (moved >= floor)
+    )
+
+
+def _costs(values):
+    cost = values.astype(float)
+    if values.shape[0] > 1:
+        cost[-1, :] += _MARGIN
+    cost[:, -1] += _MARGIN
+    cost[-1, -1] += _CORNER
+    return cost
+
+
+def _cheapest(values, unknown, cost, row, column, small, floor):
+    """The other corners of the cheapest rectangle that covers the count at (`row`,
+    `column`), as a boolean array, or None.
+
+    A move of one count inside the table changes its row's and its column's sums, so the
+    corners' signs follow the lines: two rows (or columns) inside the table move opposite
+    ways, a row and the margin row (a column and the margin column) the same way, since
+    the margin is their sum. A table of one row has no column sums: there a second count of
+    the row, or its sum, suffices."""
+    rows, columns = values.shape
+    inner_row = rows == 1 or row < rows - 1
+    inner_column = column < columns - 1
+    along_rows = numpy.ones(rows, dtype=int)
+    if inner_row:
+        along_rows[: rows - 1] = -1
+    along_columns = numpy.ones(columns, dtype=int)
+    if inner_column:
+        along_columns[: columns - 1] = -1
+    along_rows[row] = along_columns[column] = 1
+    signs = along_rows[:, None] * along_columns[None, :]
+    effective = numpy.where(unknown, 0.0, cost)
+    up, down = _movable(values, 1, small, floor), _movable(values, -1, small, floor)
+    best, best_cost = None, numpy.inf
+    for step in (1, -1):
+        moves = numpy.where(signs * step > 0, up, down)
+        if not moves[row, column]:
+            continue
+        if rows == 1:
+            valid = moves[0].copy()
+            valid[column] = False
+            total = numpy.where(valid, effective, numpy.inf)
+            at = (0, int(numpy.argmin(total[0])))
+            corners = [at]
+        else:
+            valid = moves[:, column][:, None] & moves[row, :][None, :] & moves
+            valid[row, :] = False
+            valid[:, column] = False
+            total = effective[:, column][:, None] + effective[row, :][None, :] + effective
+            total = numpy.where(valid, total, numpy.inf)
+            at = numpy.unravel_index(int(numpy.argmin(total)), total.shape)
+            corners = [(int(at[0]), column), (row, int(at[1])), (int(at[0]), int(at[1]))]
+        if total[at] < best_cost:
+            best_cost = total[at]
+            best = numpy.zeros_like(unknown)
+            for corner in corners:
+                best[corner] = True
+    return best
+
+
+@lru_cache(maxsize=50_000)
+def _secondaries(shape, data, small_data, withheld_data, floor):
+    values = numpy.frombuffer(data, dtype=numpy.int64).reshape(shape)
+    small = numpy.frombuffer(small_data, dtype=bool).reshape(shape)
+    withheld = numpy.frombuffer(withheld_data, dtype=bool).reshape(shape)
+    unknown = small | withheld
+    cost = _costs(values)
+    for row, column in zip(*numpy.nonzero(unknown), strict=True):
+        corners = _cheapest(values, unknown, cost, row, column, small, floor)
+        if corners is None:
+            # No rectangle can move this count: every count that may be hidden is.
+            unknown |= ~small & (values > 0)
+            break
+        unknown |= corners
+    hidden = unknown & ~small & ~withheld
+    return tuple(zip(*(axis.tolist() for axis in numpy.nonzero(hidden)), strict=True))
+
+
+def secondaries(values, *, small=None, withheld=None, floor=SMALL_COUNT_LIMIT):
+    """The positions [(row, column)] of the counts of one table `values` (an integer array,
+    each row a municipality and each column a category, the last column each row's sum;
+    with more than one row, the last row the area's) to hide as ".." beside its small
+    counts (see the module's docstring).
+
+    By default the table is one period's: a count of 1 to 4 reads "<5" and a ".." is 5 or
+    more. A table of sums of months says which read "<5" (`small`) and which are hidden
+    already (`withheld`, which must not be worked out either), and a ".." there may be any
+    number (`floor` 0)."""
+    values = numpy.ascontiguousarray(values, dtype=numpy.int64)
+    if small is None:
+        small = (values > 0) & (values < SMALL_COUNT_LIMIT)
+    if withheld is None:
+        withheld = numpy.zeros(values.shape, dtype=bool)
+    small = numpy.ascontiguousarray(small, dtype=bool)
+    withheld = numpy.ascontiguousarray(withheld, dtype=bool)
+    return _secondaries(values.shape, values.tobytes(), small.tobytes(), withheld.tobytes(), floor)
+
+
+class Hidden:
+    """The periods hidden as ".." in each selection of an area: `of(municipality_id,
+    category)` (None: every municipality, every category) gives a set of period starts."""
+
+    def __init__(self, hidden=None):
+        self.hidden = hidden or {}
+
+    def of(self, municipality_id, category):
+        return self.hidden.get((municipality_id, category), frozenset())
+
+
+def hidden_periods(rows, municipality_ids):
+    """`Hidden` from the counts `rows` [(municipality id, category, period start, count)] of
+    an area's reach, whose readers choose among `municipality_ids`: each period's table
+    protected by `secondaries`. A count of the reach in no municipality chosen (unlocated,
+    or beyond) is in the area's margins only."""
+    chosen = sorted(municipality_ids)
+    position = {m: i for i, m in enumerate(chosen)}
+    periods = {}
+    for municipality_id, category, start, count in rows:
+        if count:
+            periods.setdefault(start, []).append((municipality_id, category, count))
+    hidden = {}
+    for start, counted in periods.items():
+        categories = sorted({category for _m, category, _n in counted})
+        column = {category: j for j, category in enumerate(categories)}
+        values = numpy.zeros((len(chosen) + 1, len(categories) + 1), dtype=numpy.int64)
+        for municipality_id, category, count in counted:
+            j = column[category]
+            i = position.get(municipality_id)
+            if i is not None:
+                values[i, j] += count
+                values[i, -1] += count
+            values[-1, j] += count
+            values[-1, -1] += count
+        keys = [*chosen, None]
+        # An area of one municipality and nothing beyond: its row is the area's.
+        alone = len(chosen) == 1 and (values[0] == values[-1]).all()
+        if alone:
+            values = values[:1]
+        names = [*categories, None]
+        for i, j in secondaries(values):
+            selections = [(keys[i], names[j])] + ([(None, names[j])] if alone else [])
+            for selection in selections:
+                hidden.setdefault(selection, set()).add(start)
+    return Hidden(hidden)
+
+
+def area_counts(area):
+    """([(municipality id, category, month start, count)], [municipality ids]): the counts
+    of a public reader's `area` (dashboard.area.Area) per municipality, category and month
+    that the public reads, and the municipalities the reader chooses among."""
+    counts = MonthlyCount.objects.filter(area._reach())
+    if area.until is not None:
+        counts = counts.filter(month__lt=area.until)
+    rows = (
+        counts.order_by()
+        .values_list("municipality_id", "category", "month")
+        .annotate(n=Sum("incidents"))
+        .values_list("municipality_id", "category", "month", "n")
+    )
+    chosen = list(area.municipalities().values_list("pk", flat=True))
+    return [(m, c, _as_date(start), n) for m, c, start, n in rows], chosen
+
+
+def _as_date(value):
+    return value.date() if isinstance(value, datetime.datetime) else value
+
+
+@lru_cache(maxsize=5_000)
+def _sums(months, until, hidden):
+    return protected_sums({Period("month", start): n for start, n in months}, until, hidden)
+
+
+def withheld_sums(rows, municipality_ids, until, hidden):
+    """`Hidden` of the sums of months (keys (year or None, boundary), as `protected_sums`
+    publishes them) to read as ".." in each selection beside the other selections' same
+    sums: the area's year of a category less the other municipalities' would give a
+    municipality's year away that its own selection hides, and with it a month.
+
+    `rows` and `municipality_ids` as `hidden_periods` takes them, of months before
+    `until`; `hidden` the `Hidden` of those months. Each sum's table of selections (as
+    each selection's `protected_sums` publishes them) is protected by `secondaries` as a
+    period's is, the sums read as "<5" or ".." among the counts it protects, and a ".."
+    any number."""
+    chosen = sorted(municipality_ids)
+    position = {m: i for i, m in enumerate(chosen)}
+    categories = sorted({category for _m, category, _s, n in rows if n})
+    column = {category: j for j, category in enumerate(categories)}
+    shape = (len(chosen) + 1, len(categories) + 1)
+    months = {}
+    for municipality_id, category, start, count in rows:
+        if not count:
+            continue
+        i, j = position.get(municipality_id), column[category]
+        cells = [(shape[0] - 1, j), (shape[0] - 1, shape[1] - 1)]
+        if i is not None:
+            cells += [(i, j), (i, shape[1] - 1)]
+        for cell in cells:
+            selection = months.setdefault(cell, {})
+            selection[start] = selection.get(start, 0) + count
+    keys = [*chosen, None]
+    names = [*categories, None]
+    alone = len(chosen) == 1 and all(
+        months.get((0, j)) == months.get((1, j)) for j in range(shape[1])
+    )
+    rows_kept = 1 if alone else shape[0]
+    published = {}
+    for (i, j), counted in months.items():
+        if i < rows_kept:
+            published[(i, j)] = _sums(
+                tuple(sorted(counted.items())), until, frozenset(hidden.of(keys[i], names[j]))
+            )
+    # The count up to each month's first, per selection, for any sum as a difference.
+    prefix = {}
+    for cell in published:
+        starts = sorted(months[cell])
+        prefix[cell] = (starts, numpy.cumsum([0] + [months[cell][day] for day in starts]))
+
+    def up_to(cell, day):
+        starts, totals = prefix[cell]
+        return int(totals[bisect.bisect_left(starts, day)])
+
+    withheld = {}
+    every_key = {key for sums in published.values() for key in sums.values}
+    for key in every_key:
+        chain, boundary = key
+        start = datetime.date(chain, 1, 1) if chain is not None else datetime.date.min
+        values = numpy.zeros((rows_kept, shape[1]), dtype=numpy.int64)
+        small = numpy.zeros(values.shape, dtype=bool)
+        hidden_now = numpy.zeros(values.shape, dtype=bool)
+        for cell, sums in published.items():
+            values[cell] = up_to(cell, boundary) - up_to(cell, start)
+            shown = sums.values.get(key, 0)
+            small[cell] = shown == SMALL_COUNT
+            hidden_now[cell] = shown == SECONDARY
+        if not (small | hidden_now).any():
+            continue
+        for i, j in secondaries(values, small=small, withheld=hidden_now, floor=0):
+            selections = [(keys[i], names[j])] + ([(None, names[j])] if alone else [])
+            for selection in selections:
+                withheld.setdefault(selection, set()).add(key)
+    return Hidden(withheld)
+
+
+def hidden_in(area):
+    """{"month": Hidden, "sums": Hidden} of a public reader's `area`: the months and the
+    sums of months each of its selections reads as ".." beside the others'."""
+    months = area_counts(area)
+    hidden = {"month": hidden_periods(*months)}
+    hidden["sums"] = withheld_sums(*months, area.until, hidden["month"])
+    return hidden
