@@ -235,3 +235,31 @@ def test_staff_read_the_weeks_of_any_selection(secretariat, client_for):
     client = client_for(secretariat)
     response = client.get(URL + "trend.csv?period=week&municipality=0253&category=violence")
     assert response.status_code == 200
+
+
+def test_a_week_reads_the_same_in_every_later_month(
+    monkeypatch, council_member, client_for, district, greve
+):
+    """Greve in 2026, each week from 1 June on its Wednesday: 10, but week 25's 3, week
+    30's 6, week 44's 0 and week 46's 5. The weeks are protected beside the months anew
+    each month; a week hidden in November beside the "<5" and shown in December, beside
+    weeks shown in November, would give the 3 away. Read on the 18th of every month from
+    July to January, each week reads as it did the first time."""
+    source = IncidentSource.objects.create(name="doegnrapport-test", district=district)
+    counts = dict.fromkeys(range(23, 49), 10)
+    counts[25], counts[30], counts[44], counts[46] = 3, 6, 0, 5
+    for week, n in counts.items():
+        add(source, greve, "violence", datetime.date.fromisocalendar(2026, week, 3), n)
+    client = client_for(council_member)
+    first_read = {}
+    hidden = set()
+    for month in (7, 8, 9, 10, 11, 12, 13):
+        day = datetime.date(2026 + month // 13, (month - 1) % 12 + 1, 18)
+        monkeypatch.setattr(report, "local_today", lambda day=day: day)
+        weeks = read(client, "trend.csv?period=week&year=2026")
+        for week, shown in weeks.items():
+            assert first_read.setdefault(week, shown) == shown, (day, week)
+            if shown == SECONDARY:
+                hidden.add(week)
+    assert first_read["2026-W25"] == SMALL_COUNT
+    assert hidden  # the 3 beside its months takes a week with it

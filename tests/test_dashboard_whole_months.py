@@ -272,8 +272,9 @@ def test_the_last_days_of_a_month_are_not_its_months_less_its_weeks(
     """1 June 2026 is a Monday: from it, weeks 23 to 43 and the 26th to the 31st of October
     make up June to October. The public reads the months and the weeks that have ended, so
     with every one of them shown October's last days would be the months less the weeks: 2.
-    So the first of the smallest weeks, 24's 6, is hidden as "..": 5 or 6 (no week shown is
-    less than 6), and the last days 2 or 3."""
+    Weeks 23 to 39 were read in the months before, as they were then, so one of the weeks
+    new this month is hidden as "..", the smallest, 40's 6: 5 or 6 (no week shown is less
+    than 6), and the last days 2 or 3."""
     member = client_for(council_member)
     months = read_csv(member.get(URL + "trend.csv?period=month&year=2026"))
     weeks = read_csv(member.get(URL + "trend.csv?period=week&year=2026"))
@@ -281,14 +282,14 @@ def test_the_last_days_of_a_month_are_not_its_months_less_its_weeks(
     weeks_23_to_43 = [weeks[f"2026-W{n:02d}"] for n in range(23, 44)]
     assert ".." not in june_to_october
     assert [n for n, count in zip(range(23, 44), weeks_23_to_43, strict=True) if count == ".."] == [
-        24
+        40
     ]
     shown = sum(int(count) for count in june_to_october) - sum(
         int(count) for count in weeks_23_to_43 if count != ".."
     )
-    assert shown == 6 + 2  # week 24 and the last days, not the last days alone
+    assert shown == 6 + 2  # week 40 and the last days, not the last days alone
     staff = read_csv(client_for(secretariat).get(URL + "trend.csv?period=week&year=2026"))
-    assert (staff["2026-W24"], staff["2026-W44"]) == ("6", "2")
+    assert (staff["2026-W40"], staff["2026-W44"]) == ("6", "2")
 
 
 class TestJanuary:

@@ -133,14 +133,18 @@ def nothing_to_compare(year, today, *, public):
     return _("The year has not begun, so there is nothing to compare yet.")
 
 
-def public_calendar(weeks, months, today, *, hidden_months=(), withheld_sums=()):
+def public_calendar(
+    weeks, months, today, *, hidden_months=(), withheld_sums=(), weeks_published=False
+):
     """The Calendar of one selection as the public reads it on the local date `today`, from
     its weekly and monthly counts (`numbers.weeks_and_months`): whole months up to the first
     of the current month, beside the key figures' comparison of the running year's whole
     months with the same months of last year, which is published whatever year is chosen
     for the rest. The dashboard and the plan's indicators read a selection's counts from
     here, so that one cannot give away what the other hides. `hidden_months`,
-    `withheld_sums`: what is hidden beside the other selections' (`incidents.families`)."""
+    `withheld_sums`: what is hidden beside the other selections' (`incidents.families`).
+    `weeks_published`: the public reads the selection's weeks, as they were read in every
+    month before (`numbers.weeks_month_by_month`)."""
     until = today.replace(day=1)
     comparison = comparison_for(None, today, public=True)
     so_far = [
@@ -154,6 +158,7 @@ def public_calendar(weeks, months, today, *, hidden_months=(), withheld_sums=())
         until=until,
         hidden_months=hidden_months,
         withheld_sums=withheld_sums,
+        month_by_month=weeks_published,
     )
 
 

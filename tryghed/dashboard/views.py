@@ -178,7 +178,15 @@ class DashboardQuery:
             self.today,
             hidden_months=self.hidden_of("month"),
             withheld_sums=self.hidden_of("sums"),
+            weeks_published=self.weeks_published(),
         )
+
+    def weeks_published(self):
+        """Whether the public reads the selection's weeks: the whole area's over every
+        category (see `FilterForm.clean`)."""
+        chosen = self.filters["municipality"]
+        whole_area = chosen is None or len(self.municipalities) == 1
+        return self.filters["category"] is None and whole_area
 
     @cached_property
     def municipality_sums(self):

@@ -41,7 +41,8 @@ comparison with last year. Where a run of weeks covers a run of months exactly, 
 up to them: the weeks are protected against the months and the sums published
 (`protect_calendar`, `weeks_and_months`). The public reads whole months only, and a week
 once it has ended by the first of the current month: the last days of last month, in a
-week not yet published, are protected as well.
+week not yet published, are protected as well. A week once published reads the same in
+every later month (`weeks_month_by_month`).
 """
 
 import bisect
@@ -670,6 +671,7 @@ class _Calendar:
         last = end - datetime.timedelta(days=1)
         self.cells, self.counts, self.groups = [], [], []
         self.forced = set()  # hidden beside the other selections (`protect_calendar`)
+        self.fixed = set()  # weeks published in an earlier month, shown as they were
         years = range(start.year, last.year + 1)
         month_groups = []
         for year in years:
@@ -748,7 +750,12 @@ class _Calendar:
         """The cells of an equation of `kind` that may be hidden for it."""
         kinds = _CANDIDATES[kind]
         return [
-            c for c in cells if self.cells[c].kind in kinds and not is_hidden(shown[c]) and shown[c]
+            c
+            for c in cells
+            if self.cells[c].kind in kinds
+            and not is_hidden(shown[c])
+            and shown[c]
+            and c not in self.fixed
         ]
 
     def readable(self, shown):
@@ -782,7 +789,9 @@ class _Calendar:
             elif value != SECONDARY:
                 bounds[cell] = (value, value)
             elif cell in self.forced:
-                bounds[cell] = (SMALL_COUNT_LIMIT, math.inf)
+                # A week hidden whole in an earlier month may be any number.
+                small_before = self.counts[cell] < SMALL_COUNT_LIMIT
+                bounds[cell] = (0 if small_before else SMALL_COUNT_LIMIT, math.inf)
             elif self.group_of[cell] in whole:
                 bounds[cell] = (0, math.inf)
             else:
@@ -820,7 +829,16 @@ def _hidden_whole(shown, cells):
     return all(shown[cell] == SECONDARY for cell in cells)
 
 
-def protect_calendar(weeks, months, so_far=(), *, until=None, hidden_months=(), withheld_sums=()):
+def protect_calendar(
+    weeks,
+    months,
+    so_far=(),
+    *,
+    until=None,
+    hidden_months=(),
+    withheld_sums=(),
+    read_before=None,
+):
     """The counts of one selection per ISO week and per month ({Period: count}; periods
     without incidents may be left out), the years they add up to, the total of every year,
     and `so_far`, counts from 1 January up to the first of a month [(first, until, count)]
@@ -860,7 +878,9 @@ def protect_calendar(weeks, months, so_far=(), *, until=None, hidden_months=(), 
     `hidden_months`: the starts of the months read as ".." beside the other selections'
     (`families`). They are 5 or more; the sums and the weeks are protected so that they
     cannot be worked out either. `withheld_sums`: the sums of months read as ".." beside
-    the other selections' (`protected_sums`)."""
+    the other selections' (`protected_sums`). `read_before`: {week Period: count as
+    published} of the weeks published in earlier months, which read as they did then: a
+    reader who kept them knows them (see `weeks_month_by_month`)."""
     if until is not None and until.day != 1:
         raise ValueError(f"{until} does not begin a month.")
     weeks = {period: n for period, n in weeks.items() if n and _is_published(period, until)}
@@ -874,10 +894,20 @@ def protect_calendar(weeks, months, so_far=(), *, until=None, hidden_months=(), 
     published["total"] = sums.total
     calendar = _Calendar(weeks, months, until)
     year_cells = [c for c, what in enumerate(calendar.cells) if what.kind == "year"]
+    read_before = read_before or {}
     calendar.forced = {
         cell
         for cell, what in enumerate(calendar.cells)
-        if calendar.counts[cell] and what.kind == "month" and what.start in sums.hidden
+        if calendar.counts[cell]
+        and (
+            (what.kind == "month" and what.start in sums.hidden)
+            or (what.kind == "week" and read_before.get(what) == SECONDARY)
+        )
+    }
+    calendar.fixed = {
+        cell
+        for cell, what in enumerate(calendar.cells)
+        if what.kind == "week" and what in read_before and read_before[what] != SECONDARY
     }
     if not calendar.forced and not any(is_small(count) for count in calendar.counts):
         # No count from 1 to 4 anywhere, so none to hide, and none to work out: a large
@@ -1330,7 +1360,16 @@ class Calendar:
         ]
 
 
-def weeks_and_months(weeks, months, so_far=(), *, until=None, hidden_months=(), withheld_sums=()):
+def weeks_and_months(
+    weeks,
+    months,
+    so_far=(),
+    *,
+    until=None,
+    hidden_months=(),
+    withheld_sums=(),
+    month_by_month=False,
+):
     """The Calendar of one selection, from its weekly counts `weeks` and monthly counts
     `months` (or its incidents for either), neither narrowed to a year: hiding one count
     may hide another a year away, and a year's numbers must not depend on the years asked
@@ -1339,7 +1378,8 @@ def weeks_and_months(weeks, months, so_far=(), *, until=None, hidden_months=(), 
     months (`report.comparison_for`), which the months already add up to. `until`: the
     first of a month the published counts end before (see `protect_calendar`).
     `hidden_months`, `withheld_sums`: what is hidden beside the other selections'
-    (`families`)."""
+    (`families`). `month_by_month`: the weeks are published, and read as they were in
+    every month before `until` (`weeks_month_by_month`)."""
     counted_weeks = {
         key[0]: n
         for key, n in _aggregate(weeks, (), "week").items()
@@ -1350,6 +1390,11 @@ def weeks_and_months(weeks, months, so_far=(), *, until=None, hidden_months=(), 
         for key, n in _aggregate(months, (), "month").items()
         if _is_published(key[0], until)
     }
+    read_before = None
+    if month_by_month and until is not None:
+        read_before = weeks_month_by_month(
+            counted_weeks, counted_months, until, hidden_months, withheld_sums
+        )
     published = protect_calendar(
         counted_weeks,
         counted_months,
@@ -1357,6 +1402,7 @@ def weeks_and_months(weeks, months, so_far=(), *, until=None, hidden_months=(), 
         until=until,
         hidden_months=hidden_months,
         withheld_sums=withheld_sums,
+        read_before=read_before,
     )
     return Calendar(
         counted_weeks,
@@ -1369,6 +1415,38 @@ def weeks_and_months(weeks, months, so_far=(), *, until=None, hidden_months=(), 
         published["total"],
         published["sums"],
     )
+
+
+def weeks_month_by_month(weeks, months, until, hidden_months=(), withheld_sums=()):
+    """{week Period: count as published} of the weeks a reader who came back every month
+    before `until` has read: each week as it was first published, at the first of the
+    month after it ended.
+
+    `protect_calendar` chooses the weeks to hide beside the months anew with every month's
+    counts, and a reader keeps them all: a week hidden last month beside a "<5" and shown
+    this month, beside weeks shown last month, gives the "<5" away. So each month's reading
+    is protected with every week read before as it was then (`read_before`): those shown
+    are known, those hidden stay hidden, and only the weeks new that month may be hidden.
+    The months, their sums and what is hidden beside the other selections are the same in
+    every reading, so the readings follow from the counts alone and read the same later."""
+    if not months:
+        return {}
+    read = {}
+    reading = _add_months(min(months).start, 1)
+    while reading < until:
+        published = protect_calendar(
+            {week: n for week, n in weeks.items() if _is_published(week, reading)},
+            {month: n for month, n in months.items() if _is_published(month, reading)},
+            until=reading,
+            hidden_months=[day for day in hidden_months if day < reading],
+            withheld_sums=[key for key in withheld_sums if key[1] <= reading],
+            read_before=read,
+        )
+        for week, shown in published["week"].items():
+            if week not in read and _is_published(week, reading):
+                read[week] = shown
+        reading = _add_months(reading, 1)
+    return read
 
 
 # Change against last year ----------------------------------------------------------------
