@@ -31,9 +31,11 @@ a table already protected is remembered by its contents.
 
 import bisect
 import datetime
+import hashlib
 from functools import lru_cache
 
 import numpy
+from django.core.cache import cache
 from django.db.models import Sum
 
 from tryghed.incidents.models import MonthlyCount
@@ -44,6 +46,10 @@ from tryghed.incidents.numbers import (
     Period,
     protected_sums,
 )
+from tryghed.organisation.models import Municipality
+
+# How long a district's choice is kept; other counts give another key.
+_KEPT = 24 * 60 * 60
 
 # Hiding a margin costs readers more than hiding a count inside the table: a municipality's
 # month over every category is what its lokalråd reads first, the area's more still.
@@ -204,20 +210,18 @@ def hidden_periods(rows, municipality_ids):
     return Hidden(hidden)
 
 
-def area_counts(area):
-    """([(municipality id, category, month start, count)], [municipality ids]): the counts
-    of a public reader's `area` (dashboard.area.Area) per municipality, category and month
-    that the public reads, and the municipalities the reader chooses among."""
-    counts = MonthlyCount.objects.filter(area._reach())
-    if area.until is not None:
-        counts = counts.filter(month__lt=area.until)
+def district_counts(district_id, until):
+    """([(municipality id, category, month start, count)], [municipality ids]): the counts of
+    a district's incidents (its sources', as its kredsråd reads them) per municipality,
+    category and month before `until`, and the district's municipalities."""
+    counts = MonthlyCount.objects.filter(source__district=district_id, month__lt=until)
     rows = (
         counts.order_by()
         .values_list("municipality_id", "category", "month")
         .annotate(n=Sum("incidents"))
         .values_list("municipality_id", "category", "month", "n")
     )
-    chosen = list(area.municipalities().values_list("pk", flat=True))
+    chosen = list(Municipality.objects.filter(district=district_id).values_list("pk", flat=True))
     return [(m, c, _as_date(start), n) for m, c, start, n in rows], chosen
 
 
@@ -301,10 +305,56 @@ def withheld_sums(rows, municipality_ids, until, hidden):
     return Hidden(withheld)
 
 
+def district_hidden(district_id, until):
+    """{"month": Hidden, "sums": Hidden} of a district's selections as the public reads them
+    up to `until`: every reader of the district's numbers (its kredsråd, a lokalråd, the
+    plan's indicators) reads the same, so that none of them can combine two choices.
+
+    Kept in the cache under the counts it follows from: past months do not change, so the
+    choice is made once and read by every worker."""
+    rows, chosen = district_counts(district_id, until)
+    digest = hashlib.sha256(repr((sorted(rows), sorted(chosen), until)).encode()).hexdigest()
+    key = f"incidents.families:{district_id}:{digest}"
+    hidden = cache.get(key)
+    if hidden is None:
+        months = hidden_periods(rows, chosen)
+        hidden = {"month": months, "sums": withheld_sums(rows, chosen, until, months)}
+        cache.set(key, hidden, timeout=_KEPT)
+    return hidden
+
+
 def hidden_in(area):
-    """{"month": Hidden, "sums": Hidden} of a public reader's `area`: the months and the
-    sums of months each of its selections reads as ".." beside the others'."""
-    months = area_counts(area)
-    hidden = {"month": hidden_periods(*months)}
-    hidden["sums"] = withheld_sums(*months, area.until, hidden["month"])
+    """{"month": Hidden, "sums": Hidden} of a public reader's `area` (dashboard.area.Area):
+    the months and sums of months each of its selections reads as ".." beside the
+    others', as each district's readers read them (`district_hidden`). The area's own
+    total is the sum of its parts (whole districts, a lokalråd's municipality): hidden where
+    a part is."""
+    districts = dict(
+        Municipality.objects.filter(pk__in=area.municipality_ids).values_list("pk", "district_id")
+    )
+    parts = [(district_id, None) for district_id in area.district_ids]
+    parts += [
+        (district_id, municipality_id)
+        for municipality_id, district_id in districts.items()
+        if district_id not in area.district_ids
+    ]
+    per = {
+        district_id: district_hidden(district_id, area.until)
+        for district_id in {district_id for district_id, _m in parts}
+    }
+    hidden = {}
+    for kind in ("month", "sums"):
+        merged = {}
+        for found in per.values():
+            for (municipality_id, category), periods in found[kind].hidden.items():
+                if municipality_id is not None:
+                    merged.setdefault((municipality_id, category), set()).update(periods)
+        categories = {category for found in per.values() for _m, category in found[kind].hidden}
+        for category in categories:
+            total = set()
+            for district_id, municipality_id in parts:
+                total |= per[district_id][kind].of(municipality_id, category)
+            if total:
+                merged[(None, category)] = total
+        hidden[kind] = Hidden(merged)
     return hidden

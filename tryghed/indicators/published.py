@@ -68,20 +68,11 @@ def _calendar(plan, municipality_id, category, today):
 
 
 def _hidden(plan, today):
-    """The months and sums the kredsråd's dashboard hides beside the other selections'
-    (`incidents.families`), for every selection of the plan's district."""
-    from tryghed.dashboard.area import Area
-
+    """The months and sums the district's readers read as ".." beside the other
+    selections' (`incidents.families`), for every selection of the plan's district."""
     memo = plan.__dict__.setdefault("_public_hidden", {})
     if today not in memo:
-        area = Area(
-            False,
-            frozenset({plan.district_id}),
-            frozenset(),
-            public=True,
-            until=today.replace(day=1),
-        )
-        memo[today] = families.hidden_in(area)
+        memo[today] = families.district_hidden(plan.district_id, today.replace(day=1))
     return memo[today]
 
 

@@ -1,0 +1,125 @@
+"""Every reader of a district's numbers reads the same months hidden: a lokalråd member's
+dashboard, the kredsråd's and the plan's indicators (which the lokalråd member reads too).
+Were Greve's lokalråd protected in a table of Greve alone, it would hide Greve's vandalism
+beside a "<5" where the district's table hides Greve's violence; the member would read the
+violence year on the dashboard, the vandalism year from an indicator, and the "<5"
+burglaries as the rest of Greve's year.
+
+"Today" is 18 November 2026. All numbers are of 2025, a whole year."""
+
+import csv
+import datetime
+import io
+from decimal import Decimal
+
+import pytest
+
+from tryghed.accounts.models import RoleAssignment, User
+from tryghed.dashboard import report
+from tryghed.incidents.models import DANISH_TIME, Incident, IncidentSource
+from tryghed.incidents.numbers import SECONDARY, SMALL_COUNT
+from tryghed.indicators.models import Indicator
+
+URL = "/medarbejder/tal/"
+
+
+@pytest.fixture
+def today(monkeypatch):
+    monkeypatch.setattr(report, "local_today", lambda: datetime.date(2026, 11, 18))
+
+
+def add(source, municipality, category, day, count):
+    start = Incident.objects.count()
+    Incident.objects.bulk_create(
+        Incident(
+            source=source,
+            external_id=f"RD-{start + n}",
+            occurred_at=datetime.datetime.combine(day, datetime.time(12), DANISH_TIME),
+            category=category,
+            municipality=municipality,
+        )
+        for n in range(count)
+    )
+
+
+def read(client, path):
+    response = client.get(URL + path)
+    assert response.status_code == 200, response.content
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    return {row[0]: row[2] for row in rows[1:]}
+
+
+def lokalraad_member(council):
+    user = User.objects.create_user("greve_member", password="x")
+    RoleAssignment.objects.create(
+        user=user, role=RoleAssignment.Role.COUNCIL_MEMBER, council=council
+    )
+    return user
+
+
+@pytest.mark.usefixtures("today")
+def test_a_lokalraad_reads_what_the_kredsraad_and_the_plan_read(
+    client_for, councils, district, greve, koege, plan, council_member
+):
+    source = IncidentSource.objects.create(name="doegnrapport-probe2", district=district)
+    # Every month of 2025 but October: 10 of each, nothing small anywhere.
+    for month in range(1, 13):
+        if month == 10:
+            continue
+        day = datetime.date(2025, month, 5)
+        for municipality in (greve, koege):
+            for category in ("vandalism", "violence", "burglary_business"):
+                add(source, municipality, category, day, 10)
+    # October 2025: Greve 3 home burglaries ("<5"), 6 vandalism, 10 violence; Køge 20,
+    # 100 and 6. Greve's row alone hides its smallest other count (vandalism, 6); the
+    # district's table the cheapest rectangle: Greve and Køge × violence (10 + 20 + 6)
+    # beats × vandalism (6 + 20 + 100).
+    october = datetime.date(2025, 10, 6)
+    add(source, greve, "burglary_home", october, 3)
+    add(source, greve, "vandalism", october, 6)
+    add(source, greve, "violence", october, 10)
+    add(source, koege, "burglary_home", october, 20)
+    add(source, koege, "vandalism", october, 100)
+    add(source, koege, "violence", october, 6)
+    for month in range(1, 13):
+        if month != 10:
+            add(source, koege, "burglary_home", datetime.date(2025, month, 5), 10)
+
+    area = plan.focus_areas.get()
+    Indicator.objects.create(
+        focus_area=area,
+        title="Haervaerk i Greve",
+        kind=Indicator.Kind.INCIDENTS,
+        categories=["vandalism"],
+        municipality=greve,
+        baseline_year=2024,
+        current_year=2025,
+        target_percent=Decimal("10"),
+        direction=Indicator.Direction.DECREASE,
+    )
+
+    member = client_for(lokalraad_member(councils["greve"]))
+    # The member's own dashboard (Greve alone).
+    every = read(member, "trend.csv?period=year")
+    violence = read(member, "trend.csv?period=year&category=violence")
+    vandalism = read(member, "trend.csv?period=year&category=vandalism")
+    burglary = read(member, "trend.csv?period=year&category=burglary_home")
+    assert burglary["2025"] == SMALL_COUNT
+    # Hidden beside the "<5" as in the district's table: Greve's violence, not its vandalism.
+    assert violence["2025"] == SECONDARY
+    assert vandalism["2025"] == "116"
+    response = member.get(URL + "noegletal.csv")
+    assert response.status_code == 200
+    tiles = list(csv.reader(io.StringIO(response.content.decode())))
+    tile = next(r for r in tiles if r[0] == "Haervaerk i Greve")
+    assert tile[2] == "116"
+    # The kredsråd reads Greve's year alike.
+    kredsraad = read(client_for(council_member), "trend.csv?period=year&municipality=0253")
+    assert kredsraad["2025"] == every["2025"]
+    assert (
+        read(
+            client_for(council_member),
+            "trend.csv?period=year&municipality=0253&category=violence",
+        )["2025"]
+        == SECONDARY
+    )
