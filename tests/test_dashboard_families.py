@@ -263,3 +263,19 @@ def test_a_week_reads_the_same_in_every_later_month(
                 hidden.add(week)
     assert first_read["2026-W25"] == SMALL_COUNT
     assert hidden  # the 3 beside its months takes a week with it
+
+
+@pytest.mark.usefixtures("today", "october")
+def test_the_sweep_chooses_before_the_first_reader(monkeypatch, council_member, client_for):
+    """Choosing a district's hidden months takes seconds for years of counts: the sweep
+    does it, and the first council member reads the choice from the cache."""
+    from tryghed.incidents import families, sweeps
+
+    sweeps.sweep(now=datetime.datetime(2026, 11, 18, 9, tzinfo=datetime.UTC))
+
+    def chosen_again(*args):
+        raise AssertionError("chosen again")
+
+    monkeypatch.setattr(families, "hidden_periods", chosen_again)
+    client = client_for(council_member)
+    assert read(client, "trend.csv?period=month&year=2026&municipality=0253")[OCTOBER] == "11"

@@ -7,6 +7,12 @@ never moves. The importer writes in batches, each whole or not at all, so such a
 have written part of its file; every row is keyed by its external id, so uploading the file
 again finishes the work without doubling anything.
 
+After an import, and when a month begins, the public's numbers of a district hide new
+months and sums beside the other selections' (`families.district_hidden`); choosing them
+takes seconds for a district of several years. The sweep chooses them for every district
+with incidents, so that the first council member to open the dashboard does not wait; a
+pass with nothing new reads them from the cache.
+
 An upload is at most 20 MB and imports in well under a minute, so a job still running
 STUCK_AFTER after it started has lost its worker. It is marked failed with a message that
 says what happened and what to do, and the job page shows it at its next poll. The claim is a
@@ -21,7 +27,8 @@ from django.utils.translation import gettext as _
 
 from tryghed.audit import log
 from tryghed.audit.models import AuditEntry
-from tryghed.incidents.models import IncidentImport
+from tryghed.incidents import families
+from tryghed.incidents.models import DANISH_TIME, IncidentImport, IncidentSource
 
 STUCK_AFTER = datetime.timedelta(minutes=30)
 # One pass fails at most this many; the next pass takes the rest.
@@ -37,6 +44,16 @@ def stuck_message():
 
 
 def sweep(*, now):
+    lines = _fail_stuck(now)
+    until = now.astimezone(DANISH_TIME).date().replace(day=1)
+    for district_id in (
+        IncidentSource.objects.order_by().values_list("district_id", flat=True).distinct()
+    ):
+        families.district_hidden(district_id, until)
+    return lines
+
+
+def _fail_stuck(now):
     running = IncidentImport.Status.RUNNING
     stuck = list(
         IncidentImport.objects.filter(status=running, started_at__lt=now - STUCK_AFTER)
