@@ -313,7 +313,9 @@ def district_hidden(district_id, until):
     Kept in the cache under the counts it follows from: past months do not change, so the
     choice is made once and read by every worker."""
     rows, chosen = district_counts(district_id, until)
-    digest = hashlib.sha256(repr((sorted(rows), sorted(chosen), until)).encode()).hexdigest()
+    # Unlocated counts have no municipality: sorted as 0, no municipality's key.
+    ordered = sorted(rows, key=lambda row: (row[0] or 0, row[1], row[2]))
+    digest = hashlib.sha256(repr((ordered, sorted(chosen), until)).encode()).hexdigest()
     key = f"incidents.families:{district_id}:{digest}"
     hidden = cache.get(key)
     if hidden is None:

@@ -895,14 +895,12 @@ def protect_calendar(
     calendar = _Calendar(weeks, months, until)
     year_cells = [c for c, what in enumerate(calendar.cells) if what.kind == "year"]
     read_before = read_before or {}
+    # A week hidden before stays hidden, a 0 too: hidden whole, it hid where the others lie.
     calendar.forced = {
         cell
         for cell, what in enumerate(calendar.cells)
-        if calendar.counts[cell]
-        and (
-            (what.kind == "month" and what.start in sums.hidden)
-            or (what.kind == "week" and read_before.get(what) == SECONDARY)
-        )
+        if (what.kind == "month" and calendar.counts[cell] and what.start in sums.hidden)
+        or (what.kind == "week" and read_before.get(what) == SECONDARY)
     }
     calendar.fixed = {
         cell
