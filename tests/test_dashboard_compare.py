@@ -306,13 +306,18 @@ def test_a_map_of_every_year_beside_a_hidden_total_is_hidden_too(
     client = client_for(council_member)
     query = "category=burglary_business"
     assert {row[2] for row in read_csv(client.get(URL + "kommuner.csv?" + query))[1:]} == {".."}
-    cells = read_csv(client.get(URL + "braendpunkter.csv?" + query))
+    # The public reads the map of every category only (a category's squares would be the
+    # squares of every category less the other categories'); here the business burglaries
+    # are every incident, so that map is theirs.
+    assert read_csv(client.get(URL + "braendpunkter.csv?" + query))[1:] == []
+    assert {row[2] for row in read_csv(client.get(URL + "kommuner.csv"))[1:]} == {".."}
+    cells = read_csv(client.get(URL + "braendpunkter.csv"))
     assert [row[-1] for row in cells[1:]] == [".."]
-    page = client.get(URL + "?" + query).content.decode()
+    page = client.get(URL).content.decode()
     table = re.search(r'<table[^>]*id="table-hotspots".*?</table>', page, re.S).group(0)
     assert re.findall(r'<td class="text-align-right">([^<]*)</td>', table) == [".."]
     # 2025 alone is shown, its map too.
-    cells = read_csv(client.get(URL + "braendpunkter.csv?" + query + "&year=2025"))
+    cells = read_csv(client.get(URL + "braendpunkter.csv?year=2025"))
     assert [row[-1] for row in cells[1:]] == ["20"]
 
 
@@ -325,7 +330,11 @@ def test_incidents_without_coordinates_are_protected_with_the_map(
     client = client_for(council_member)
     years = read_csv(client.get(URL + "trend.csv?category=burglary_business&period=year"))
     assert [row[-1] for row in years[1:]] == ["22"]
-    cells = read_csv(client.get(URL + "braendpunkter.csv?" + query))
+    # The public reads the map of every category only, here the business burglaries'.
+    assert read_csv(client.get(URL + "braendpunkter.csv?" + query))[1:] == []
+    years = read_csv(client.get(URL + "trend.csv?period=year"))
+    assert [row[-1] for row in years[1:]] == ["22"]
+    cells = read_csv(client.get(URL + "braendpunkter.csv?year=2025"))
     assert [row[-1] for row in cells[1:]] == [".."]
     staff = read_csv(client_for(secretariat).get(URL + "braendpunkter.csv?" + query))
     assert [row[-1] for row in staff[1:]] == ["20"]
@@ -456,9 +465,12 @@ class TestHotspots:
             assert [r[6] for r in every_year[1:]] == ["5", "1", "1"]
         else:
             # The public's map of every year holds the whole years only: the kept counts
-            # alone. 2024's count is hidden, and with it its squares, on both maps.
+            # alone. Greve's 2024 is hidden, and with it its squares, on both maps. Each
+            # municipality's squares are protected against its own count: Køge's one
+            # square is its 2024's 1, "<5" as Køge's own map of 2024 has it; the map of
+            # every year, beside that one, hides it.
             assert read == []
-            assert [r[6] for r in rows[1:]] == ["..", "..", ".."]
+            assert [r[6] for r in rows[1:]] == ["<5", "..", ".."]
             assert [r[6] for r in every_year[1:]] == ["..", "..", ".."]
 
     def test_the_filters_narrow_the_cells(self, secretariat, client_for):

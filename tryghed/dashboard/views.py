@@ -9,7 +9,6 @@ import datetime
 import io
 import json
 
-from django.db.models import Sum
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.formats import date_format
@@ -26,8 +25,9 @@ from tryghed.incidents import families
 from tryghed.incidents.models import Category
 from tryghed.incidents.numbers import (
     SECONDARY,
+    HotspotGroup,
     Period,
-    hotspots_of_years,
+    hotspots_by_municipality,
     sums_by_municipality,
     write_municipality_csv,
 )
@@ -76,50 +76,93 @@ class DashboardQuery:
 
     def hotspots_through(self):
         """The last year the public's hotspot map holds when it holds whole years only (see
-        `hotspots`); None where it is the chosen year's, or for staff."""
-        if not self.area.public:
+        `hotspots`); None where it is the chosen year's, where it holds none (one category),
+        or for staff."""
+        if not self.area.public or self.filters["category"] is not None:
             return None
         year = self.filters["year"]
         running = self.area.until.year
         return running - 1 if year is None or year >= running else None
 
     def hotspots(self):
-        """The hotspot map's cells (`charts.hotspot_cells`); the public's protected with the
-        selection's count, which the page and the trend publish beside them.
+        """The hotspot map's cells (`charts.hotspot_cells`); the public's protected, each
+        municipality's squares against its count, which its own selection publishes beside
+        them (`numbers.hotspots_by_municipality`).
 
         A square's count of a year under way grows month by month, and its months are
         published nowhere: two months' maps would give a square's month away. So the public
         reads whole years only: none for the year under way, and for every year the whole
-        years before it (`numbers.hotspots_of_years`)."""
+        years before it (`numbers.hotspots_of_years`).
+
+        The public reads the map of every category together only: each category's map,
+        protected against its own count, would hide other squares than the others', and a
+        square of one category would be the square of every category less the others'."""
         if not self.area.public:
             return charts.hotspot_cells(self.hotspot_parts())
+        if self.filters["category"] is not None:
+            return []
         through = self.hotspots_through()
-        if through is not None:
-            if self.filters["year"] is not None:
-                return []
-            return self.hotspots_of_whole_years(through)
-        hidden = self.total_hidden()
-        total = None if hidden else self.counted().aggregate(n=Sum("incidents"))["n"] or 0
-        return charts.hotspot_cells(
-            self.hotspot_parts(), public=True, total=total, total_hidden=hidden
+        if through is not None and self.filters["year"] is not None:
+            return []
+        (cells,), _less = self.hotspot_parts()
+        if through is None:
+            years = [self.filters["year"]]
+        else:
+            # Whole years only: the cells of the year under way, which the totals per cell
+            # hold, are left out rather than taken away.
+            cells = cells.filter(year__lte=through)
+            years = sorted(p.year for p in self.calendar.counted("year") if p.year <= through)
+        return hotspots_by_municipality(
+            cells, self.hotspot_groups(years, through), whole_years=through is not None
         )
 
-    def hotspots_of_whole_years(self, through):
-        """The public's map of every whole year up to `through`, beside each year's map."""
-        (cells,), _less = self.hotspot_parts()
-        counted = self.calendar.counted("year")
-        years = [period for period in sorted(counted) if period.year <= through]
-        together = self.calendar.sums.values.get((None, datetime.date(through + 1, 1, 1)), 0)
-        return charts.ordered_for_public(
-            hotspots_of_years(
-                [
-                    (cells.in_year(p.year), counted[p], self.calendar.shown(p) == SECONDARY)
-                    for p in years
-                ],
-                total=sum(counted[p] for p in years),
-                total_hidden=together == SECONDARY,
-            )
-        )
+    def hotspot_groups(self, years, through):
+        """The public map's `numbers.HotspotGroup`s of `years` (the whole years up to
+        `through`, or the chosen year's alone when `through` is None): each shown
+        municipality's, with its counts as its own selection publishes them
+        (`municipality_sums`), and one of the incidents in none of them, the selection's
+        counts (`calendar`) less the municipalities'."""
+        end = None if through is None else datetime.date(through + 1, 1, 1)
+
+        def together(sums):
+            # The map of every whole year is protected against the years' sum as published
+            # up to the end of the last of them (`numbers.protected_sums`).
+            if end is None:
+                return sums.year(years[0])
+            return sums.values.get((None, end), 0)
+
+        groups, counted, hidden = [], dict.fromkeys(years, 0), set()
+        for municipality in self.shown_municipalities():
+            sums = self.municipality_sums.get(municipality.pk)
+            if sums is None or not sums.months:
+                continue
+            own = {}
+            for month, n in sums.months.items():
+                if month.year in counted:
+                    own[month.year] = own.get(month.year, 0) + n
+            shown = {year: (n, sums.year(year) == SECONDARY) for year, n in own.items()}
+            total_hidden = together(sums) == SECONDARY
+            groups.append(HotspotGroup(municipality.pk, shown, sum(own.values()), total_hidden))
+            for year, (n, year_hidden) in shown.items():
+                counted[year] += n
+                if year_hidden:
+                    hidden.add(year)
+            if total_hidden:
+                hidden.add(None)
+        # The rest, as the public works it out: the selection's count less its
+        # municipalities'; hidden where any of them is.
+        calendar = self.calendar
+        rest = {}
+        for period, n in calendar.counted("year").items():
+            if period.year in counted:
+                year_hidden = calendar.shown(period) == SECONDARY or period.year in hidden
+                rest[period.year] = (n - counted[period.year], year_hidden)
+        if end is None:
+            rest_hidden = rest.get(years[0], (0, False))[1]
+        else:
+            rest_hidden = calendar.sums.values.get((None, end), 0) == SECONDARY or None in hidden
+        groups.append(HotspotGroup(None, rest, sum(n for n, _hidden in rest.values()), rest_hidden))
+        return groups
 
     def compared(self, comparison):
         """(what `comparison` is counted from, every year in; their monthly counts or None).

@@ -1787,18 +1787,38 @@ def hotspots_of_years(years, *, total, total_hidden=False):
     hidden on one of its years' maps is hidden here too (or it would be this map less the
     others), and the squares are protected against `total`, the years' count together
     (`total_hidden`: read as "..", so the squares are hidden whole)."""
+    return _protected_years(
+        [(_cells(qs, busiest_first=True), n, hidden) for qs, n, hidden in years],
+        total,
+        total_hidden,
+    )
+
+
+def _busiest_first(counted):
+    """[(row, column, incidents)] of {(row, column): incidents}, in the map's order."""
+    # Sorted as plain tuples, the busiest first: a sort key called per cell took as long.
+    busiest = sorted((-n, row, column) for (row, column), n in counted.items() if n)
+    return [(row, column, -n) for n, row, column in busiest]
+
+
+def _protected_year(ordered, total, total_hidden):
+    """A year's cells `ordered` (`_busiest_first`) as `hotspots` protects its public map."""
+    shown = protect_with_rest([n for _row, _column, n in ordered], total, total_hidden=total_hidden)
+    return [
+        Cell(row, column, count) for (row, column, _n), count in zip(ordered, shown, strict=True)
+    ]
+
+
+def _protected_years(years, total, total_hidden):
+    """`hotspots_of_years` of each year's cells in the map's order (`_busiest_first`)."""
     summed, hidden = {}, set()
-    for qs, year_total, year_hidden in years:
-        ordered = _cells(qs, busiest_first=True)
-        shown = protect_with_rest(
-            [n for _row, _column, n in ordered], year_total, total_hidden=year_hidden
-        )
-        for (row, column, n), value in zip(ordered, shown, strict=True):
-            summed[(row, column)] = summed.get((row, column), 0) + n
-            if is_hidden(value):
+    for ordered, year_total, year_hidden in years:
+        for row, column, count in _protected_year(ordered, year_total, year_hidden):
+            if is_hidden(count):
                 hidden.add((row, column))
-    busiest = sorted((-n, row, column) for (row, column), n in summed.items() if n)
-    ordered = [(row, column, -n) for n, row, column in busiest]
+        for row, column, n in ordered:
+            summed[(row, column)] = summed.get((row, column), 0) + n
+    ordered = _busiest_first(summed)
     counts = [n for _row, _column, n in ordered]
     if total_hidden:
         shown = [SECONDARY] * len(counts)
@@ -1813,6 +1833,93 @@ def hotspots_of_years(years, *, total, total_hidden=False):
     return [
         Cell(row, column, count) for (row, column, _n), count in zip(ordered, shown, strict=True)
     ]
+
+
+class HotspotGroup(NamedTuple):
+    """The squares of one municipality on the public's map, or of the incidents in none of
+    the map's municipalities (`municipality_id` None), and what they are protected
+    against: `years` {year: (count, whether the public reads it as "..")} of the year or
+    years the map holds, and for a map of several whole years `total`, `total_hidden` the
+    same of those years together."""
+
+    municipality_id: int | None
+    years: dict
+    total: int
+    total_hidden: bool
+
+
+def _cells_by_municipality(qs, municipality_ids):
+    """{(municipality id, year): cells in the map's order (`_busiest_first`)} of kept counts
+    per cell and year `qs`; the cells of any other municipality, or of none, under None."""
+    rows = (
+        qs.order_by()
+        .values("municipality_id", "year", "cell_row", "cell_column")
+        .annotate(n=Sum("incidents"))
+        .values_list("municipality_id", "year", "cell_row", "cell_column", "n")
+    )
+    # Fetched as the database returns them, as `_cells` does.
+    sql, params = rows.query.get_compiler(rows.db).as_sql()
+    found = {}
+    with connections[rows.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        for municipality_id, year, row, column, n in cursor.fetchall():
+            key = (municipality_id if municipality_id in municipality_ids else None, year)
+            cells = found.setdefault(key, {})
+            cells[(row, column)] = cells.get((row, column), 0) + int(n)
+    return {key: _busiest_first(cells) for key, cells in found.items()}
+
+
+def hotspots_by_municipality(qs, groups, *, whole_years=False):
+    """The public's map of one or several municipalities from their kept counts per cell
+    and year `qs` (CellTotal of the map's years), a list of Cell, the shown ones the
+    busiest first.
+
+    Each municipality's squares are protected against its own count, as its own map
+    protects them alone, and a square is hidden wherever that map hides it: were the
+    district's map protected against the district's count alone, it would hide other
+    squares than the municipality's map, and the municipality's count, published beside
+    its own map, less the squares the district's map shows would give a hidden one away.
+    `groups`: a HotspotGroup for each municipality, and one (None) for the incidents in
+    none of them, which the district's count holds besides theirs. `whole_years`: the map
+    of several whole years beside each year's own (`hotspots_of_years`); otherwise of the
+    one year in each group's `years`.
+
+    A square that lies in several municipalities shows their sum where every one of them
+    shows its part; otherwise it is ".." (a "<5" of the sum would bound the hidden parts)."""
+    ids = {group.municipality_id for group in groups} - {None}
+    found = _cells_by_municipality(qs, ids)
+    parts = {}
+    for group in groups:
+        years = {year for key, year in found if key == group.municipality_id}
+        # Cells of a year without a count of its own are hidden with it (a count the
+        # public cannot read).
+        counted = {year: group.years.get(year, (0, True)) for year in years}
+        if whole_years:
+            cells = _protected_years(
+                [
+                    (found[(group.municipality_id, year)], n, hidden)
+                    for year, (n, hidden) in sorted(counted.items())
+                ],
+                group.total,
+                group.total_hidden,
+            )
+        else:
+            cells = []
+            for year, (n, hidden) in sorted(counted.items()):
+                cells += _protected_year(found[(group.municipality_id, year)], n, hidden)
+        for row, column, count in cells:
+            parts.setdefault((row, column), []).append(count)
+    shown, hidden = [], []
+    for (row, column), counts in parts.items():
+        if len(counts) == 1:
+            count = counts[0]
+        elif any(is_hidden(count) for count in counts):
+            count = SECONDARY
+        else:
+            count = sum(counts)
+        (hidden if is_hidden(count) else shown).append(Cell(row, column, count))
+    shown.sort(key=lambda cell: (-cell.count, cell.row, cell.column))
+    return shown + sorted(hidden)
 
 
 def hotspots_geojson(cells):
