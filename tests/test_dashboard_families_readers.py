@@ -123,3 +123,23 @@ def test_a_lokalraad_reads_what_the_kredsraad_and_the_plan_read(
         )["2025"]
         == SECONDARY
     )
+
+
+@pytest.mark.usefixtures("today")
+def test_a_lokalraad_reads_its_municipality_as_its_district_records_it(
+    client_for, councils, district, other_district, greve, council_member
+):
+    """Greve's October: 10 violence cases in the district's own records and 3 burglaries in
+    another district's. The hidden counts are chosen over the district's records; counting
+    the other district's 3 beside them, nothing would hide Greve's 10 violence cases, and 13
+    less 10 would be the 3."""
+    own = IncidentSource.objects.create(name="doegnrapport-own", district=district)
+    foreign = IncidentSource.objects.create(name="doegnrapport-far", district=other_district)
+    october = datetime.date(2026, 10, 6)
+    add(own, greve, "violence", october, 10)
+    add(foreign, greve, "burglary_home", october, 3)
+    member = client_for(lokalraad_member(councils["greve"]))
+    for client in (member, client_for(council_member)):
+        query = "trend.csv?period=month&year=2026&municipality=0253"
+        assert read(client, query)["2026-10"] == "10"
+        assert read(client, query + "&category=burglary_home")["2026-10"] == "0"

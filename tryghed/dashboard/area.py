@@ -21,7 +21,7 @@ two, and a day's count is usually under 5. Staff read up to today.
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import F, Q
 
 from tryghed.accounts.scope import scope_of
 from tryghed.dashboard.report import local_today
@@ -101,8 +101,13 @@ class Area:
         return model.objects.filter(self._reach())
 
     def _reach(self):
-        """The public reader's districts and municipalities, counted directly (see above)."""
-        return Q(source__district__in=self.district_ids) | Q(municipality__in=self.municipality_ids)
+        """The public reader's districts and municipalities, counted directly (see above): a
+        district's incidents as its own police record them, and a lokalråd's municipality's
+        as its district records them, which its kredsråd reads too. The hidden counts are
+        chosen once per district, over the same incidents (`incidents.families`)."""
+        return Q(source__district__in=self.district_ids) | Q(
+            municipality__in=self.municipality_ids, source__district=F("municipality__district")
+        )
 
     def reads_exactly(self, district_id, municipality_id=None):
         """Whether the user reads the exact numbers of a district's incidents, or of one of
