@@ -213,16 +213,26 @@ def hidden_periods(rows, municipality_ids):
 def district_counts(district_id, until):
     """([(municipality id, category, month start, count)], [municipality ids]): the counts of
     a district's incidents (its sources', as its kredsråd reads them) per municipality,
-    category and month before `until`, and the district's municipalities."""
-    counts = MonthlyCount.objects.filter(source__district=district_id, month__lt=until)
-    rows = (
-        counts.order_by()
+    category and month before `until`, and the district's municipalities. Counts in none of
+    them (unlocated, or beyond the district) come summed per category and month, with no
+    municipality: no reader chooses them."""
+    chosen = list(Municipality.objects.filter(district=district_id).values_list("pk", flat=True))
+    counts = MonthlyCount.objects.filter(source__district=district_id, month__lt=until).order_by()
+    inside = (
+        counts.filter(municipality__in=chosen)
         .values_list("municipality_id", "category", "month")
         .annotate(n=Sum("incidents"))
         .values_list("municipality_id", "category", "month", "n")
     )
-    chosen = list(Municipality.objects.filter(district=district_id).values_list("pk", flat=True))
-    return [(m, c, _as_date(start), n) for m, c, start, n in rows], chosen
+    beyond = (
+        counts.exclude(municipality__in=chosen)
+        .values_list("category", "month")
+        .annotate(n=Sum("incidents"))
+        .values_list("category", "month", "n")
+    )
+    rows = [(m, c, _as_date(start), n) for m, c, start, n in inside]
+    rows += [(None, c, _as_date(start), n) for c, start, n in beyond]
+    return rows, chosen
 
 
 def _as_date(value):

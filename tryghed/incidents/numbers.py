@@ -52,7 +52,7 @@ import heapq
 import math
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import reduce
+from functools import lru_cache, reduce
 from operator import or_
 from typing import NamedTuple
 
@@ -1416,6 +1416,21 @@ def weeks_and_months(
 
 
 def weeks_month_by_month(weeks, months, until, hidden_months=(), withheld_sums=()):
+    """See `_weeks_month_by_month`; the readings of the same counts are made once per
+    process: they are the same for every reader and every request of a month."""
+    return dict(
+        _weeks_month_by_month(
+            tuple(sorted(weeks.items())),
+            tuple(sorted(months.items())),
+            until,
+            frozenset(hidden_months),
+            frozenset(withheld_sums),
+        )
+    )
+
+
+@lru_cache(maxsize=256)
+def _weeks_month_by_month(weeks, months, until, hidden_months, withheld_sums):
     """{week Period: count as published} of the weeks a reader who came back every month
     before `until` has read: each week as it was first published, at the first of the
     month after it ended.
@@ -1427,8 +1442,9 @@ def weeks_month_by_month(weeks, months, until, hidden_months=(), withheld_sums=(
     are known, those hidden stay hidden, and only the weeks new that month may be hidden.
     The months, their sums and what is hidden beside the other selections are the same in
     every reading, so the readings follow from the counts alone and read the same later."""
+    weeks, months = dict(weeks), dict(months)
     if not months:
-        return {}
+        return ()
     read = {}
     reading = _add_months(min(months).start, 1)
     while reading < until:
@@ -1444,7 +1460,7 @@ def weeks_month_by_month(weeks, months, until, hidden_months=(), withheld_sums=(
             if week not in read and _is_published(week, reading):
                 read[week] = shown
         reading = _add_months(reading, 1)
-    return read
+    return tuple(read.items())
 
 
 # Change against last year ----------------------------------------------------------------
