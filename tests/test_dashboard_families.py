@@ -6,39 +6,23 @@ margin less the other counts of its row or column.
 burglaries and 8 violence cases, Køge 20 and 17; the other months of 2026 hold violence
 only, 8 a month in Greve and 17 in Køge."""
 
-import csv
 import datetime
-import io
 import itertools
 
 import pytest
 
-from tryghed.accounts.models import RoleAssignment, User
+from tests.dashboard_helpers import (
+    URL,
+    add,
+    lokalraad_member,
+    read,
+    today,  # noqa: F401 (a fixture)
+)
 from tryghed.dashboard import report
-from tryghed.incidents.models import DANISH_TIME, Incident, IncidentSource
+from tryghed.incidents.models import IncidentSource
 from tryghed.incidents.numbers import SECONDARY, SMALL_COUNT
 
-URL = "/medarbejder/tal/"
 OCTOBER = "2026-10"
-
-
-@pytest.fixture
-def today(monkeypatch):
-    monkeypatch.setattr(report, "local_today", lambda: datetime.date(2026, 11, 18))
-
-
-def add(source, municipality, category, day, count):
-    start = Incident.objects.count()
-    Incident.objects.bulk_create(
-        Incident(
-            source=source,
-            external_id=f"F-{start + n}",
-            occurred_at=datetime.datetime.combine(day, datetime.time(12), DANISH_TIME),
-            category=category,
-            municipality=municipality,
-        )
-        for n in range(count)
-    )
 
 
 @pytest.fixture
@@ -51,13 +35,6 @@ def october(district, greve, koege):
     add(source, greve, "burglary_home", datetime.date(2026, 10, 6), 3)
     add(source, koege, "burglary_home", datetime.date(2026, 10, 6), 20)
     return source
-
-
-def read(client, path):
-    response = client.get(URL + path)
-    assert response.status_code == 200, response.content
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
-    return {row[0]: row[2] for row in rows[1:]}
 
 
 def fits(published, value):
@@ -149,7 +126,7 @@ def test_a_small_month_is_no_margin_less_the_others(council_member, client_for):
 @pytest.mark.usefixtures("today", "october")
 def test_a_lokalraad_member_reads_the_same_month_protected(client_for, councils, greve):
     member = client_for(
-        _lokalraad_member(councils["greve"]),
+        lokalraad_member(councils["greve"]),
     )
     every = read(member, "trend.csv?period=month&year=2026")
     burglaries = read(member, "trend.csv?period=month&year=2026&category=burglary_home")
@@ -178,14 +155,6 @@ def test_staff_read_every_count(secretariat, client_for):
     )
 
 
-def _lokalraad_member(council):
-    user = User.objects.create_user("greve_member", password="x")
-    RoleAssignment.objects.create(
-        user=user, role=RoleAssignment.Role.COUNCIL_MEMBER, council=council
-    )
-    return user
-
-
 @pytest.mark.usefixtures("today")
 def test_no_loop_of_months_and_categories_pins_a_small_count(client_for, councils, district, greve):
     """Greve: January 1 burglary and 10 violence cases, February 10 and 4. Each month hides
@@ -197,7 +166,7 @@ def test_no_loop_of_months_and_categories_pins_a_small_count(client_for, council
     add(source, greve, "violence", datetime.date(2026, 1, 7), 10)
     add(source, greve, "burglary_home", datetime.date(2026, 2, 11), 10)
     add(source, greve, "violence", datetime.date(2026, 2, 11), 4)
-    member = client_for(_lokalraad_member(councils["greve"]))
+    member = client_for(lokalraad_member(councils["greve"]))
     every = read(member, "trend.csv?period=month&year=2026")
     burglary = read(member, "trend.csv?period=month&year=2026&category=burglary_home")
     violence = read(member, "trend.csv?period=month&year=2026&category=violence")
@@ -225,7 +194,7 @@ def test_council_members_read_the_weeks_of_the_whole_area(council_member, client
         assert "Grupp" in response.content.decode() and "måned" in response.content.decode()
         page = client.get(URL + "?period=week&year=2026" + query)
         assert page.status_code == 200 and 'id="chart-trend"' not in page.content.decode()
-    member = client_for(_lokalraad_member(councils["greve"]))
+    member = client_for(lokalraad_member(councils["greve"]))
     assert member.get(URL + "trend.csv?period=week&municipality=0253").status_code == 200
     assert member.get(URL + "trend.csv?period=week&category=violence").status_code == 400
 

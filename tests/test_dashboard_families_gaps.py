@@ -17,45 +17,19 @@ is published by `numbers.protected_sums`. The sums' table (`families.withheld_su
 no "<5" and no "..", so nothing is hidden there either.
 """
 
-import csv
 import datetime
-import io
 import itertools
 
 import pytest
 
-from tryghed.dashboard import report
-from tryghed.incidents.models import DANISH_TIME, Incident, IncidentSource
+from tests.dashboard_helpers import (
+    add,
+    read,
+    today,  # noqa: F401 (a fixture)
+)
+from tryghed.incidents.models import IncidentSource
 from tryghed.incidents.numbers import SECONDARY, SMALL_COUNT
 from tryghed.organisation.models import Municipality
-
-URL = "/medarbejder/tal/"
-
-
-@pytest.fixture
-def today(monkeypatch):
-    monkeypatch.setattr(report, "local_today", lambda: datetime.date(2026, 11, 18))
-
-
-def add(source, municipality, category, day, count):
-    start = Incident.objects.count()
-    Incident.objects.bulk_create(
-        Incident(
-            source=source,
-            external_id=f"P3-{start + n}",
-            occurred_at=datetime.datetime.combine(day, datetime.time(12), DANISH_TIME),
-            category=category,
-            municipality=municipality,
-        )
-        for n in range(count)
-    )
-
-
-def read(client, path):
-    response = client.get(URL + path)
-    assert response.status_code == 200, response.content
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
-    return {row[0]: row[2] for row in rows[1:]}
 
 
 def fits(published, value):

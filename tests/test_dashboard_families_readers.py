@@ -14,47 +14,16 @@ from decimal import Decimal
 
 import pytest
 
-from tryghed.accounts.models import RoleAssignment, User
-from tryghed.dashboard import report
-from tryghed.incidents.models import DANISH_TIME, Incident, IncidentSource
+from tests.dashboard_helpers import (
+    URL,
+    add,
+    lokalraad_member,
+    read,
+    today,  # noqa: F401 (a fixture)
+)
+from tryghed.incidents.models import IncidentSource
 from tryghed.incidents.numbers import SECONDARY, SMALL_COUNT
 from tryghed.indicators.models import Indicator
-
-URL = "/medarbejder/tal/"
-
-
-@pytest.fixture
-def today(monkeypatch):
-    monkeypatch.setattr(report, "local_today", lambda: datetime.date(2026, 11, 18))
-
-
-def add(source, municipality, category, day, count):
-    start = Incident.objects.count()
-    Incident.objects.bulk_create(
-        Incident(
-            source=source,
-            external_id=f"RD-{start + n}",
-            occurred_at=datetime.datetime.combine(day, datetime.time(12), DANISH_TIME),
-            category=category,
-            municipality=municipality,
-        )
-        for n in range(count)
-    )
-
-
-def read(client, path):
-    response = client.get(URL + path)
-    assert response.status_code == 200, response.content
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
-    return {row[0]: row[2] for row in rows[1:]}
-
-
-def lokalraad_member(council):
-    user = User.objects.create_user("greve_member", password="x")
-    RoleAssignment.objects.create(
-        user=user, role=RoleAssignment.Role.COUNCIL_MEMBER, council=council
-    )
-    return user
 
 
 @pytest.mark.usefixtures("today")

@@ -21,10 +21,11 @@ import pytest
 from django.utils import translation
 
 from tests.conftest import _user
+from tests.dashboard_helpers import add as add_incidents
 from tryghed.accounts.models import RoleAssignment
 from tryghed.dashboard import pdf, report
 from tryghed.dashboard.views import DashboardQuery, dashboard_context
-from tryghed.incidents.models import DANISH_TIME, Incident, IncidentSource
+from tryghed.incidents.models import IncidentSource
 from tryghed.incidents.numbers import CELL_LAT, CELL_LON, SECONDARY, SMALL_COUNT
 
 URL = "/medarbejder/tal/"
@@ -49,19 +50,7 @@ def source(district):
 
 
 def add(source, municipality, category, count, place, day=JUNE):
-    start = Incident.objects.count()
-    Incident.objects.bulk_create(
-        Incident(
-            source=source,
-            external_id=f"H-{start + n}",
-            occurred_at=datetime.datetime.combine(day, datetime.time(12), DANISH_TIME),
-            category=category,
-            municipality=municipality,
-            lat=place[0],
-            lon=place[1],
-        )
-        for n in range(count)
-    )
+    add_incidents(source, municipality, category, day, count, place)
 
 
 def key(place):
