@@ -25,8 +25,14 @@ The sums of months are protected across the selections in turn (`withheld_sums`)
 not: the public reads the weeks of the whole area and every category only (the dashboard's
 filter form), since each selection hides weeks of its own to protect its months.
 
-The choice depends on the period's table alone, so a month reads the same however often, and
-a table already protected is remembered by its contents.
+The choice depends on the period's table alone, so a month reads the same however often.
+Every reader of a district's numbers reads the same choice (`district_hidden`), made once
+and kept in the cache under the counts it follows from.
+
+Each month's table and each selection's sums are protected apart, not as one system: where
+the small counts of two months form rectangles of "<5" alone, at their bounds, and a
+selection's year ties the two months, the bounds can still pin a "<5"
+(tests/test_dashboard_families_gaps.py).
 """
 
 import bisect
