@@ -29,9 +29,10 @@ year over several years) is hidden when one of its parts is (`rolled_up`).
 A selection's months are shown as they are, "<5" when small, unless the selections of the
 same month together would give a "<5" away: Greve's November "<5" beside the district's
 November and the other municipalities', or beside Greve's November of every category and
-its other categories. Each month's and each week's table of selections is protected as a
-whole first (`families`), and the months and weeks it hides as ".." are unknowns of the
-selection's sums and weeks as the small ones are. Its sums of months (each year,
+its other categories. Each month's table of selections is protected as a whole first
+(`families`), and the months it hides as ".." are unknowns of the selection's sums and
+weeks as the small ones are; the public reads the weeks of the whole area only. Its sums of
+months (each year,
 every year, a year up to a month's end in the key figures) are published anew every month,
 and a reader who keeps each month's reads them all: a sum is published only where, beside
 every sum published before and since, no small month and no "<5" can be worked out, and is
