@@ -21,9 +21,11 @@ from tests.dashboard_helpers import (
     read,
     today,  # noqa: F401 (a fixture)
 )
+from tryghed.accounts.models import RoleAssignment
 from tryghed.incidents.models import IncidentSource
 from tryghed.incidents.numbers import SECONDARY, SMALL_COUNT
 from tryghed.indicators.models import Indicator
+from tryghed.organisation.models import Council, Municipality
 
 
 @pytest.mark.usefixtures("today")
@@ -112,3 +114,41 @@ def test_a_lokalraad_reads_its_municipality_as_its_district_records_it(
         query = "trend.csv?period=month&year=2026&municipality=0253"
         assert read(client, query)["2026-10"] == "10"
         assert read(client, query + "&category=burglary_home")["2026-10"] == "0"
+
+
+@pytest.mark.usefixtures("today")
+def test_an_area_of_several_districts_hides_its_own_total(
+    client_for, councils, district, other_district, greve, koege
+):
+    """A member of another district's kredsråd and of Greve's lokalråd: the area's October
+    (93) less the other district's nine municipalities (10 each) would be Greve's "<5"
+    burglaries. The area's total is its parts' sum, which no district's protection knows: its
+    months read "..", and it has no weeks; each municipality reads as its district has it."""
+    other_council = Council.objects.create(
+        kind=Council.Kind.DISTRICT_COUNCIL,
+        name="Kredsråd",
+        slug="kredsraad-other",
+        district=other_district,
+    )
+    user = lokalraad_member(councils["greve"], username="two_councils")
+    RoleAssignment.objects.create(
+        user=user, role=RoleAssignment.Role.COUNCIL_MEMBER, council=other_council
+    )
+    theirs = IncidentSource.objects.create(name="doegnrapport-other", district=other_district)
+    ours = IncidentSource.objects.create(name="doegnrapport-test", district=district)
+    october = datetime.date(2026, 10, 6)
+    others = list(Municipality.objects.filter(district=other_district))
+    for municipality in others:
+        add(theirs, municipality, "violence", october, 10)
+    add(ours, greve, "burglary_home", october, 3)
+    add(ours, koege, "burglary_home", october, 20)
+    client = client_for(user)
+    assert read(client, "trend.csv?period=month&year=2026")["2026-10"] == SECONDARY
+    assert read(client, "trend.csv?period=year")["2026"] == SECONDARY
+    assert read(client, "trend.csv?period=month&year=2026&municipality=0253")["2026-10"] == (
+        SMALL_COUNT
+    )
+    shown = read(client, f"trend.csv?period=month&year=2026&municipality={others[0].code}")
+    assert shown["2026-10"] == "10"
+    response = client.get(URL + "trend.csv?period=week")
+    assert response.status_code == 400

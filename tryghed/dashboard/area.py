@@ -20,6 +20,7 @@ two, and a day's count is usually under 5. Staff read up to today.
 
 import datetime
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.db.models import F, Q
 
@@ -108,6 +109,20 @@ class Area:
         return Q(source__district__in=self.district_ids) | Q(
             municipality__in=self.municipality_ids, source__district=F("municipality__district")
         )
+
+    @cached_property
+    def several_parts(self):
+        """Whether the area is more than one district, or a district and a lokalråd's
+        municipality in another, or two lokalråd's municipalities: its total is then a sum
+        the protection of each district's numbers does not know."""
+        if self.is_global:
+            return False
+        outside = (
+            Municipality.objects.filter(pk__in=self.municipality_ids)
+            .exclude(district__in=self.district_ids)
+            .count()
+        )
+        return len(self.district_ids) + outside > 1
 
     def reads_exactly(self, district_id, municipality_id=None):
         """Whether the user reads the exact numbers of a district's incidents, or of one of

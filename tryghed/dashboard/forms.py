@@ -69,7 +69,7 @@ class FilterForm(forms.Form):
         error_messages={"invalid_choice": _("Choose number or per 1,000 inhabitants.")},
     )
 
-    def __init__(self, data, *, municipalities, whole_area_weeks=False):
+    def __init__(self, data, *, municipalities, whole_area_weeks=False, no_weeks=False):
         if not data.get("period"):
             # Shown selected, or the browser would select the first choice, week, while the
             # numbers are per month.
@@ -79,11 +79,21 @@ class FilterForm(forms.Form):
         super().__init__(data, auto_id="filter-%s")
         self.fields["municipality"].queryset = municipalities
         self.whole_area_weeks = whole_area_weeks
+        self.no_weeks = no_weeks
         for name in ("municipality", "category", "period", "measure"):
             self.fields[name].widget.attrs["class"] = "form-select"
 
     def clean(self):
         data = super().clean()
+        if self.no_weeks and data.get("period") == "week":
+            self.add_error(
+                "period",
+                _(
+                    "Council members of more than one district or municipality read no weeks: "
+                    "group by month."
+                ),
+            )
+            return data
         # The public reads one selection's weeks: of a municipality or a category, weeks
         # hidden to protect its months would show through the area's and the others'.
         if (

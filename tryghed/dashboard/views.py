@@ -49,7 +49,10 @@ class DashboardQuery:
         self.user = request.user
         self.municipalities = self.area.municipalities()
         self.form = FilterForm(
-            request.GET, municipalities=self.municipalities, whole_area_weeks=self.area.public
+            request.GET,
+            municipalities=self.municipalities,
+            whole_area_weeks=self.area.public,
+            no_weeks=self.area.public and self.area.several_parts,
         )
         self.valid = self.form.is_valid()
         self.query = request.GET.urlencode()
@@ -202,6 +205,13 @@ class DashboardQuery:
         chosen = self.filters["municipality"]
         if municipality_id is None and chosen is not None:
             municipality_id = chosen.pk
+        if municipality_id is None and kind == "month" and self.area.several_parts:
+            # The area's total is its parts' sum, each of which the public reads (a district,
+            # a lokalråd's municipality elsewhere): beside them it would give a "<5" of one
+            # part away. Its months are hidden, and with them every sum.
+            every_category = self.filters["category"] is None
+            months = self.area.monthly_counts(self.user, every_category=every_category)
+            return set(self.form.apply(months, year=False).values_list("month", flat=True))
         return self.hidden[kind].of(municipality_id, self.filters["category"])
 
     @cached_property
@@ -229,7 +239,7 @@ class DashboardQuery:
         category (see `FilterForm.clean`)."""
         chosen = self.filters["municipality"]
         whole_area = chosen is None or len(self.municipalities) == 1
-        return self.filters["category"] is None and whole_area
+        return self.filters["category"] is None and whole_area and not self.area.several_parts
 
     @cached_property
     def municipality_sums(self):
