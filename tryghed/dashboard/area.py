@@ -111,18 +111,25 @@ class Area:
         )
 
     @cached_property
+    def parts(self):
+        """[(district id, municipality id or None)]: what the public reader's total adds
+        up: whole districts, and a lokalråd's municipality in a district besides them."""
+        if self.is_global:
+            return []
+        beyond = Municipality.objects.filter(pk__in=self.municipality_ids).exclude(
+            district__in=self.district_ids
+        )
+        return [(district_id, None) for district_id in sorted(self.district_ids)] + [
+            (district_id, municipality_id)
+            for municipality_id, district_id in beyond.values_list("pk", "district_id")
+        ]
+
+    @property
     def several_parts(self):
         """Whether the area is more than one district, or a district and a lokalråd's
         municipality in another, or two lokalråd's municipalities: its total is then a sum
         the protection of each district's numbers does not know."""
-        if self.is_global:
-            return False
-        outside = (
-            Municipality.objects.filter(pk__in=self.municipality_ids)
-            .exclude(district__in=self.district_ids)
-            .count()
-        )
-        return len(self.district_ids) + outside > 1
+        return len(self.parts) > 1
 
     def reads_exactly(self, district_id, municipality_id=None):
         """Whether the user reads the exact numbers of a district's incidents, or of one of

@@ -179,40 +179,56 @@ class Hidden:
         return self.hidden.get((municipality_id, category), frozenset())
 
 
+def _grid(rows, municipality_ids):
+    """The selections of an area laid out as the tables `secondaries` takes: (row keys, the
+    municipalities and None for the area; column names, the categories and None for every
+    one; {(row, column): {period start: count}}). A count of the reach in no municipality
+    chosen (unlocated, or beyond) is in the area's margins only."""
+    chosen = sorted(municipality_ids)
+    position = {m: i for i, m in enumerate(chosen)}
+    categories = sorted({category for _m, category, _s, n in rows if n})
+    column = {category: j for j, category in enumerate(categories)}
+    margin_row, margin_column = len(chosen), len(categories)
+    cells = {}
+    for municipality_id, category, start, count in rows:
+        if not count:
+            continue
+        i, j = position.get(municipality_id), column[category]
+        places = [(margin_row, j), (margin_row, margin_column)]
+        if i is not None:
+            places += [(i, j), (i, margin_column)]
+        for place in places:
+            counted = cells.setdefault(place, {})
+            counted[start] = counted.get(start, 0) + count
+    return [*chosen, None], [*categories, None], cells
+
+
+def _selections(keys, names, positions, alone):
+    """The selections (municipality id, category) of table positions [(row, column)]; of
+    an area of one municipality (`alone`: its row is the area's), both."""
+    for i, j in positions:
+        yield keys[i], names[j]
+        if alone:
+            yield None, names[j]
+
+
 def hidden_periods(rows, municipality_ids):
     """`Hidden` from the counts `rows` [(municipality id, category, period start, count)] of
     an area's reach, whose readers choose among `municipality_ids`: each period's table
-    protected by `secondaries`. A count of the reach in no municipality chosen (unlocated,
-    or beyond) is in the area's margins only."""
-    chosen = sorted(municipality_ids)
-    position = {m: i for i, m in enumerate(chosen)}
-    periods = {}
-    for municipality_id, category, start, count in rows:
-        if count:
-            periods.setdefault(start, []).append((municipality_id, category, count))
+    protected by `secondaries`."""
+    keys, names, cells = _grid(rows, municipality_ids)
+    starts = {start for counted in cells.values() for start in counted}
     hidden = {}
-    for start, counted in periods.items():
-        categories = sorted({category for _m, category, _n in counted})
-        column = {category: j for j, category in enumerate(categories)}
-        values = numpy.zeros((len(chosen) + 1, len(categories) + 1), dtype=numpy.int64)
-        for municipality_id, category, count in counted:
-            j = column[category]
-            i = position.get(municipality_id)
-            if i is not None:
-                values[i, j] += count
-                values[i, -1] += count
-            values[-1, j] += count
-            values[-1, -1] += count
-        keys = [*chosen, None]
-        # An area of one municipality and nothing beyond: its row is the area's.
-        alone = len(chosen) == 1 and (values[0] == values[-1]).all()
+    for start in starts:
+        values = numpy.zeros((len(keys), len(names)), dtype=numpy.int64)
+        for cell, counted in cells.items():
+            values[cell] = counted.get(start, 0)
+        # An area of one municipality and nothing beyond this period: its row is the area's.
+        alone = len(keys) == 2 and (values[0] == values[-1]).all()
         if alone:
             values = values[:1]
-        names = [*categories, None]
-        for i, j in secondaries(values):
-            selections = [(keys[i], names[j])] + ([(None, names[j])] if alone else [])
-            for selection in selections:
-                hidden.setdefault(selection, set()).add(start)
+        for selection in _selections(keys, names, secondaries(values), alone):
+            hidden.setdefault(selection, set()).add(start)
     return Hidden(hidden)
 
 
@@ -261,28 +277,11 @@ def withheld_sums(rows, municipality_ids, until, hidden):
     each selection's `protected_sums` publishes them) is protected by `secondaries` as a
     period's is, the sums read as "<5" or ".." among the counts it protects, and a ".."
     any number."""
-    chosen = sorted(municipality_ids)
-    position = {m: i for i, m in enumerate(chosen)}
-    categories = sorted({category for _m, category, _s, n in rows if n})
-    column = {category: j for j, category in enumerate(categories)}
-    shape = (len(chosen) + 1, len(categories) + 1)
-    months = {}
-    for municipality_id, category, start, count in rows:
-        if not count:
-            continue
-        i, j = position.get(municipality_id), column[category]
-        cells = [(shape[0] - 1, j), (shape[0] - 1, shape[1] - 1)]
-        if i is not None:
-            cells += [(i, j), (i, shape[1] - 1)]
-        for cell in cells:
-            selection = months.setdefault(cell, {})
-            selection[start] = selection.get(start, 0) + count
-    keys = [*chosen, None]
-    names = [*categories, None]
-    alone = len(chosen) == 1 and all(
-        months.get((0, j)) == months.get((1, j)) for j in range(shape[1])
+    keys, names, months = _grid(rows, municipality_ids)
+    alone = len(keys) == 2 and all(
+        months.get((0, j)) == months.get((1, j)) for j in range(len(names))
     )
-    rows_kept = 1 if alone else shape[0]
+    rows_kept = 1 if alone else len(keys)
     published = {}
     for (i, j), counted in months.items():
         if i < rows_kept:
@@ -304,7 +303,7 @@ def withheld_sums(rows, municipality_ids, until, hidden):
     for key in every_key:
         chain, boundary = key
         start = datetime.date(chain, 1, 1) if chain is not None else datetime.date.min
-        values = numpy.zeros((rows_kept, shape[1]), dtype=numpy.int64)
+        values = numpy.zeros((rows_kept, len(names)), dtype=numpy.int64)
         small = numpy.zeros(values.shape, dtype=bool)
         hidden_now = numpy.zeros(values.shape, dtype=bool)
         for cell, sums in published.items():
@@ -314,10 +313,9 @@ def withheld_sums(rows, municipality_ids, until, hidden):
             hidden_now[cell] = shown == SECONDARY
         if not (small | hidden_now).any():
             continue
-        for i, j in secondaries(values, small=small, withheld=hidden_now, floor=0):
-            selections = [(keys[i], names[j])] + ([(None, names[j])] if alone else [])
-            for selection in selections:
-                withheld.setdefault(selection, set()).add(key)
+        found = secondaries(values, small=small, withheld=hidden_now, floor=0)
+        for selection in _selections(keys, names, found, alone):
+            withheld.setdefault(selection, set()).add(key)
     return Hidden(withheld)
 
 
@@ -347,15 +345,7 @@ def hidden_in(area):
     others', as each district's readers read them (`district_hidden`). The area's own
     total is the sum of its parts (whole districts, a lokalråd's municipality): hidden where
     a part is."""
-    districts = dict(
-        Municipality.objects.filter(pk__in=area.municipality_ids).values_list("pk", "district_id")
-    )
-    parts = [(district_id, None) for district_id in area.district_ids]
-    parts += [
-        (district_id, municipality_id)
-        for municipality_id, district_id in districts.items()
-        if district_id not in area.district_ids
-    ]
+    parts = area.parts
     per = {
         district_id: district_hidden(district_id, area.until)
         for district_id in {district_id for district_id, _m in parts}
