@@ -366,17 +366,18 @@ class TestAreas:
         page = client.get(URL + "?year=2024&period=quarter")
         assert page.status_code == 200
         # 11 incidents in 2024: 9 in March, 1 in May, 1 in July. The months are shown as
-        # they are; the year, 11, would leave 2 for the two "<5" (so 1 each): it is "..",
-        # and the municipalities of 2024, which add up to it (but for the one without a
-        # municipality), are hidden whole.
+        # they are, May and July "<5". A sum that holds a "<5" month is "..": the second and
+        # third quarters, May and July of the seasonal profile, and the year, 11 (which
+        # would leave 2 for the two "<5", so 1 each). The municipalities of 2024, which add
+        # up to the year (but for the one without a municipality), are hidden whole.
         assert table(page, "table-trend") == {
             "2024-Q1": "9",
-            "2024-Q2": "<5",
-            "2024-Q3": "<5",
+            "2024-Q2": "..",
+            "2024-Q3": "..",
             "2024-Q4": "0",
         }
         season = table(page, "table-season")
-        assert (season["3"], season["5"], season["7"], season["1"]) == ("9", "<5", "<5", "0")
+        assert (season["3"], season["5"], season["7"], season["1"]) == ("9", "..", "..", "0")
         municipalities = table(page, "table-municipalities")
         assert (municipalities["0253"], municipalities["0259"]) == ("..", "..")
         assert table(client.get(URL + "?year=2024&period=year"), "table-trend") == {"2024": ".."}
@@ -387,7 +388,7 @@ class TestAreas:
             "key": "2024-Q2",
             "label": "2. kvartal 2024",
             "count": None,
-            "shown": "<5",
+            "shown": "..",
         }
         geojson = client.get(URL + "kommuner.geojson?year=2024").json()
         greve = next(f for f in geojson["features"] if f["properties"]["code"] == "0253")
@@ -401,8 +402,10 @@ class TestAreas:
         )
         page = client_for(member).get(URL + "?year=2024&period=year")
         assert page.status_code == 200
-        assert table(page, "table-municipalities") == {"0253": "<5"}
-        assert table(page, "table-trend") == {"2024": "<5"}
+        # Greve alone: its 2024 is March's 3 and July's 1, each read as "<5", so the year,
+        # which holds them, is "..", in the table as in the trend.
+        assert table(page, "table-municipalities") == {"0253": ".."}
+        assert table(page, "table-trend") == {"2024": ".."}
 
     def test_staff_read_exact_numbers(self, greve_staff, client_for):
         page = client_for(greve_staff).get(URL + "?year=2024&period=year")
@@ -441,17 +444,20 @@ class TestKeyFiguresCSV:
             ]
         )
         source = IncidentSource.objects.create(name="doegnrapport-test", district=plan.district)
-        rows = [(2024, "violence", 1129), (2023, "violence", 1000)]
-        rows += [(2023, "burglary_home", 3), (2022, "burglary_home", 12)]
+        # (year, category, count, over how many months from January)
+        rows = [(2024, "violence", 1129, 12), (2023, "violence", 1000, 12)]
+        rows += [(2023, "burglary_home", 3, 12), (2022, "burglary_home", 12, 2)]
         Incident.objects.bulk_create(
             Incident(
                 source=source,
                 external_id=f"K-{year}-{category}-{n}",
-                occurred_at=datetime.datetime(year, 1 + n % 12, 1 + n % 28, 12, tzinfo=DANISH_TIME),
+                occurred_at=datetime.datetime(
+                    year, 1 + n % months, 1 + n % 28, 12, tzinfo=DANISH_TIME
+                ),
                 category=category,
                 municipality=greve,
             )
-            for year, category, count in rows
+            for year, category, count, months in rows
             for n in range(count)
         )
         area = plan.focus_areas.get()
@@ -494,18 +500,17 @@ class TestKeyFiguresCSV:
             "Ejendomsforbrydelser i Køge": ["2.8", "3.5", "-20.4", "5.0"],
         }
 
-    def test_council_members_read_small_counts_as_under_five(
-        self, figures, council_member, client_for
-    ):
+    def test_council_members_read_small_counts_hidden(self, figures, council_member, client_for):
         rows = self.rows(client_for(council_member))
         # From January to March 2023 one burglary a month sits beside 83 or 84 violence
         # cases: Greve's month of every category less them would be the one, so those
-        # months of violence are "..", and 2023's year read month by month would give March
-        # away: it is ".." too, and with it the change.
+        # months of violence are "..", and 2023's year, which holds them, is ".." too, and
+        # with it the change.
         assert rows["Hændelser: Vold"] == ["1129", "..", "", ""]
-        # 3 is hidden, and so is the change it would give away; and 12, since the 15 of
-        # every year less 12 would give the 3 away.
-        assert rows["Indbrud i private hjem"] == ["<5", "..", "", "-10.0"]
+        # 2023's 3 burglaries are one a month, each read as "<5": the year, which holds
+        # them, is "..", and so is the change, which beside 2022's 12 (6 in January and 6
+        # in February, both shown) would give the 3 away.
+        assert rows["Indbrud i private hjem"] == ["..", "12", "", "-10.0"]
         assert rows["Ejendomsforbrydelser i Køge"] == ["2.8", "3.5", "-20.4", "5.0"]
 
 
@@ -600,7 +605,9 @@ class TestComplementarySuppression:
         trend = table(page, "table-trend")
         assert trend == {"2024-Q1": "..", "2024-Q2": "12", "2024-Q3": "0", "2024-Q4": "0"}
         season = table(page, "table-season")
-        assert [season[str(m)] for m in (1, 2, 3, 4, 5)] == ["<5", "20", "7", "12", "0"]
+        # January of the seasonal profile holds January's "<5": it is "..", as the first
+        # quarter is.
+        assert [season[str(m)] for m in (1, 2, 3, 4, 5)] == ["..", "20", "7", "12", "0"]
         # Roskilde's rate (7 of 90,000 people) would give the 7 back.
         assert re.search(
             r'data-code="0265">.*?<td class="text-align-right">\.\.</td>'
@@ -617,7 +624,8 @@ class TestComplementarySuppression:
         roskilde = next(f for f in geojson["features"] if f["properties"]["code"] == "0265")
         assert (roskilde["properties"]["count"], roskilde["properties"]["rate"]) == ("..", None)
         values = client.get(URL + "season.json?year=2024").json()["data"]["values"]
-        assert values[0] == {"key": "1", "label": "januar", "count": None, "shown": "<5"}
+        assert values[0] == {"key": "1", "label": "januar", "count": None, "shown": ".."}
+        # The months themselves read as they are, January "<5".
         rows = read_csv(client.get(URL + "trend.csv?year=2024&period=month"))
         assert [row[2] for row in rows[1:5]] == ["<5", "20", "7", "12"]
         rows = read_csv(client.get(URL + "aendring.csv?year=2024"))

@@ -177,19 +177,18 @@ class TestChangeAgainstLastYear:
         page = client.get(URL + "?year=2024")
         previous = cells_of(page, "change-previous")
         percent = cells_of(page, "change-percent")
-        # 2024 is May's 5 and June's 2 (Greve 1, Køge 1): beside the year up to May (5),
-        # the year would give June away, so it is "..", and the municipalities of 2024,
-        # which add up to it, are hidden whole, and with them the change. 2023 is 5, May's 4
-        # and December's 1, which leaves each of them 1 to 4: it is shown, and each
-        # municipality's 2023 reads as its own selection reads it, "<5".
-        assert (previous["0253"], percent["0253"]) == ("<5", "–")
-        assert (previous["0259"], percent["0259"]) == ("<5", "–")
-        assert 'tile-previous">Samme periode sidste år: 5<' in page.content.decode()
+        # 2024 is May's 5 and June's 2 (Greve 1, Køge 1), 2023 May's 4 (Greve) and
+        # December's 1 (Køge): each year holds a month read as "<5", in the district and in
+        # Greve and Køge alike, so each reads "..", and with them the change. The
+        # municipalities of each year, which add up to its "..", are hidden whole.
+        assert (previous["0253"], percent["0253"]) == ("..", "–")
+        assert (previous["0259"], percent["0259"]) == ("..", "–")
+        assert 'tile-previous">Samme periode sidste år: ..<' in page.content.decode()
         assert tile(page, "incidents")["current"] == ".."
         rows = read_csv(client.get(URL + "aendring.csv?year=2024"))
         by_code = {row[0]: row for row in rows[1:]}
-        assert by_code["0253"][3:] == ["..", "2023", "<5", "", ""]
-        assert by_code["0259"][3:] == ["..", "2023", "<5", "", ""]
+        assert by_code["0253"][3:] == ["..", "2023", "..", "", ""]
+        assert by_code["0259"][3:] == ["..", "2023", "..", "", ""]
         counts = re.findall(
             r'<tr data-code="(\d+)">.*?<td class="text-align-right">([^<]*)</td>',
             page.content.decode(),
@@ -215,13 +214,14 @@ def test_a_total_that_would_give_a_small_year_away_is_hidden_with_its_table(
     district, greve, council_member, client_for
 ):
     """Burglaries of businesses in Greve and Solrød: 2 in 2023 (Greve), 20 and 10 in 2024,
-    20 and 8 in 2025. 2023 is "<5" and the other years are shown; every year together, 60,
-    would give 2023 away (60 - 30 - 28), so it is "..", and the table of every year, whose
-    rows add up to it, is hidden whole. 2025 against 2024 is shown: both are."""
+    20 and 8 in 2025. 2023's 2 lie in one month, read as "<5", so 2023 is "..", and the other
+    years are shown; every year together, 60, holds that month and would give 2023 away
+    (60 - 30 - 28), so it is "..", and the table of every year, whose rows add up to it, is
+    hidden whole. 2025 against 2024 is shown: both are."""
     _business_burglaries(district, greve)
     client = client_for(council_member)
     years = read_csv(client.get(URL + "trend.csv?category=burglary_business&period=year"))
-    assert [row[-1] for row in years[1:]] == ["<5", "30", "28"]
+    assert [row[-1] for row in years[1:]] == ["..", "30", "28"]
     every_year = read_csv(client.get(URL + "kommuner.csv?category=burglary_business"))
     assert {row[2] for row in every_year[1:]} == {".."}
     rows = read_csv(client.get(URL + "aendring.csv?category=burglary_business&year=2025"))
@@ -300,7 +300,7 @@ def _business_burglaries(district, greve, greve_place=None):
 def test_a_map_of_every_year_beside_a_hidden_total_is_hidden_too(
     district, greve, council_member, client_for
 ):
-    # As above: every year together is ".." so that 2023's "<5" cannot be worked out, and
+    # As above: every year together is ".." so that 2023 cannot be worked out, and
     # Greve's one cell, which holds all of Greve's years, would give it back.
     _business_burglaries(district, greve, GREVE_CENTRE)
     client = client_for(council_member)
@@ -392,9 +392,9 @@ def test_indicator_tiles_compare_with_the_year_before(
     assert rows[2][2:] == ["5", "2", "150.0", "-10.0", "Ikke på rette spor"]
 
     council = tile(client_for(council_member).get(URL), f"indicator-{indicator.pk}")
-    # 2023's 5 (May's 4 and December's 1) leaves each month 1 to 4, so it is shown; last
-    # year's 2 is "<5", and a change beside it would give it back.
-    assert council == {"current": "5", "change": "Ændring mod samme periode sidste år: –"}
+    # 2023's 5 is May's 4 and December's 1, each read as "<5": the year, which holds them,
+    # is "..". Last year's 2 lies in one month read as "<5" too, and no change is shown.
+    assert council == {"current": "..", "change": "Ændring mod samme periode sidste år: –"}
 
 
 @pytest.mark.usefixtures("incidents")
@@ -465,12 +465,12 @@ class TestHotspots:
             assert [r[6] for r in every_year[1:]] == ["5", "1", "1"]
         else:
             # The public's map of every year holds the whole years only: the kept counts
-            # alone. Greve's 2024 is hidden, and with it its squares, on both maps. Each
-            # municipality's squares are protected against its own count: Køge's one
-            # square is its 2024's 1, "<5" as Køge's own map of 2024 has it; the map of
-            # every year, beside that one, hides it.
+            # alone. Each municipality's squares are protected against its own count as its
+            # own selection publishes it: Greve's 2024 (May's 5, June's 1) and Køge's
+            # (June's 1) each hold a month read as "<5", so both years read "..", and their
+            # squares are hidden whole, on the map of 2024 and the map of every year alike.
             assert read == []
-            assert [r[6] for r in rows[1:]] == ["<5", "..", ".."]
+            assert [r[6] for r in rows[1:]] == ["..", "..", ".."]
             assert [r[6] for r in every_year[1:]] == ["..", "..", ".."]
 
     def test_the_filters_narrow_the_cells(self, secretariat, client_for):

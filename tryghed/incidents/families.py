@@ -20,42 +20,38 @@ table before its margins; hiding more never uncovers what was covered, so one pa
 small counts ends protected.
 
 A selection's months hidden here are unknowns of its own sums of months, which must not give
-them away either (`numbers.protected_sums`), and of its weeks (`numbers.protect_calendar`).
-The sums of months are protected across the selections in turn (`withheld_sums`). Weeks are
-not: the public reads the weeks of the whole area and every category only (the dashboard's
-filter form), since each selection hides weeks of its own to protect its months.
+them away either (`numbers.protected_sums`, `withheld_sums`), and of its weeks
+(`numbers.protect_calendar`). Weeks are not protected across the selections: the public
+reads the weeks of the whole area and every category only (the dashboard's filter form),
+since each selection hides weeks of its own to protect its months.
 
 The choice depends on the period's table alone, so a month reads the same however often.
 Every reader of a district's numbers reads the same choice (`district_hidden`), made once
 and kept in the cache under the counts it follows from.
 
-Each month's table and each selection's sums are protected apart, not as one system: where
-the small counts of two months form rectangles of "<5" alone, at their bounds, and a
-selection's year ties the two months, the bounds can still pin a "<5"
-(tests/test_dashboard_families_gaps.py).
+A selection's sums of months are published only where every month they hold reads as a
+number (`withheld_sums`): read beside everything else, a sum that holds a "<5" can pin it.
 """
 
-import bisect
 import datetime
 import hashlib
+import pickle
 from functools import lru_cache
 
 import numpy
 from django.core.cache import cache
-from django.db.models import Sum
+from django.db import connection
+from django.db.models import CharField, Sum
+from django.db.models.functions import Cast
 
 from tryghed.incidents.models import MonthlyCount
-from tryghed.incidents.numbers import (
-    SECONDARY,
-    SMALL_COUNT,
-    SMALL_COUNT_LIMIT,
-    Period,
-    protected_sums,
-)
+from tryghed.incidents.numbers import SMALL_COUNT_LIMIT, is_small
 from tryghed.organisation.models import Municipality
 
-# How long a district's choice is kept; other counts give another key.
+# How long a district's choice is kept; other counts give another key, and so does another
+# way of choosing.
 _KEPT = 24 * 60 * 60
+_CHOICE = 2
 
 # Hiding a margin costs readers more than hiding a count inside the table: a municipality's
 # month over every category is what its lokalråd reads first, the area's more still.
@@ -257,66 +253,88 @@ def district_counts(district_id, until):
     return rows, chosen
 
 
+def _fingerprint(district_id, until):
+    """A digest of the counts `district_counts` gives: read on every request, so as the
+    database returns them, each month as its text rather than converted to a date."""
+    chosen = list(Municipality.objects.filter(district=district_id).values_list("pk", flat=True))
+    counts = MonthlyCount.objects.filter(source__district=district_id, month__lt=until).annotate(
+        text=Cast("month", CharField())
+    )
+    inside = (
+        counts.filter(municipality__in=chosen)
+        .values_list("municipality_id", "category", "text")
+        .annotate(n=Sum("incidents"))
+        .order_by("municipality_id", "category", "text")
+    )
+    beyond = (
+        counts.exclude(municipality__in=chosen)
+        .values_list("category", "text")
+        .annotate(n=Sum("incidents"))
+        .order_by("category", "text")
+    )
+    found = [_CHOICE, sorted(chosen), until]
+    with connection.cursor() as cursor:
+        for query in (inside, beyond):
+            cursor.execute(*query.query.sql_with_params())
+            found.append(cursor.fetchall())
+    return hashlib.sha256(pickle.dumps(found)).hexdigest()
+
+
 def _as_date(value):
     return value.date() if isinstance(value, datetime.datetime) else value
 
 
-@lru_cache(maxsize=5_000)
-def _sums(months, until, hidden):
-    return protected_sums({Period("month", start): n for start, n in months}, until, hidden)
-
-
 def withheld_sums(rows, municipality_ids, until, hidden):
     """`Hidden` of the sums of months (keys (year or None, boundary), as `protected_sums`
-    publishes them) to read as ".." in each selection beside the other selections' same
-    sums: the area's year of a category less the other municipalities' would give a
-    municipality's year away that its own selection hides, and with it a month.
+    publishes them) each selection reads as "..": every sum that holds a month the selection
+    reads as "<5" or as ".." (`hidden`, of `hidden_periods`).
 
-    `rows` and `municipality_ids` as `hidden_periods` takes them, of months before
-    `until`; `hidden` the `Hidden` of those months. Each sum's table of selections (as
-    each selection's `protected_sums` publishes them) is protected by `secondaries` as a
-    period's is, the sums read as "<5" or ".." among the counts it protects, and a ".."
-    any number."""
+    The sums left are sums of months each shown exactly, so they tell nothing the months do
+    not, and each month's table, protected by `secondaries`, stands alone. A sum that holds
+    a "<5" month tells its reader more than 1 to 4, and read beside the other selections'
+    sums and months it can pin one: two months whose "<5" form rectangles, at their bounds,
+    tied by a year (tests/test_dashboard_families_joint.py); a total over several years
+    tying every year to the next; a municipality's year beside its every category's and its
+    other categories' (tests/test_incident_sums.py tries every district that fits).
+    Weighing each sum against everything else published would take a linear programme per
+    small count over the district's five years, and a reader keeps what was published
+    every month before; this rule depends on the months up to each sum's end alone, so a
+    sum reads the same whenever it is read.
+
+    `rows` and `municipality_ids` as `hidden_periods` takes them, of months before `until`."""
     keys, names, months = _grid(rows, municipality_ids)
     alone = len(keys) == 2 and all(
         months.get((0, j)) == months.get((1, j)) for j in range(len(names))
     )
-    rows_kept = 1 if alone else len(keys)
-    published = {}
-    for (i, j), counted in months.items():
-        if i < rows_kept:
-            published[(i, j)] = _sums(
-                tuple(sorted(counted.items())), until, frozenset(hidden.of(keys[i], names[j]))
-            )
-    # The count up to each month's first, per selection, for any sum as a difference.
-    prefix = {}
-    for cell in published:
-        starts = sorted(months[cell])
-        prefix[cell] = (starts, numpy.cumsum([0] + [months[cell][day] for day in starts]))
-
-    def up_to(cell, day):
-        starts, totals = prefix[cell]
-        return int(totals[bisect.bisect_left(starts, day)])
-
     withheld = {}
-    every_key = {key for sums in published.values() for key in sums.values}
-    for key in every_key:
-        chain, boundary = key
-        start = datetime.date(chain, 1, 1) if chain is not None else datetime.date.min
-        values = numpy.zeros((rows_kept, len(names)), dtype=numpy.int64)
-        small = numpy.zeros(values.shape, dtype=bool)
-        hidden_now = numpy.zeros(values.shape, dtype=bool)
-        for cell, sums in published.items():
-            values[cell] = up_to(cell, boundary) - up_to(cell, start)
-            shown = sums.values.get(key, 0)
-            small[cell] = shown == SMALL_COUNT
-            hidden_now[cell] = shown == SECONDARY
-        if not (small | hidden_now).any():
+    for (i, j), counted in months.items():
+        if alone and i == 1:
             continue
-        found = secondaries(values, small=small, withheld=hidden_now, floor=0)
-        for selection in _selections(keys, names, found, alone):
-            withheld.setdefault(selection, set()).add(key)
+        for selection in _selections(keys, names, [(i, j)], alone):
+            unknown = sorted(
+                start
+                for start, n in counted.items()
+                if is_small(n) or (n and start in hidden.of(*selection))
+            )
+            if unknown:
+                withheld[selection] = set(_sums_holding(unknown, until))
     return Hidden(withheld)
+
+
+def _sums_holding(unknown, until):
+    """The keys of `protected_sums` up to `until` whose sums hold one of the months
+    `unknown` (sorted)."""
+    day = unknown[0]
+    while day < until:
+        boundary = _next_month(day)
+        yield (None, boundary)
+        if any(datetime.date(day.year, 1, 1) <= start < boundary for start in unknown):
+            yield (day.year, boundary)
+        day = boundary
+
+
+def _next_month(day):
+    return datetime.date(day.year + day.month // 12, day.month % 12 + 1, 1)
 
 
 def district_hidden(district_id, until):
@@ -326,13 +344,10 @@ def district_hidden(district_id, until):
 
     Kept in the cache under the counts it follows from: past months do not change, so the
     choice is made once and read by every worker."""
-    rows, chosen = district_counts(district_id, until)
-    # Unlocated counts have no municipality: sorted as 0, no municipality's key.
-    ordered = sorted(rows, key=lambda row: (row[0] or 0, row[1], row[2]))
-    digest = hashlib.sha256(repr((ordered, sorted(chosen), until)).encode()).hexdigest()
-    key = f"incidents.families:{district_id}:{digest}"
+    key = f"incidents.families:{district_id}:{_fingerprint(district_id, until)}"
     hidden = cache.get(key)
     if hidden is None:
+        rows, chosen = district_counts(district_id, until)
         months = hidden_periods(rows, chosen)
         hidden = {"month": months, "sums": withheld_sums(rows, chosen, until, months)}
         cache.set(key, hidden, timeout=_KEPT)

@@ -201,12 +201,12 @@ def protect(counts, *, public=True):
 
 def rolled_up(count, parts):
     """A sum of published counts `parts`, e.g. a quarter of three months, as the public may
-    read it: hidden when any part is, or it would give away the sum of the hidden parts."""
-    if is_small(count):
-        return SMALL_COUNT
+    read it: hidden when any part is "<5" or "..", or it would give away the sum of the
+    hidden parts; and even a small sum as "..", since "<5" would bound its parts beyond
+    what each says of itself (two "<5" months, a quarter "<5": neither is 4)."""
     if any(is_hidden(part) for part in parts):
         return SECONDARY
-    return count
+    return public_count(count)
 
 
 def _protected(counted):
@@ -859,8 +859,10 @@ def protect_calendar(
     subtracts: the difference is the months added since. So each sum follows
     `protected_sums`: it is published only where, beside every value of it published
     before (as the same rule has chosen them month by month) and of the other sums, no
-    small month can be worked out; otherwise it is "..". A quarter and a month of the year
-    over several years are hidden when one of their months is (`rolled_up`).
+    small month can be worked out; otherwise it is "..". Beside the other selections' sums
+    and months, the public reads a sum only where each of its months reads as a number
+    (`families.withheld_sums`). A quarter and a month of the year over several years are
+    hidden when one of their months is (`rolled_up`).
 
     Where a run of whole weeks covers exactly a run of whole months (`aligned_spans`:
     February 2021 is ISO weeks 5 to 8 of 2021), the weeks add up to the months, so a
@@ -879,9 +881,9 @@ def protect_calendar(
     `hidden_months`: the starts of the months read as ".." beside the other selections'
     (`families`). They are 5 or more; the sums and the weeks are protected so that they
     cannot be worked out either. `withheld_sums`: the sums of months read as ".." beside
-    the other selections' (`protected_sums`). `read_before`: {week Period: count as
-    published} of the weeks published in earlier months, which read as they did then: a
-    reader who kept them knows them (see `weeks_month_by_month`)."""
+    the other selections' (`protected_sums`, `families.withheld_sums`). `read_before`:
+    {week Period: count as published} of the weeks published in earlier months, which read
+    as they did then: a reader who kept them knows them (see `weeks_month_by_month`)."""
     if until is not None and until.day != 1:
         raise ValueError(f"{until} does not begin a month.")
     weeks = {period: n for period, n in weeks.items() if n and _is_published(period, until)}
@@ -1215,7 +1217,7 @@ def protected_sums(months, until=None, hidden=(), withheld=()):
     such months would close a loop around them (January's burglaries and violence,
     February's, each category's year) whose bounds pin a "<5".
     `withheld`: the sums, as keys of `Sums.values`, read as ".." beside the other
-    selections' same sums (`families.withheld_sums`).
+    selections' sums and months: those that hold a small month (`families.withheld_sums`).
 
     Returns a Sums with the published values and what they say of the small and hidden
     months, for `protect_calendar` to protect the weeks against."""
@@ -2030,7 +2032,8 @@ def with_own(shown, own, counts, *, rest=False):
     others (but for a hidden `rest`), so the smallest shown count is hidden beside it."""
     shown = list(shown)
     for i, value in enumerate(own):
-        if is_hidden(value) and not is_hidden(shown[i]):
+        # The reading that says less wins: ".." over "<5", either over a number.
+        if value == SECONDARY or (is_hidden(value) and not is_hidden(shown[i])):
             shown[i] = value
     if sum(1 for value in shown if is_hidden(value)) + rest == 1:
         visible = [(c, i) for i, c in enumerate(counts) if shown[i] and not is_hidden(shown[i])]
