@@ -19,7 +19,7 @@ from tests.dashboard_helpers import (
     today,  # noqa: F401 (a fixture)
 )
 from tryghed.dashboard import report
-from tryghed.incidents.models import IncidentSource
+from tryghed.incidents.models import Incident, IncidentSource
 from tryghed.incidents.numbers import SECONDARY, SMALL_COUNT
 
 OCTOBER = "2026-10"
@@ -256,3 +256,21 @@ def test_the_sweep_chooses_before_the_first_reader(monkeypatch, council_member, 
     monkeypatch.setattr(families, "hidden_periods", chosen_again)
     client = client_for(council_member)
     assert read(client, "trend.csv?period=month&year=2026&municipality=0253")[OCTOBER] == "11"
+
+
+@pytest.mark.usefixtures("today")
+def test_the_choice_follows_a_correction_between_two_counts(
+    october, council_member, client_for, greve
+):
+    # The choice is kept under a digest of the district's counts; a correction that moves
+    # incidents from one count to another keeps the number of count rows and of incidents.
+    client = client_for(council_member)
+    path = "trend.csv?period=month&year=2026&municipality=0253&category="
+    assert read(client, path + "violence")[OCTOBER] == SECONDARY
+    moved = Incident.objects.filter(
+        source=october, municipality=greve, category="violence", occurred_at__month=10
+    ).values_list("pk", flat=True)[:3]
+    Incident.objects.filter(pk__in=list(moved)).update(category="burglary_home")
+    # October holds no small count any more: nothing is hidden beside one.
+    assert read(client, path + "violence")[OCTOBER] == "5"
+    assert read(client, path + "burglary_home")[OCTOBER] == "6"

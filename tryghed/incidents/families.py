@@ -35,14 +35,11 @@ number (`withheld_sums`): read beside everything else, a sum that holds a "<5" c
 
 import datetime
 import hashlib
-import pickle
 from functools import lru_cache
 
 import numpy
 from django.core.cache import cache
-from django.db import connection
-from django.db.models import CharField, Sum
-from django.db.models.functions import Cast
+from django.db.models import Count, F, Max, Sum
 
 from tryghed.incidents.models import MonthlyCount
 from tryghed.incidents.numbers import SMALL_COUNT_LIMIT, is_small
@@ -253,31 +250,27 @@ def district_counts(district_id, until):
     return rows, chosen
 
 
+# Each count row's weight in the digest: its id mixed and reduced, so that an incident that
+# moves from one row to another (a corrected category, place or date) changes the sums.
+_MIXES = (2_654_435_761, 2_246_822_519, 3_266_489_917)
+_PRIME = 1_000_003
+
+
 def _fingerprint(district_id, until):
-    """A digest of the counts `district_counts` gives: read on every request, so as the
-    database returns them, each month as its text rather than converted to a date."""
-    chosen = list(Municipality.objects.filter(district=district_id).values_list("pk", flat=True))
-    counts = MonthlyCount.objects.filter(source__district=district_id, month__lt=until).annotate(
-        text=Cast("month", CharField())
+    """A digest of the counts `district_counts` gives, summed by the database: it is read
+    on every request. A count row keeps its id while its group has incidents (the triggers
+    add to it and delete it at 0), so the rows, their incidents and the incidents weighted
+    by three mixes of the ids change with any change of the counts, but for a chance of
+    about one in 10^18 for a move between two rows."""
+    chosen = sorted(Municipality.objects.filter(district=district_id).values_list("pk", flat=True))
+    weighted = {
+        f"mix{n}": Sum(F("incidents") * (F("id") * mix % _PRIME)) for n, mix in enumerate(_MIXES)
+    }
+    found = MonthlyCount.objects.filter(source__district=district_id, month__lt=until).aggregate(
+        rows=Count("id"), total=Sum("incidents"), last=Max("id"), **weighted
     )
-    inside = (
-        counts.filter(municipality__in=chosen)
-        .values_list("municipality_id", "category", "text")
-        .annotate(n=Sum("incidents"))
-        .order_by("municipality_id", "category", "text")
-    )
-    beyond = (
-        counts.exclude(municipality__in=chosen)
-        .values_list("category", "text")
-        .annotate(n=Sum("incidents"))
-        .order_by("category", "text")
-    )
-    found = [_CHOICE, sorted(chosen), until]
-    with connection.cursor() as cursor:
-        for query in (inside, beyond):
-            cursor.execute(*query.query.sql_with_params())
-            found.append(cursor.fetchall())
-    return hashlib.sha256(pickle.dumps(found)).hexdigest()
+    key = (_CHOICE, chosen, until, sorted((name, int(v or 0)) for name, v in found.items()))
+    return hashlib.sha256(repr(key).encode()).hexdigest()
 
 
 def _as_date(value):
