@@ -324,25 +324,12 @@ def write_changes_csv(out, rows, *, period, previous_period):
 # Hotspots --------------------------------------------------------------------------------
 
 
-def hotspot_cells(parts, *, public=False, total=None, total_hidden=False):
-    """The grid cells with incidents (`parts`: what `numbers.hotspots` adds up and takes
-    away), the busiest first. In public output the hidden cells ("<5" and "..") follow, in a
-    fixed geographic order, so that their order does not rank them. `total`, the public's
-    count of the same selection, is protected with the cells; `total_hidden`: it reads
-    that count as "..", so the cells, which add up to it, are hidden whole."""
+def hotspot_cells(parts):
+    """The grid cells with incidents as staff read them (`parts`: what `numbers.hotspots`
+    adds up and takes away), the busiest first. The public's map is
+    `numbers.hotspots_by_municipality`."""
     adding, less = parts
-    cells = hotspots(*adding, less=less, public=public, total=total, total_hidden=total_hidden)
-    return ordered_for_public(cells) if public else cells
-
-
-def ordered_for_public(cells):
-    """The shown cells, the busiest first, then the hidden ones in a fixed geographic
-    order, so that their order does not rank them."""
-    shown, hidden = [], []
-    for cell in cells:
-        (hidden if is_hidden(cell.count) else shown).append(cell)
-    # A cell is (row, column, count), and no two share a place: sorted as they are.
-    return shown + sorted(hidden)
+    return hotspots(*adding, less=less)
 
 
 HOTSPOT_CSV_HEADER = ("row", "column", "south", "west", "north", "east", "count")

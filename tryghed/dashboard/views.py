@@ -95,7 +95,7 @@ class DashboardQuery:
         A square's count of a year under way grows month by month, and its months are
         published nowhere: two months' maps would give a square's month away. So the public
         reads whole years only: none for the year under way, and for every year the whole
-        years before it (`numbers.hotspots_of_years`).
+        years before it (`numbers.hotspots_by_municipality`).
 
         The public reads the map of every category together only: each category's map,
         protected against its own count, would hide other squares than the others', and a

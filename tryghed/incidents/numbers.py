@@ -1799,20 +1799,6 @@ def hotspots(*parts, less=(), public=False, total=None, total_hidden=False):
     ]
 
 
-def hotspots_of_years(years, *, total, total_hidden=False):
-    """The map of several whole years together as the public may read it beside each
-    year's own map: `years` [(one year's cells, its count, whether the public reads that
-    count as "..")], each protected as `hotspots` protects that year's map alone; a square
-    hidden on one of its years' maps is hidden here too (or it would be this map less the
-    others), and the squares are protected against `total`, the years' count together
-    (`total_hidden`: read as "..", so the squares are hidden whole)."""
-    return _protected_years(
-        [(_cells(qs, busiest_first=True), n, hidden) for qs, n, hidden in years],
-        total,
-        total_hidden,
-    )
-
-
 def _busiest_first(counted):
     """[(row, column, incidents)] of {(row, column): incidents}, in the map's order."""
     # Sorted as plain tuples, the busiest first: a sort key called per cell took as long.
@@ -1829,7 +1815,13 @@ def _protected_year(ordered, total, total_hidden):
 
 
 def _protected_years(years, total, total_hidden):
-    """`hotspots_of_years` of each year's cells in the map's order (`_busiest_first`)."""
+    """The map of several whole years together as the public may read it beside each
+    year's own map: `years` [(one year's cells in the map's order (`_busiest_first`), its
+    count, whether the public reads that count as "..")], each protected as `hotspots`
+    protects that year's map alone; a square hidden on one of its years' maps is hidden
+    here too (or it would be this map less the others), and the squares are protected
+    against `total`, the years' count together (`total_hidden`: read as "..", so the
+    squares are hidden whole)."""
     summed, hidden = {}, set()
     for ordered, year_total, year_hidden in years:
         for row, column, count in _protected_year(ordered, year_total, year_hidden):
@@ -1900,7 +1892,7 @@ def hotspots_by_municipality(qs, groups, *, whole_years=False):
     its own map, less the squares the district's map shows would give a hidden one away.
     `groups`: a HotspotGroup for each municipality, and one (None) for the incidents in
     none of them, which the district's count holds besides theirs. `whole_years`: the map
-    of several whole years beside each year's own (`hotspots_of_years`); otherwise of the
+    of several whole years beside each year's own (`_protected_years`); otherwise of the
     one year in each group's `years`.
 
     A square that lies in several municipalities shows their sum where every one of them
