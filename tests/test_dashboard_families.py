@@ -262,7 +262,7 @@ def test_the_sweep_chooses_before_the_first_reader(monkeypatch, council_member, 
 def test_the_choice_follows_a_correction_between_two_counts(
     october, council_member, client_for, greve
 ):
-    # The choice is kept under a digest of the district's counts; a correction that moves
+    # The choice is kept under the mark of the district's counts; a correction that moves
     # incidents from one count to another keeps the number of count rows and of incidents.
     client = client_for(council_member)
     path = "trend.csv?period=month&year=2026&municipality=0253&category="

@@ -254,3 +254,18 @@ def test_squares_in_none_of_the_municipalities_are_protected_as_a_group_of_their
         key(SQUARE_E): "3",
         key(SQUARE_F): "10",
     }
+
+
+@pytest.mark.usefixtures("two_categories")
+@pytest.mark.parametrize("query", QUERIES)
+def test_the_kept_map_follows_a_correction(query, source, council_member, client_for):
+    # The public's map is kept until the counts per square change: a move to another square
+    # of the same municipality, year and category leaves every other count as it was.
+    client = client_for(council_member)
+    assert squares(client, query)[key(SQUARE_B)] == "40"
+    moved = source.incidents.filter(lat=SQUARE_B[0], category="violence")
+    moved.filter(pk__in=list(moved.values_list("pk", flat=True)[:10])).update(
+        lat=SQUARE_D[0], lon=SQUARE_D[1]
+    )
+    read = squares(client, query)
+    assert (read[key(SQUARE_B)], read[key(SQUARE_D)]) == ("30", "10")

@@ -22,7 +22,7 @@ from tryghed.dashboard import charts, report
 from tryghed.dashboard.area import area_for
 from tryghed.dashboard.forms import FilterForm
 from tryghed.incidents import families
-from tryghed.incidents.models import Category
+from tryghed.incidents.models import Category, IncidentSource
 from tryghed.incidents.numbers import (
     SECONDARY,
     HotspotGroup,
@@ -115,8 +115,15 @@ class DashboardQuery:
             # hold, are left out rather than taken away.
             cells = cells.filter(year__lte=through)
             years = sorted(p.year for p in self.calendar.counted("year") if p.year <= through)
-        return hotspots_by_municipality(
-            cells, self.hotspot_groups(years, through), whole_years=through is not None
+        groups = self.hotspot_groups(years, through)
+        whole_years = through is not None
+        # Tens of thousands of squares to protect, a second's work for every year's map:
+        # kept until a source's counts change.
+        return families.kept(
+            "map",
+            IncidentSource.objects.all(),
+            (cells.query.sql_with_params(), groups, whole_years),
+            lambda: hotspots_by_municipality(cells, groups, whole_years=whole_years),
         )
 
     def hotspot_groups(self, years, through):

@@ -27,7 +27,8 @@ since each selection hides weeks of its own to protect its months.
 
 The choice depends on the period's table alone, so a month reads the same however often.
 Every reader of a district's numbers reads the same choice (`district_hidden`), made once
-and kept in the cache under the counts it follows from.
+and kept in the cache under the marks of the counts it follows from (`kept`), which the
+database sets anew whenever they change (`models.CountsVersion`).
 
 A selection's sums of months are published only where every month they hold reads as a
 number (`withheld_sums`): read beside everything else, a sum that holds a "<5" can pin it.
@@ -39,9 +40,9 @@ from functools import lru_cache
 
 import numpy
 from django.core.cache import cache
-from django.db.models import Count, F, Max, Sum
+from django.db.models import OuterRef, Subquery, Sum
 
-from tryghed.incidents.models import MonthlyCount
+from tryghed.incidents.models import CountsVersion, IncidentSource, MonthlyCount
 from tryghed.incidents.numbers import SMALL_COUNT_LIMIT, is_small
 from tryghed.organisation.models import Municipality
 
@@ -250,27 +251,12 @@ def district_counts(district_id, until):
     return rows, chosen
 
 
-# Each count row's weight in the digest: its id mixed and reduced, so that an incident that
-# moves from one row to another (a corrected category, place or date) changes the sums.
-_MIXES = (2_654_435_761, 2_246_822_519, 3_266_489_917)
-_PRIME = 1_000_003
-
-
-def _fingerprint(district_id, until):
-    """A digest of the counts `district_counts` gives, summed by the database: it is read
-    on every request. A count row keeps its id while its group has incidents (the triggers
-    add to it and delete it at 0), so the rows, their incidents and the incidents weighted
-    by three mixes of the ids change with any change of the counts, but for a chance of
-    about one in 10^18 for a move between two rows."""
-    chosen = sorted(Municipality.objects.filter(district=district_id).values_list("pk", flat=True))
-    weighted = {
-        f"mix{n}": Sum(F("incidents") * (F("id") * mix % _PRIME)) for n, mix in enumerate(_MIXES)
-    }
-    found = MonthlyCount.objects.filter(source__district=district_id, month__lt=until).aggregate(
-        rows=Count("id"), total=Sum("incidents"), last=Max("id"), **weighted
-    )
-    key = (_CHOICE, chosen, until, sorted((name, int(v or 0)) for name, v in found.items()))
-    return hashlib.sha256(repr(key).encode()).hexdigest()
+def versions(sources):
+    """The marks (`CountsVersion`) of the sources `sources` (an IncidentSource queryset) as
+    a tuple, read in one query: a cache key of what their monthly counts and cell totals
+    say. A source without counts has no mark (None) until its first."""
+    mark = CountsVersion.objects.filter(source=OuterRef("pk")).values("version")
+    return tuple(sources.order_by("pk").annotate(mark=Subquery(mark)).values_list("pk", "mark"))
 
 
 def _as_date(value):
@@ -335,16 +321,43 @@ def district_hidden(district_id, until):
     up to `until`: every reader of the district's numbers (its kredsråd, a lokalråd, the
     plan's indicators) reads the same, so that none of them can combine two choices.
 
-    Kept in the cache under the counts it follows from: past months do not change, so the
-    choice is made once and read by every worker."""
-    key = f"incidents.families:{district_id}:{_fingerprint(district_id, until)}"
-    hidden = cache.get(key)
-    if hidden is None:
+    Kept in the cache under the marks of the district's sources' counts (`kept`): past
+    months do not change, so the choice is made once and read by every worker."""
+    # Which municipalities the district has decides the tables as much as the counts do.
+    municipalities = Municipality.objects.filter(district=district_id).order_by("pk")
+
+    def choose():
         rows, chosen = district_counts(district_id, until)
         months = hidden_periods(rows, chosen)
-        hidden = {"month": months, "sums": withheld_sums(rows, chosen, until, months)}
-        cache.set(key, hidden, timeout=_KEPT)
-    return hidden
+        return {"month": months, "sums": withheld_sums(rows, chosen, until, months)}
+
+    return kept(
+        "district",
+        IncidentSource.objects.filter(district=district_id),
+        (district_id, until, tuple(municipalities.values_list("pk"))),
+        choose,
+    )
+
+
+def kept(kind, sources, parts, make):
+    """What `make()` returns, from the counts of `sources` (an IncidentSource queryset) and
+    what `parts` says, kept in the cache under both (`versions`): read anew only after
+    their counts change. What was made while the counts changed is not kept, since it may
+    follow from some of each."""
+    marks = versions(sources)
+    key = _key(kind, marks, *parts)
+    found = cache.get(key)
+    if found is None:
+        found = make()
+        if versions(sources) == marks:
+            cache.set(key, found, timeout=_KEPT)
+    return found
+
+
+def _key(kind, *parts):
+    """A cache key of what `parts` (the marks of the counts read among them) say."""
+    digest = hashlib.sha256(repr((_CHOICE, *parts)).encode()).hexdigest()
+    return f"incidents.families:{kind}:{digest}"
 
 
 def hidden_in(area):

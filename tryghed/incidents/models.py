@@ -523,6 +523,37 @@ class CellCount(_Cells):
         return f"{self.source} {self.municipality} {self.category} {self._cell()}"
 
 
+class CountsVersion(models.Model):
+    """A mark of a source's monthly counts and cell totals as they are: set anew, to a random
+    number, by triggers in the database (migration 0018) in every statement that changes
+    one of them, whatever writes it, in the same transaction. What the dashboard keeps in
+    the cache from those counts (the public's choice of what to hide, the public's maps) is
+    kept under the marks of the sources it read: a mark costs one indexed row to read,
+    where summing the counts to see whether they changed read a district's every count.
+
+    Random rather than counted up, so that a mark never comes back after a rollback, a
+    database restored from a backup or a test's emptied tables: an old cache entry can
+    never be taken for the counts of today. Never written by Django (a model form or
+    `save()` could put an old mark back over a newer one)."""
+
+    source = models.OneToOneField(
+        IncidentSource,
+        models.CASCADE,
+        primary_key=True,
+        related_name="+",
+        verbose_name=_("source"),
+        db_constraint=False,
+    )
+    version = models.BigIntegerField(_("version"))
+
+    class Meta:
+        verbose_name = _("version of the counts")
+        verbose_name_plural = _("versions of the counts")
+
+    def __str__(self):
+        return f"{self.source_id}: {self.version}"
+
+
 class IncidentImportQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Importing is district work: the secretariat and district staff see their
