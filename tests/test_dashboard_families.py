@@ -10,6 +10,7 @@ import datetime
 import itertools
 
 import pytest
+from django.core.cache import cache
 
 from tests.dashboard_helpers import (
     URL,
@@ -19,6 +20,7 @@ from tests.dashboard_helpers import (
     today,  # noqa: F401 (a fixture)
 )
 from tryghed.dashboard import report
+from tryghed.incidents import families
 from tryghed.incidents.models import Incident, IncidentSource
 from tryghed.incidents.numbers import SECONDARY, SMALL_COUNT
 
@@ -274,3 +276,22 @@ def test_the_choice_follows_a_correction_between_two_counts(
     # October holds no small count any more: nothing is hidden beside one.
     assert read(client, path + "violence")[OCTOBER] == "5"
     assert read(client, path + "burglary_home")[OCTOBER] == "6"
+
+
+def test_a_choice_made_while_the_counts_change_is_not_kept(october, greve):
+    # Another writer's incidents land while a choice is made: it may follow from some of
+    # the counts before and some after, so it is not kept under the marks read before it,
+    # which a reader who read them at the same time would take for theirs.
+    sources = IncidentSource.objects.filter(pk=october.pk)
+    before = families.versions(sources)
+
+    def meanwhile():
+        add(october, greve, "violence", datetime.date(2026, 9, 20), 2)
+        return "made"
+
+    assert families.kept("test", sources, (), meanwhile) == "made"
+    assert families.versions(sources) != before
+    assert cache.get(families._key("test", before)) is None
+    # Made with nothing changing, it is kept.
+    assert families.kept("test", sources, (), lambda: "again") == "again"
+    assert families.kept("test", sources, (), lambda: "not made") == "again"
