@@ -269,3 +269,23 @@ def test_the_kept_map_follows_a_correction(query, source, council_member, client
     )
     read = squares(client, query)
     assert (read[key(SQUARE_B)], read[key(SQUARE_D)]) == ("30", "10")
+
+
+@pytest.mark.usefixtures("two_categories")
+def test_the_sweep_makes_the_map_before_the_first_reader(council_member, client_for, monkeypatch):
+    """The public's map of every whole year takes a second or more for a district of several
+    years: the sweep makes it after an import, and the kredsråd's page reads it kept."""
+    from tryghed.dashboard import sweeps, views
+
+    sweeps.sweep(now=datetime.datetime(2026, 11, 18, 9, tzinfo=datetime.UTC))
+
+    def made_again(*args, **kwargs):
+        raise AssertionError("made again")
+
+    monkeypatch.setattr(views, "hotspots_by_municipality", made_again)
+    client = client_for(council_member)
+    assert squares(client, "")[key(SQUARE_B)] == "40"
+    assert client.get(URL).status_code == 200
+    # A map not made by the sweep is made for its first reader.
+    with pytest.raises(AssertionError, match="made again"):
+        client.get(URL + "braendpunkter.csv?year=2025")

@@ -9,7 +9,7 @@ import datetime
 import io
 import json
 
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import render
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
@@ -42,20 +42,33 @@ class DashboardQuery:
     def __init__(self, request):
         # One local date for the whole request, so that the public's counts and the key
         # figures' comparison end on the same day, even across midnight.
-        self.today = report.local_today()
-        self.area = area_for(request.user, today=self.today)
-        if self.area.empty:
+        today = report.local_today()
+        area = area_for(request.user, today=today)
+        if area.empty:
             raise Http404
-        self.user = request.user
+        self._read(area, request.user, request.GET, today)
+
+    @classmethod
+    def unfiltered(cls, area, *, today):
+        """The dashboard of a public reader of `area` (a kredsråd's district), with no
+        filter chosen, as the sweep makes what the cache keeps for it."""
+        current = cls.__new__(cls)
+        current._read(area, None, QueryDict(), today)
+        return current
+
+    def _read(self, area, user, data, today):
+        self.today = today
+        self.area = area
+        self.user = user
         self.municipalities = self.area.municipalities()
         self.form = FilterForm(
-            request.GET,
+            data,
             municipalities=self.municipalities,
             whole_area_weeks=self.area.public,
             no_weeks=self.area.public and self.area.several_parts,
         )
         self.valid = self.form.is_valid()
-        self.query = request.GET.urlencode()
+        self.query = data.urlencode()
 
     @property
     def filters(self):
