@@ -1807,11 +1807,10 @@ def _busiest_first(counted):
 
 
 def _protected_year(ordered, total, total_hidden):
-    """A year's cells `ordered` (`_busiest_first`) as `hotspots` protects its public map."""
+    """A year's cells `ordered` (`_busiest_first`) as `hotspots` protects its public map:
+    [(row, column, count as shown)]."""
     shown = protect_with_rest([n for _row, _column, n in ordered], total, total_hidden=total_hidden)
-    return [
-        Cell(row, column, count) for (row, column, _n), count in zip(ordered, shown, strict=True)
-    ]
+    return [(row, column, count) for (row, column, _n), count in zip(ordered, shown, strict=True)]
 
 
 def _protected_years(years, total, total_hidden):
@@ -1821,14 +1820,17 @@ def _protected_years(years, total, total_hidden):
     protects that year's map alone; a square hidden on one of its years' maps is hidden
     here too (or it would be this map less the others), and the squares are protected
     against `total`, the years' count together (`total_hidden`: read as "..", so the
-    squares are hidden whole)."""
+    squares are hidden whole). [(row, column, count as shown)]."""
     summed, hidden = {}, set()
     for ordered, year_total, year_hidden in years:
-        for row, column, count in _protected_year(ordered, year_total, year_hidden):
-            if is_hidden(count):
-                hidden.add((row, column))
+        hidden.update(
+            (row, column)
+            for row, column, count in _protected_year(ordered, year_total, year_hidden)
+            if is_hidden(count)
+        )
         for row, column, n in ordered:
-            summed[(row, column)] = summed.get((row, column), 0) + n
+            key = (row, column)
+            summed[key] = summed.get(key, 0) + n
     ordered = _busiest_first(summed)
     counts = [n for _row, _column, n in ordered]
     if total_hidden:
@@ -1841,9 +1843,7 @@ def _protected_years(years, total, total_hidden):
             SECONDARY if mark == SECONDARY else value
             for mark, value in zip(own, shown, strict=True)
         ]
-    return [
-        Cell(row, column, count) for (row, column, _n), count in zip(ordered, shown, strict=True)
-    ]
+    return [(row, column, count) for (row, column, _n), count in zip(ordered, shown, strict=True)]
 
 
 class HotspotGroup(NamedTuple):
