@@ -22,7 +22,7 @@ from tryghed.dashboard import charts, report
 from tryghed.dashboard.area import area_for
 from tryghed.dashboard.forms import FilterForm
 from tryghed.incidents import families
-from tryghed.incidents.models import Category, IncidentSource
+from tryghed.incidents.models import Category
 from tryghed.incidents.numbers import (
     SECONDARY,
     HotspotGroup,
@@ -134,7 +134,7 @@ class DashboardQuery:
         # kept until a source's counts change.
         return families.kept(
             "map",
-            IncidentSource.objects.all(),
+            None,
             (cells.query.sql_with_params(), groups, whole_years),
             lambda: hotspots_by_municipality(cells, groups, whole_years=whole_years),
         )

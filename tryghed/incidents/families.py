@@ -46,7 +46,7 @@ from tryghed.incidents.models import CountsVersion, IncidentSource, MonthlyCount
 from tryghed.incidents.numbers import SMALL_COUNT_LIMIT, is_small
 from tryghed.organisation.models import Municipality
 
-# How long a district's choice is kept; other counts give another key, and so does another
+# How long what `kept` keeps is kept; other counts give another key, and so does another
 # way of choosing.
 _KEPT = 24 * 60 * 60
 _CHOICE = 2
@@ -340,10 +340,12 @@ def district_hidden(district_id, until):
 
 
 def kept(kind, sources, parts, make):
-    """What `make()` returns, from the counts of `sources` (an IncidentSource queryset) and
-    what `parts` says, kept in the cache under both (`versions`): read anew only after
-    their counts change. What was made while the counts changed is not kept, since it may
-    follow from some of each."""
+    """What `make()` returns, from the counts of `sources` (an IncidentSource queryset;
+    None: every source) and what `parts` says, kept in the cache under both (`versions`):
+    read anew only after their counts change. What was made while the counts changed is
+    not kept, since it may follow from some of each."""
+    if sources is None:
+        sources = IncidentSource.objects.all()
     marks = versions(sources)
     key = _key(kind, marks, *parts)
     found = cache.get(key)
